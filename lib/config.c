@@ -1,0 +1,554 @@
+/* config.c: the table of rebound.conf settings and the main.cf-style
+ * reader that fills struct config from it; see config.h. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum config_type { T_STR, T_BOOL, T_INT, T_DURATION, T_SIZE, T_LIST, T_ENUM };
+
+struct config_entry {
+	const char *name;
+	enum config_type type;
+	size_t offset;
+	const char *def;      /* default, as written in the file; NULL = required */
+	long min, max;        /* for T_INT, T_DURATION, T_SIZE */
+	const char *const *choices; /* for T_ENUM: index is the stored value */
+	/* extra check on a string value; returns NULL or a message */
+	const char *(*check)(const char *value);
+};
+
+static const char *check_domain(const char *v);
+static const char *check_prefix(const char *v);
+static const char *check_delimiter(const char *v);
+static const char *check_socket(const char *v);
+static const char *check_path(const char *v);
+
+static const char *const on_store_error_choices[] = { "tempfail", "accept", NULL };
+
+#define OFF(f) offsetof(struct config, f)
+#define DAY (24L * 3600)
+static const struct config_entry config_table[] = {
+	{ "return_domain", T_STR, OFF(return_domain), NULL, 0, 0, NULL, check_domain },
+	{ "return_prefix", T_STR, OFF(return_prefix), "bounces", 0, 0, NULL, check_prefix },
+	{ "recipient_delimiter", T_STR, OFF(recipient_delimiter), "+", 0, 0, NULL, check_delimiter },
+	{ "secret_file", T_STR, OFF(secret_file), NULL, 0, 0, NULL, check_path },
+	/* The tag stores days modulo 1024 (docs/verp.md): keep well below. */
+	{ "tag_lifetime", T_DURATION, OFF(tag_lifetime), "30d", DAY, 365 * DAY, NULL, NULL },
+	{ "database", T_STR, OFF(database), "/var/lib/rebound/rebound.db", 0, 0, NULL, check_path },
+	{ "database_timeout", T_DURATION, OFF(database_timeout), "10s", 0, 3600, NULL, NULL },
+	{ "message_size_limit", T_SIZE, OFF(message_size_limit), "10240000", 1024, 1L << 30, NULL, NULL },
+	{ "bounce_rules", T_STR, OFF(bounce_rules), "", 0, 0, NULL, NULL },
+	{ "soft_bounce_limit", T_INT, OFF(soft_bounce_limit), "5", 1, 1000, NULL, NULL },
+	{ "soft_bounce_window", T_DURATION, OFF(soft_bounce_window), "30d", DAY, 3650 * DAY, NULL, NULL },
+	{ "bounce_info_stale_after", T_DURATION, OFF(bounce_info_stale_after), "30d", DAY, 3650 * DAY, NULL, NULL },
+	{ "forward_other_to", T_STR, OFF(forward_other_to), "", 0, 0, NULL, NULL },
+	{ "milter_socket", T_STR, OFF(milter_socket), "unix:/run/rebound/milter.sock", 0, 0, NULL, check_socket },
+	{ "user", T_STR, OFF(user), "rebound", 0, 0, NULL, NULL },
+	{ "pid_file", T_STR, OFF(pid_file), "/run/rebound/rebound-milter.pid", 0, 0, NULL, NULL },
+	{ "list_senders", T_LIST, OFF(list_senders), "", 0, 0, NULL, NULL },
+	{ "list_sasl_users", T_LIST, OFF(list_sasl_users), "", 0, 0, NULL, NULL },
+	{ "list_clients", T_LIST, OFF(list_clients), "", 0, 0, NULL, NULL },
+	{ "list_services", T_LIST, OFF(list_services), "", 0, 0, NULL, NULL },
+	{ "list_headers", T_BOOL, OFF(list_headers), "no", 0, 0, NULL, NULL },
+	{ "on_store_error", T_ENUM, OFF(on_store_error), "tempfail", 0, 0, on_store_error_choices, NULL },
+};
+#define NENTRIES (sizeof(config_table) / sizeof(config_table[0]))
+
+static const char *check_domain(const char *v)
+{
+	size_t len = strlen(v), label = 0;
+
+	if (len == 0 || len > 253)
+		return "must be a domain name";
+	for (const char *p = v; *p; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return "must be a domain name (empty label)";
+			label = 0;
+		} else if (isalnum((unsigned char)*p) || *p == '-') {
+			if (++label > 63)
+				return "must be a domain name (label longer than 63)";
+		} else {
+			return "must be a domain name (letters, digits, '-', '.')";
+		}
+	}
+	if (label == 0)
+		return "must be a domain name (ends in '.')";
+	return NULL;
+}
+
+static const char *check_prefix(const char *v)
+{
+	if (*v == '\0' || strlen(v) > 16)
+		return "must be 1 to 16 characters";
+	for (const char *p = v; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '.'))
+			return "may hold only lowercase letters, digits, '-' and '.' (return paths must survive lowercasing)";
+	return NULL;
+}
+
+static const char *check_delimiter(const char *v)
+{
+	if (strlen(v) != 1)
+		return "must be one character, the one Postfix's recipient_delimiter uses";
+	if (!strchr("+-", *v))
+		return "must be '+' or '-' (a character that is safe in a local part and not used by the encoding)";
+	return NULL;
+}
+
+static const char *check_socket(const char *v)
+{
+	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0)
+		return v[strcspn(v, ":") + 1] == '/' ? NULL : "unix: socket path must be absolute";
+	if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0)
+		return NULL;
+	return "must be unix:/PATH, inet:PORT@HOST or inet6:PORT@HOST";
+}
+
+static const char *check_path(const char *v)
+{
+	return *v == '/' ? NULL : "must be an absolute path";
+}
+
+static void set_err(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void set_err(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!err || errlen == 0)
+		return;
+	n = line > 0 ? snprintf(err, errlen, "%s:%d: ", file, line) : snprintf(err, errlen, "%s: ", file);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+int config_parse_duration(const char *s, long *out)
+{
+	char *end;
+	long v, mult = 1;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case '\0': case 's': mult = 1; break;
+	case 'm': mult = 60; break;
+	case 'h': mult = 3600; break;
+	case 'd': mult = DAY; break;
+	case 'w': mult = 7 * DAY; break;
+	default: return -1;
+	}
+	if (*end && end[1])
+		return -1;
+	if (v > LONG_MAX / mult)
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+static int parse_size(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void list_free(struct config_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+/* Postfix's list syntax: items separated by commas and/or white space. */
+static int list_parse(const char *v, struct config_list *l)
+{
+	const char *sep = ", \t\r\n";
+	const char *p = v;
+
+	list_free(l);
+	l->items = calloc(1, sizeof(char *));
+	if (!l->items)
+		return -1;
+	while (*(p += strspn(p, sep))) {
+		size_t len = strcspn(p, sep);
+		char **items = realloc(l->items, (l->n + 2) * sizeof(char *));
+
+		if (!items)
+			return -1;
+		l->items = items;
+		if (!(l->items[l->n] = strndup(p, len)))
+			return -1;
+		l->items[++l->n] = NULL;
+		p += len;
+	}
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
+		*out = 1;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* entry_set: store value v for entry e; -1 with a message (no location). */
+static int entry_set(struct config *cfg, const struct config_entry *e, const char *v,
+		     char *msg, size_t msglen)
+{
+	void *field = (char *)cfg + e->offset;
+	const char *why;
+	long n = 0;
+
+	switch (e->type) {
+	case T_STR:
+		if (e->check && *v && (why = e->check(v))) {
+			snprintf(msg, msglen, "%s: %s", e->name, why);
+			return -1;
+		}
+		{
+			char *copy = strdup(v);
+
+			if (!copy) {
+				snprintf(msg, msglen, "out of memory");
+				return -1;
+			}
+			free(*(char **)field);
+			*(char **)field = copy;
+		}
+		return 0;
+	case T_BOOL:
+		if (parse_bool(v, (int *)field) < 0) {
+			snprintf(msg, msglen, "%s: bad boolean value \"%s\" (use yes or no)", e->name, v);
+			return -1;
+		}
+		return 0;
+	case T_INT:
+	case T_SIZE:
+		if (parse_size(v, &n) < 0) {
+			snprintf(msg, msglen, "%s: bad number \"%s\"", e->name, v);
+			return -1;
+		}
+		break;
+	case T_DURATION:
+		if (config_parse_duration(v, &n) < 0) {
+			snprintf(msg, msglen, "%s: bad time value \"%s\" (a number with unit s, m, h, d or w)",
+				 e->name, v);
+			return -1;
+		}
+		break;
+	case T_LIST:
+		if (list_parse(v, (struct config_list *)field) < 0) {
+			snprintf(msg, msglen, "out of memory");
+			return -1;
+		}
+		return 0;
+	case T_ENUM:
+		for (int i = 0; e->choices[i]; i++)
+			if (!strcmp(v, e->choices[i])) {
+				*(int *)field = i;
+				return 0;
+			}
+		snprintf(msg, msglen, "%s: bad value \"%s\" (one of:", e->name, v);
+		for (int i = 0; e->choices[i]; i++) {
+			size_t len = strlen(msg);
+			snprintf(msg + len, msglen - len, " %s", e->choices[i]);
+		}
+		strncat(msg, ")", msglen - strlen(msg) - 1);
+		return -1;
+	}
+	if (n < e->min || n > e->max) {
+		snprintf(msg, msglen, "%s: value \"%s\" out of range", e->name, v);
+		return -1;
+	}
+	*(long *)field = n;
+	return 0;
+}
+
+static const struct config_entry *entry_find(const char *name)
+{
+	for (size_t i = 0; i < NENTRIES; i++)
+		if (!strcmp(config_table[i].name, name))
+			return &config_table[i];
+	return NULL;
+}
+
+static void rtrim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/* apply_line: "name = value" of a logical line that started at lineno. */
+static int apply_line(struct config *cfg, char *seen, const char *file, int lineno, char *line,
+		      char *err, size_t errlen)
+{
+	char msg[512];
+	char *eq = strchr(line, '=');
+	char *name = line, *value;
+	const struct config_entry *e;
+
+	if (!eq) {
+		set_err(err, errlen, file, lineno, "missing '=' (expected \"name = value\")");
+		return -1;
+	}
+	*eq = '\0';
+	rtrim(name);
+	value = eq + 1;
+	value += strspn(value, " \t");
+	rtrim(value);
+	if (*name == '\0') {
+		set_err(err, errlen, file, lineno, "missing parameter name before '='");
+		return -1;
+	}
+	if (!(e = entry_find(name))) {
+		set_err(err, errlen, file, lineno, "unknown parameter \"%s\"", name);
+		return -1;
+	}
+	if (entry_set(cfg, e, value, msg, sizeof(msg)) < 0) {
+		set_err(err, errlen, file, lineno, "%s", msg);
+		return -1;
+	}
+	seen[e - config_table] = 1;
+	return 0;
+}
+
+static int config_parse(const char *file, const char *text, struct config **out, char *err, size_t errlen)
+{
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	char seen[NENTRIES] = { 0 };
+	char msg[512];
+	char *logical = NULL;
+	size_t loglen = 0;
+	int logline = 0, lineno = 0;
+	const char *p = text;
+
+	if (!cfg || !(cfg->path = strdup(file))) {
+		free(cfg);
+		set_err(err, errlen, file, 0, "out of memory");
+		return -1;
+	}
+	/* Defaults first. */
+	for (size_t i = 0; i < NENTRIES; i++) {
+		const struct config_entry *e = &config_table[i];
+
+		if (entry_set(cfg, e, e->def ? e->def : "", msg, sizeof(msg)) < 0) {
+			set_err(err, errlen, file, 0, "built-in default: %s", msg);
+			goto fail;
+		}
+	}
+	for (;;) {
+		size_t len = strcspn(p, "\n");
+		int at_end = p[len] == '\0';
+		char *line = strndup(p, len);
+
+		if (!line) {
+			set_err(err, errlen, file, lineno, "out of memory");
+			goto fail;
+		}
+		lineno++;
+		if (memchr(p, '\0', len) != NULL || strlen(line) != len) {
+			free(line);
+			set_err(err, errlen, file, lineno, "NUL byte in configuration");
+			goto fail;
+		}
+		rtrim(line);
+		if (line[0] == '#' || (isspace((unsigned char)line[0]) && line[strspn(line, " \t")] == '#')) {
+			free(line); /* comment */
+		} else if (line[strspn(line, " \t\r")] == '\0') {
+			free(line); /* blank line ends nothing in main.cf */
+		} else if (isspace((unsigned char)line[0])) {
+			if (!logical) {
+				set_err(err, errlen, file, lineno, "continuation line without a parameter before it");
+				free(line);
+				goto fail;
+			}
+			const char *cont = line + strspn(line, " \t");
+			char *grown = realloc(logical, loglen + strlen(cont) + 2);
+
+			if (!grown) {
+				free(line);
+				set_err(err, errlen, file, lineno, "out of memory");
+				goto fail;
+			}
+			logical = grown;
+			logical[loglen++] = ' ';
+			strcpy(logical + loglen, cont);
+			loglen += strlen(cont);
+			free(line);
+		} else {
+			if (logical) {
+				int rc = apply_line(cfg, seen, file, logline, logical, err, errlen);
+
+				free(logical);
+				logical = NULL;
+				if (rc < 0) {
+					free(line);
+					goto fail;
+				}
+			}
+			logical = line;
+			loglen = strlen(line);
+			logline = lineno;
+		}
+		if (at_end)
+			break;
+		p += len + 1;
+	}
+	if (logical) {
+		int rc = apply_line(cfg, seen, file, logline, logical, err, errlen);
+
+		free(logical);
+		logical = NULL;
+		if (rc < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < NENTRIES; i++) {
+		const struct config_entry *e = &config_table[i];
+
+		if (!e->def && (!seen[i] || **(char **)((char *)cfg + e->offset) == '\0')) {
+			set_err(err, errlen, file, 0, "missing required parameter \"%s\"", e->name);
+			goto fail;
+		}
+	}
+	if (strchr(cfg->return_prefix, cfg->recipient_delimiter[0])) {
+		set_err(err, errlen, file, 0, "return_prefix must not contain the recipient_delimiter");
+		goto fail;
+	}
+	*out = cfg;
+	return 0;
+fail:
+	free(logical);
+	config_free(cfg);
+	return -1;
+}
+
+int config_load_string(const char *name, const char *text, struct config **out, char *err, size_t errlen)
+{
+	return config_parse(name, text, out, err, errlen);
+}
+
+#define CONFIG_FILE_MAX (1024 * 1024)
+
+int config_load(const char *path, struct config **out, char *err, size_t errlen)
+{
+	FILE *fp;
+	char *text;
+	size_t n;
+	int rc;
+
+	if (!path)
+		path = CONFIG_DEFAULT_PATH;
+	if (!(fp = fopen(path, "r"))) {
+		set_err(err, errlen, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (!(text = malloc(CONFIG_FILE_MAX + 1))) {
+		fclose(fp);
+		set_err(err, errlen, path, 0, "out of memory");
+		return -1;
+	}
+	n = fread(text, 1, CONFIG_FILE_MAX + 1, fp);
+	if (ferror(fp) || n > CONFIG_FILE_MAX) {
+		set_err(err, errlen, path, 0, ferror(fp) ? "read error" : "file larger than 1 MiB");
+		fclose(fp);
+		free(text);
+		return -1;
+	}
+	fclose(fp);
+	text[n] = '\0';
+	if (strlen(text) != n) {
+		set_err(err, errlen, path, 0, "NUL byte in configuration");
+		free(text);
+		return -1;
+	}
+	rc = config_parse(path, text, out, err, errlen);
+	free(text);
+	return rc;
+}
+
+void config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < NENTRIES; i++) {
+		const struct config_entry *e = &config_table[i];
+		void *field = (char *)cfg + e->offset;
+
+		if (e->type == T_STR)
+			free(*(char **)field);
+		else if (e->type == T_LIST)
+			list_free((struct config_list *)field);
+	}
+	free(cfg->path);
+	free(cfg);
+}
+
+static void print_duration(FILE *fp, long v)
+{
+	if (v % (7 * DAY) == 0 && v)
+		fprintf(fp, "%ldw", v / (7 * DAY));
+	else if (v % DAY == 0 && v)
+		fprintf(fp, "%ldd", v / DAY);
+	else if (v % 3600 == 0 && v)
+		fprintf(fp, "%ldh", v / 3600);
+	else if (v % 60 == 0 && v)
+		fprintf(fp, "%ldm", v / 60);
+	else
+		fprintf(fp, "%lds", v);
+}
+
+void config_print(const struct config *cfg, FILE *fp)
+{
+	for (size_t i = 0; i < NENTRIES; i++) {
+		const struct config_entry *e = &config_table[i];
+		const void *field = (const char *)cfg + e->offset;
+
+		fprintf(fp, "%s = ", e->name);
+		switch (e->type) {
+		case T_STR: fputs(*(char *const *)field, fp); break;
+		case T_BOOL: fputs(*(const int *)field ? "yes" : "no", fp); break;
+		case T_INT: case T_SIZE: fprintf(fp, "%ld", *(const long *)field); break;
+		case T_DURATION: print_duration(fp, *(const long *)field); break;
+		case T_ENUM: fputs(e->choices[*(const int *)field], fp); break;
+		case T_LIST: {
+			const struct config_list *l = field;
+
+			for (size_t j = 0; j < l->n; j++)
+				fprintf(fp, "%s%s", j ? ", " : "", l->items[j]);
+			break;
+		}
+		}
+		fputc('\n', fp);
+	}
+}

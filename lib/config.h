@@ -1,0 +1,82 @@
+/* config.h: rebound.conf, the one configuration file of all programs.
+ * Syntax of Postfix's main.cf: "name = value", '#' comment lines, a line
+ * that starts with white space continues the previous one. Typed and
+ * table-driven (config.c holds the table: names, types, defaults, limits).
+ * Errors read "FILE:LINE: message"; callers exit EX_CONFIG (78) on them. */
+#ifndef REBOUND_CONFIG_H
+#define REBOUND_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define CONFIG_DEFAULT_PATH SYSCONFDIR "/rebound/rebound.conf"
+
+struct config_list {
+	char **items; /* NULL-terminated; owned by the list */
+	size_t n;
+};
+
+enum config_on_store_error { CONFIG_STORE_ERROR_TEMPFAIL, CONFIG_STORE_ERROR_ACCEPT };
+
+/* All durations are in seconds, sizes in bytes. Strings are never NULL
+ * (an unset optional string is ""). Owned by the struct; config_free. */
+struct config {
+	char *path; /* the file it was read from */
+
+	/* VERP return paths (lib/verp.c) */
+	char *return_domain;
+	char *return_prefix;
+	char *recipient_delimiter;
+	char *secret_file;
+	long tag_lifetime;
+
+	/* Store (lib/store*.c) */
+	char *database;
+	long database_timeout;
+
+	/* Bounce parser (lib/bounce*.c) */
+	long message_size_limit;
+	char *bounce_rules;
+
+	/* Suppression policy and rebound-pipe */
+	long soft_bounce_limit;
+	long soft_bounce_window;
+	long bounce_info_stale_after;
+	char *forward_other_to;
+
+	/* rebound-milter */
+	char *milter_socket;
+	char *user;
+	char *pid_file;
+	struct config_list list_senders;
+	struct config_list list_sasl_users;
+	struct config_list list_clients;
+	struct config_list list_services;
+	int list_headers;
+	int on_store_error; /* enum config_on_store_error */
+};
+
+/* config_load: read and validate FILE (CONFIG_DEFAULT_PATH if NULL).
+ * Returns 0 and *out (caller frees with config_free), or -1 with a
+ * "FILE:LINE: message" in err. */
+int config_load(const char *path, struct config **out, char *err, size_t errlen);
+
+/* config_load_string: the same from text in memory (tests); name is used
+ * in messages in place of a file name. */
+int config_load_string(const char *name, const char *text, struct config **out,
+		       char *err, size_t errlen);
+
+void config_free(struct config *cfg);
+
+/* config_print: write the effective settings, one "name = value" a line,
+ * in the table's order, to fp. */
+void config_print(const struct config *cfg, FILE *fp);
+
+/* config_parse_duration: "30d", "12h", "90" (seconds), units s m h d w.
+ * Returns 0 and *out in seconds, or -1. Used for command-line options too. */
+int config_parse_duration(const char *s, long *out);
+
+#endif

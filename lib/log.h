@@ -1,0 +1,37 @@
+/* log.h: logging for rebound's programs, in Postfix's manner.
+ * Daemons (rebound-milter, rebound-pipe) log to syslog with facility mail
+ * ("rebound-pipe[PID]: QUEUEID: to=<...>, ..."); the CLI logs to stderr.
+ * Every call is printf-format-checked; untrusted text is only ever passed as
+ * an argument, never as the format. The library never exits. */
+#ifndef REBOUND_LOG_H
+#define REBOUND_LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+enum log_dest {
+	LOG_DEST_STDERR = 1, /* "PROG: message" on stderr */
+	LOG_DEST_SYSLOG = 2, /* syslog(LOG_MAIL | prio) with LOG_PID */
+};
+
+/* log_open: name the program (kept by pointer: pass a string literal or
+ * argv[0] basename that lives as long as the program) and pick the
+ * destinations (an OR of enum log_dest). Safe to call again to change them. */
+void log_open(const char *ident, int dest);
+void log_close(void);
+/* log_set_verbose: nonzero lets log_debug through. */
+void log_set_verbose(int verbose);
+
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* log_vmsg: prio is a syslog priority (LOG_INFO, LOG_WARNING, LOG_ERR, ...). */
+void log_vmsg(int prio, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* log_sanitize: copy src into dst (size dstlen, always NUL-terminated),
+ * replacing control characters (and DEL) with '?' and truncating to fit;
+ * UTF-8 passes, as Postfix logs SMTPUTF8 addresses; for quoting untrusted text (addresses, diagnostics) in log lines. */
+char *log_sanitize(char *dst, size_t dstlen, const char *src);
+
+#endif

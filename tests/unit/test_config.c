@@ -1,0 +1,117 @@
+/* test_config.c: unit tests of lib/config.c: defaults, syntax (comments,
+ * continuation lines), types, FILE:LINE errors, required settings. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "config.h"
+
+#define BASE "return_domain = bounce.example.org\nsecret_file = /etc/rebound/secret\n"
+
+static struct config *load_ok(const char *text)
+{
+	struct config *cfg = NULL;
+	char err[512] = "";
+
+	if (config_load_string("t.conf", text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("unexpected error: %s", err);
+	return cfg;
+}
+
+static void load_err(const char *text, const char *expect)
+{
+	struct config *cfg = NULL;
+	char err[512] = "";
+
+	assert_int_equal(config_load_string("t.conf", text, &cfg, err, sizeof(err)), -1);
+	assert_null(cfg);
+	if (!strstr(err, expect))
+		fail_msg("error \"%s\" lacks \"%s\"", err, expect);
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct config *cfg = load_ok(BASE);
+
+	assert_string_equal(cfg->return_domain, "bounce.example.org");
+	assert_string_equal(cfg->return_prefix, "bounces");
+	assert_string_equal(cfg->recipient_delimiter, "+");
+	assert_int_equal(cfg->tag_lifetime, 30L * 86400);
+	assert_string_equal(cfg->database, "/var/lib/rebound/rebound.db");
+	assert_int_equal(cfg->message_size_limit, 10240000);
+	assert_int_equal(cfg->soft_bounce_limit, 5);
+	assert_int_equal(cfg->list_senders.n, 0);
+	assert_int_equal(cfg->list_headers, 0);
+	assert_int_equal(cfg->on_store_error, CONFIG_STORE_ERROR_TEMPFAIL);
+	config_free(cfg);
+}
+
+static void test_syntax(void **state)
+{
+	(void)state;
+	struct config *cfg = load_ok("# comment\n\n" BASE "list_senders = a@example.com,\n"
+				     "    @lists.example.com   b@example.net\n  # indented comment\n"
+				     "tag_lifetime = 2w\r\nlist_headers = yes\non_store_error = accept\n"
+				     "database_timeout=90\n");
+
+	assert_int_equal(cfg->list_senders.n, 3);
+	assert_string_equal(cfg->list_senders.items[1], "@lists.example.com");
+	assert_null(cfg->list_senders.items[3]);
+	assert_int_equal(cfg->tag_lifetime, 14L * 86400);
+	assert_int_equal(cfg->list_headers, 1);
+	assert_int_equal(cfg->on_store_error, CONFIG_STORE_ERROR_ACCEPT);
+	assert_int_equal(cfg->database_timeout, 90);
+	config_free(cfg);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	load_err(BASE "\nbogus = 1\n", "t.conf:4: unknown parameter \"bogus\"");
+	load_err(BASE "tag_lifetime = 3x\n", "t.conf:3: tag_lifetime: bad time value");
+	load_err(BASE "tag_lifetime = 400d\n", "t.conf:3: tag_lifetime: value \"400d\" out of range");
+	load_err(BASE "soft_bounce_limit = five\n", "t.conf:3: soft_bounce_limit: bad number");
+	load_err(BASE "list_headers = maybe\n", "t.conf:3: list_headers: bad boolean");
+	load_err(BASE "on_store_error = ignore\n", "t.conf:3: on_store_error: bad value");
+	load_err(BASE "no equals sign\n", "t.conf:3: missing '='");
+	load_err("  continued = 1\n", "t.conf:1: continuation line");
+	load_err("secret_file = /etc/s\n", "missing required parameter \"return_domain\"");
+	load_err("return_domain = x.org\n", "missing required parameter \"secret_file\"");
+	load_err("return_domain = bad_domain\nsecret_file = /s\n", "t.conf:1: return_domain: must be a domain");
+	load_err(BASE "return_prefix = Bounces\n", "t.conf:3: return_prefix:");
+	load_err(BASE "secret_file = relative\n", "t.conf:3: secret_file: must be an absolute path");
+	load_err(BASE "milter_socket = /tmp/x\n", "t.conf:3: milter_socket:");
+}
+
+static void test_duration(void **state)
+{
+	(void)state;
+	long v;
+
+	assert_int_equal(config_parse_duration("45", &v), 0);
+	assert_int_equal(v, 45);
+	assert_int_equal(config_parse_duration("5m", &v), 0);
+	assert_int_equal(v, 300);
+	assert_int_equal(config_parse_duration("1w", &v), 0);
+	assert_int_equal(v, 604800);
+	assert_int_equal(config_parse_duration("", &v), -1);
+	assert_int_equal(config_parse_duration("d", &v), -1);
+	assert_int_equal(config_parse_duration("1dd", &v), -1);
+	assert_int_equal(config_parse_duration("-1d", &v), -1);
+	assert_int_equal(config_parse_duration("99999999999999999999d", &v), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_duration),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
