@@ -14,6 +14,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "config", cmd_config, "config check: validate the configuration and print it" },
+	{ "parse", cmd_parse, "parse [--json] [--explain] [FILE...]: parse bounce messages" },
 };
 
 static void usage(FILE *fp)
