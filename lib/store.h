@@ -1,0 +1,208 @@
+/* store.h: rebound's one storage interface. Everything the programs keep
+ * (bounces, the state of recipients, the recipients of messages sent in
+ * message mode, the ids of long VERP recipients) goes through these
+ * functions, which speak in bounces, recipients and messages, never SQL.
+ * lib/store_sqlite.c implements them on SQLite; another backend
+ * (PostgreSQL) would implement the same names.
+ *
+ * Threads: a handle is used by one thread at a time. Never share a
+ * struct store between threads (rebound-milter opens one per thread);
+ * separate handles on one database, in one or many processes, are safe.
+ *
+ * Errors: every call returns an enum store_status and, on failure, writes
+ * a one-line message to err (errlen bytes, may be NULL/0). Never exits,
+ * never logs. Times are time_t in, UTC ISO 8601 text out
+ * ("2026-11-27T21:13:35Z"). */
+#ifndef REBOUND_STORE_H
+#define REBOUND_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "policy.h"
+#include "verp.h"
+
+enum store_status {
+	STORE_OK = 0,
+	STORE_NOTFOUND,
+	STORE_TEMPFAIL, /* busy, locked, read-only, full, I/O, no memory: may pass */
+	STORE_ERROR,    /* permanent: corrupt, bad schema, bug */
+};
+
+/* Flags of store_open. */
+#define STORE_READONLY 0x1 /* the CLI's read commands: never writes, never migrates */
+#define STORE_CREATE   0x2 /* create the database file if missing (not its directory) */
+
+/* The schema version this program writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 1
+
+/* Longest ISO time text, with its NUL. */
+#define STORE_TIME_MAX 21
+
+struct store;
+
+/* store_open: open (and with STORE_CREATE create) the database at path;
+ * migrate its schema to STORE_SCHEMA_VERSION unless STORE_READONLY. A
+ * lock is waited for up to timeout_seconds. ":memory:" opens a private
+ * in-memory database (tests). *out is freed with store_close. A missing
+ * directory, a read-only file or directory, a full disk or a lock held
+ * past the timeout are STORE_TEMPFAIL; a file that is not a database, or
+ * a schema newer than this program, STORE_ERROR. */
+enum store_status store_open(const char *path, long timeout_seconds, int flags, struct store **out,
+			     char *err, size_t errlen);
+void store_close(struct store *st);
+
+/* store_strstatus: "ok", "not found", "temporary failure", "error". */
+const char *store_strstatus(enum store_status status);
+
+/* store_set_clock: the clock of functions that take no time argument
+ * (store_message_has); tests inject one. NULL restores time(). */
+void store_set_clock(struct store *st, time_t (*clock)(void));
+
+/* store_time_format: t as "YYYY-MM-DDTHH:MM:SSZ" into buf; returns buf. */
+char *store_time_format(time_t t, char buf[STORE_TIME_MAX]);
+
+/* --- Transactions -------------------------------------------------------
+ * store_begin takes the write lock at once (waiting up to the timeout);
+ * nothing is durable before store_commit returns STORE_OK. A failed commit
+ * leaves nothing written. store_rollback is safe to call at any time. */
+enum store_status store_begin(struct store *st, char *err, size_t errlen);
+enum store_status store_commit(struct store *st, char *err, size_t errlen);
+void store_rollback(struct store *st);
+
+/* --- Bounces -------------------------------------------------------------- */
+
+/* One recipient's result of one bounce, as rebound-pipe records it. Strings
+ * may be NULL (stored as ""); kind and class are bounce_kind_name() and
+ * bounce_class_name() words. */
+struct store_bounce {
+	time_t received_at;
+	const char *recipient;
+	int verified;            /* the VERP tag checked out (and, in message
+				    mode, the recipient was sent the message) */
+	const char *return_path; /* the address the bounce came to */
+	const char *queue_id;    /* Postfix's queue id of the bounce */
+	const char *message_token; /* message mode: the token, else "" */
+	const char *kind, *action, *status, *smtp_code, *reason, *class_name;
+	int permanent;
+	const char *diagnostic, *remote_mta, *reporting_mta;
+	const char *original_message_id, *original_envelope_id;
+};
+
+/* What recording a bounce did to its address (bounces.effect). */
+enum store_effect {
+	STORE_EFFECT_UNVERIFIED,  /* tag bad or expired: recorded, no state change */
+	STORE_EFFECT_NOT_COUNTED, /* delayed, delivered, auto-reply, sender's problem */
+	STORE_EFFECT_COUNTED,     /* a soft bounce, below the limit */
+	STORE_EFFECT_SUPPRESSED,  /* the address is now suppressed */
+	STORE_EFFECT_ALREADY,     /* the address was already suppressed */
+	STORE_EFFECT_DUPLICATE,   /* the same delivery was recorded before: not again */
+};
+/* store_effect_name: "unverified", "not-counted", "counted", "suppressed",
+ * "already-suppressed", "duplicate". */
+const char *store_effect_name(enum store_effect effect);
+
+/* store_bounce_record: insert the bounce and apply the policy to its
+ * recipient. Inside the caller's transaction if one is open (rebound-pipe
+ * records all recipients of one bounce in one), else in one of its own.
+ * A delivery already recorded (same queue id, return path and recipient
+ * within a day: Postfix redelivered after a crash before exit) is not
+ * recorded twice: *effect = STORE_EFFECT_DUPLICATE. effect may be NULL. */
+enum store_status store_bounce_record(struct store *st, const struct store_bounce *b, const struct policy *p,
+				      enum store_effect *effect, char *err, size_t errlen);
+
+/* A bounce row as read back. Strings are never NULL and live only during
+ * the callback. */
+struct store_bounce_row {
+	long long id;
+	const char *received_at, *recipient, *return_path, *queue_id, *message_token;
+	int verified, permanent;
+	const char *kind, *action, *status, *smtp_code, *reason, *class_name;
+	const char *diagnostic, *remote_mta, *reporting_mta;
+	const char *original_message_id, *original_envelope_id, *effect;
+};
+
+struct store_filter {
+	time_t since;          /* 0: all */
+	const char *class_name; /* NULL: any */
+	const char *reason;    /* NULL: any */
+	const char *recipient; /* NULL: any (case-insensitive) */
+	long limit;            /* 0: no limit */
+};
+
+/* Callbacks return 0 to go on, nonzero to stop (the call then returns
+ * STORE_OK). */
+typedef int (*store_bounce_fn)(void *ctx, const struct store_bounce_row *row);
+
+/* store_bounces_list: matching bounces, oldest first. */
+enum store_status store_bounces_list(struct store *st, const struct store_filter *f, store_bounce_fn fn,
+				     void *ctx, char *err, size_t errlen);
+
+/* --- Recipients ----------------------------------------------------------- */
+
+struct store_recipient {
+	const char *address, *state; /* state: "active" or "suppressed" */
+	long hard_bounces, soft_bounces, complaints;
+	const char *first_bounce_at, *last_bounce_at; /* "" if none */
+	const char *suppressed_at, *suppressed_reason; /* "" unless suppressed */
+};
+typedef int (*store_recipient_fn)(void *ctx, const struct store_recipient *r);
+
+/* store_recipient_get: STORE_NOTFOUND if the address has no row. */
+enum store_status store_recipient_get(struct store *st, const char *address, store_recipient_fn fn, void *ctx,
+				      char *err, size_t errlen);
+/* store_suppressed_list: suppressed addresses, by address. */
+enum store_status store_suppressed_list(struct store *st, store_recipient_fn fn, void *ctx, char *err,
+					size_t errlen);
+/* store_recipient_suppress: suppress by hand (creates the row if needed).
+ * *was_suppressed (may be NULL) tells whether it already was. */
+enum store_status store_recipient_suppress(struct store *st, const char *address, const char *reason, time_t now,
+					   int *was_suppressed, char *err, size_t errlen);
+/* store_recipient_unsuppress: back to active, soft count reset (bounces
+ * before now no longer count). STORE_NOTFOUND if unknown. */
+enum store_status store_recipient_unsuppress(struct store *st, const char *address, time_t now,
+					     int *was_suppressed, char *err, size_t errlen);
+
+/* --- Statistics and purge ------------------------------------------------- */
+
+/* One count: group is "total", "class", "reason", "domain" or "effect". */
+struct store_stat {
+	const char *group, *key;
+	long count;
+};
+typedef int (*store_stat_fn)(void *ctx, const struct store_stat *s);
+/* store_stats: counts of bounces received at or after since (0: all), by
+ * group, each group by count descending. */
+enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
+			      size_t errlen);
+
+struct store_purge_result {
+	long bounces, recipients, messages, verp_ids;
+};
+/* store_purge: delete bounces received before `before`, active recipients
+ * whose last bounce is before it, messages whose token expired by now, and
+ * VERP ids unused since verp_before (0: keep them). Suppressed addresses
+ * are never purged. */
+enum store_status store_purge(struct store *st, time_t before, time_t now, time_t verp_before,
+			      struct store_purge_result *res, char *err, size_t errlen);
+
+/* --- Message mode (rebound-milter) ----------------------------------------- */
+
+/* store_message_add: remember that the message with token went to
+ * recipients[0..n), until expires. Also removes a bounded number of
+ * expired messages. One transaction. */
+enum store_status store_message_add(struct store *st, const char *token, const char *const *recipients, size_t n,
+				    time_t now, time_t expires, char *err, size_t errlen);
+/* store_message_has: STORE_OK if recipient was sent the message token and
+ * the token has not expired (by the store's clock), STORE_NOTFOUND if not. */
+enum store_status store_message_has(struct store *st, const char *token, const char *recipient, char *err,
+				    size_t errlen);
+
+/* --- VERP ids -------------------------------------------------------------- */
+
+/* store_verp_map: lib/verp.h's id -> recipient map on this handle (table
+ * verp_ids). Owned by the store, valid until store_close; same thread
+ * rules as the handle. */
+const struct verp_map *store_verp_map(struct store *st);
+
+#endif

@@ -1,0 +1,1140 @@
+/* store_sqlite.c: the store (store.h) on SQLite: opening with WAL, busy
+ * timeout and foreign keys, schema migrations at open, prepared
+ * statements cached per handle, the policy applied when a bounce is
+ * recorded, message mode and the VERP id map. One handle per thread. */
+#include "store.h"
+#include "store_schema.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#define DAY 86400L
+/* Bounds of what one bounce record reads back for the policy. */
+#define SOFT_HISTORY_MAX 1000
+/* Expired messages removed per store_message_add. */
+#define MESSAGE_EXPIRE_BATCH 100
+
+enum stmt_id {
+	S_DUPLICATE,
+	S_BOUNCE_INSERT,
+	S_RCPT_STATE,
+	S_RCPT_ENSURE,
+	S_SOFT_TIMES,
+	S_RCPT_UPDATE,
+	S_RCPT_SUPPRESS,
+	S_LIST_ALL,
+	S_LIST_RCPT,
+	S_RCPT_GET,
+	S_SUPPRESSED,
+	S_MANUAL_ENSURE,
+	S_MANUAL_SUPPRESS,
+	S_UNSUPPRESS,
+	S_MSG_EXPIRE,
+	S_MSG_INSERT,
+	S_MSG_RCPT_INSERT,
+	S_MSG_HAS,
+	S_VERP_PUT,
+	S_VERP_GET,
+	S_COUNT
+};
+
+#define BOUNCE_COLUMNS \
+	"id, received_at, recipient, verified, return_path, queue_id, message_token, kind, action, " \
+	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, " \
+	"original_message_id, original_envelope_id, effect"
+#define LIST_FILTER \
+	"(?1 IS NULL OR received_at >= ?1) AND (?2 IS NULL OR class = ?2) AND (?3 IS NULL OR reason = ?3)"
+#define RCPT_COLUMNS \
+	"address, state, hard_bounces, soft_bounces, complaints, ifnull(first_bounce_at, ''), " \
+	"ifnull(last_bounce_at, ''), ifnull(suppressed_at, ''), ifnull(suppressed_reason, '')"
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_DUPLICATE] = "SELECT 1 FROM bounces WHERE queue_id = ?1 AND return_path = ?2 AND recipient = ?3 "
+			"AND received_at >= ?4 LIMIT 1",
+	[S_BOUNCE_INSERT] = "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, "
+			    "message_token, kind, action, status, smtp_code, reason, class, permanent, diagnostic, "
+			    "remote_mta, reporting_mta, original_message_id, original_envelope_id, effect) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	[S_RCPT_STATE] = "SELECT state, ifnull(counted_since, '') FROM recipients WHERE address = ?1",
+	[S_RCPT_ENSURE] = "INSERT INTO recipients (address, first_bounce_at, last_bounce_at) VALUES (?1, ?2, ?2) "
+			  "ON CONFLICT (address) DO NOTHING",
+	[S_SOFT_TIMES] = "SELECT CAST(strftime('%s', received_at) AS INTEGER) FROM bounces "
+			 "WHERE recipient = ?1 AND verified = 1 AND class = 'soft' "
+			 "AND effect IN ('counted', 'suppressed', 'already-suppressed') AND received_at >= ?2 "
+			 "ORDER BY received_at DESC LIMIT " "1000",
+	[S_RCPT_UPDATE] = "UPDATE recipients SET hard_bounces = hard_bounces + ?2, complaints = complaints + ?3, "
+			  "soft_bounces = ifnull(?4, soft_bounces), "
+			  "first_bounce_at = min(ifnull(first_bounce_at, ?5), ?5), "
+			  "last_bounce_at = max(ifnull(last_bounce_at, ?5), ?5) WHERE address = ?1",
+	[S_RCPT_SUPPRESS] = "UPDATE recipients SET state = 'suppressed', suppressed_at = ?2, suppressed_reason = ?3 "
+			    "WHERE address = ?1 AND state = 'active'",
+	[S_LIST_ALL] = "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE " LIST_FILTER
+		       " ORDER BY received_at, id LIMIT ?5",
+	[S_LIST_RCPT] = "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = ?4 AND " LIST_FILTER
+			" ORDER BY received_at, id LIMIT ?5",
+	[S_RCPT_GET] = "SELECT " RCPT_COLUMNS " FROM recipients WHERE address = ?1",
+	[S_SUPPRESSED] = "SELECT " RCPT_COLUMNS " FROM recipients WHERE state = 'suppressed' ORDER BY address",
+	[S_MANUAL_ENSURE] = "INSERT INTO recipients (address) VALUES (?1) ON CONFLICT (address) DO NOTHING",
+	[S_MANUAL_SUPPRESS] = "UPDATE recipients SET state = 'suppressed', suppressed_at = ?2, suppressed_reason = ?3 "
+			      "WHERE address = ?1",
+	[S_UNSUPPRESS] = "UPDATE recipients SET state = 'active', suppressed_at = NULL, suppressed_reason = NULL, "
+			 "soft_bounces = 0, counted_since = ?2 WHERE address = ?1",
+	[S_MSG_EXPIRE] = "DELETE FROM messages WHERE token IN "
+			 "(SELECT token FROM messages WHERE expires_at <= ?1 LIMIT " "100" ")",
+	[S_MSG_INSERT] = "INSERT INTO messages (token, created_at, expires_at) VALUES (?1, ?2, ?3) "
+			 "ON CONFLICT (token) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+	[S_MSG_RCPT_INSERT] = "INSERT INTO message_recipients (token, recipient) VALUES (?1, ?2) "
+			      "ON CONFLICT DO NOTHING",
+	[S_MSG_HAS] = "SELECT 1 FROM message_recipients r JOIN messages m ON m.token = r.token "
+		      "WHERE r.token = ?1 AND r.recipient = ?2 AND m.expires_at > ?3",
+	[S_VERP_PUT] = "INSERT INTO verp_ids (id, recipient, created_at, last_used_at) VALUES (?1, ?2, ?3, ?3) "
+		       "ON CONFLICT (id) DO UPDATE SET last_used_at = excluded.last_used_at "
+		       "WHERE verp_ids.recipient = excluded.recipient",
+	[S_VERP_GET] = "SELECT recipient FROM verp_ids WHERE id = ?1",
+};
+
+struct store {
+	sqlite3 *db;
+	int flags;
+	int empty; /* read-only open of a database with no schema yet */
+	time_t (*clock)(void);
+	sqlite3_stmt *stmt[S_COUNT];
+	struct verp_map map;
+};
+
+static void err_set(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void err_set(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* status_of: what an SQLite result code means for the caller. */
+static enum store_status status_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_READONLY:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+	case SQLITE_PERM:
+	case SQLITE_INTERRUPT:
+		return STORE_TEMPFAIL;
+	default:
+		return STORE_ERROR; /* corrupt, not a database, schema, constraint, misuse */
+	}
+}
+
+/* fail: set err from the handle's last error; returns the status of rc. */
+static enum store_status fail(struct store *st, int rc, const char *what, char *err, size_t errlen)
+{
+	const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+
+	err_set(err, errlen, "%s: %s", what, msg);
+	return status_of(rc);
+}
+
+const char *store_strstatus(enum store_status status)
+{
+	switch (status) {
+	case STORE_OK: return "ok";
+	case STORE_NOTFOUND: return "not found";
+	case STORE_TEMPFAIL: return "temporary failure";
+	case STORE_ERROR: return "error";
+	}
+	return "error";
+}
+
+const char *store_effect_name(enum store_effect effect)
+{
+	switch (effect) {
+	case STORE_EFFECT_UNVERIFIED: return "unverified";
+	case STORE_EFFECT_NOT_COUNTED: return "not-counted";
+	case STORE_EFFECT_COUNTED: return "counted";
+	case STORE_EFFECT_SUPPRESSED: return "suppressed";
+	case STORE_EFFECT_ALREADY: return "already-suppressed";
+	case STORE_EFFECT_DUPLICATE: return "duplicate";
+	}
+	return "";
+}
+
+char *store_time_format(time_t t, char buf[STORE_TIME_MAX])
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || strftime(buf, STORE_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, STORE_TIME_MAX, "1970-01-01T00:00:00Z");
+	return buf;
+}
+
+static time_t clock_default(void)
+{
+	return time(NULL);
+}
+
+void store_set_clock(struct store *st, time_t (*clock)(void))
+{
+	st->clock = clock ? clock : clock_default;
+}
+
+/* exec: run fixed SQL (no parameters, no user data). */
+static enum store_status exec(struct store *st, const char *sql, char *err, size_t errlen)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail(st, rc, sql, err, errlen);
+	return STORE_OK;
+}
+
+/* pragma_int: the integer a pragma query returns. */
+static enum store_status pragma_int(struct store *st, const char *sql, long *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail(st, rc, sql, err, errlen);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE) {
+		enum store_status status = fail(st, rc, sql, err, errlen);
+
+		sqlite3_finalize(s);
+		return status;
+	}
+	sqlite3_finalize(s);
+	return STORE_OK;
+}
+
+/* migrate: bring the schema to STORE_SCHEMA_VERSION in one exclusive
+ * transaction; a second process waits on the lock, then finds it done. */
+static enum store_status migrate(struct store *st, char *err, size_t errlen)
+{
+	enum store_status status;
+	long version = 0;
+	char sql[64];
+
+	if ((status = pragma_int(st, "PRAGMA user_version", &version, err, errlen)) != STORE_OK)
+		return status;
+	if (version == STORE_SCHEMA_VERSION)
+		return STORE_OK;
+	if (version > STORE_SCHEMA_VERSION) {
+		err_set(err, errlen, "database schema version %ld is newer than this program's (%d)", version,
+			STORE_SCHEMA_VERSION);
+		return STORE_ERROR;
+	}
+	if ((status = exec(st, "BEGIN EXCLUSIVE", err, errlen)) != STORE_OK)
+		return status;
+	if ((status = pragma_int(st, "PRAGMA user_version", &version, err, errlen)) != STORE_OK)
+		goto rollback;
+	for (size_t i = 0; i < store_nmigrations; i++) {
+		const struct store_migration *m = &store_migrations[i];
+
+		if (m->version <= version)
+			continue;
+		if ((status = exec(st, m->sql, err, errlen)) != STORE_OK) {
+			/* keep the file name in the message, not the whole SQL */
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s: %s", m->file, sqlite3_errmsg(st->db));
+			err_set(err, errlen, "%s", msg);
+			goto rollback;
+		}
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", m->version);
+		if ((status = exec(st, sql, err, errlen)) != STORE_OK)
+			goto rollback;
+	}
+	if ((status = exec(st, "COMMIT", err, errlen)) != STORE_OK)
+		goto rollback;
+	return STORE_OK;
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return status;
+}
+
+enum store_status store_open(const char *path, long timeout_seconds, int flags, struct store **out,
+			     char *err, size_t errlen)
+{
+	struct store *st;
+	enum store_status status;
+	int oflags, rc, memory = !strcmp(path, ":memory:");
+	long ms, version = 0;
+	struct stat sb;
+
+	*out = NULL;
+	if ((flags & STORE_READONLY) && !memory && stat(path, &sb) < 0) {
+		if (errno == ENOENT) {
+			err_set(err, errlen, "%s: no such database", path);
+			return STORE_NOTFOUND;
+		}
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		return errno == EACCES ? STORE_TEMPFAIL : STORE_ERROR;
+	}
+	if (!(st = calloc(1, sizeof(*st)))) {
+		err_set(err, errlen, "out of memory");
+		return STORE_TEMPFAIL;
+	}
+	st->flags = flags;
+	st->clock = clock_default;
+	if (flags & STORE_READONLY)
+		oflags = SQLITE_OPEN_READONLY;
+	else
+		oflags = SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	/* One handle per thread: no SQLite mutex needed on it. */
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		status = fail(st, rc, path, err, errlen);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	ms = timeout_seconds > INT_MAX / 1000 ? INT_MAX : timeout_seconds * 1000;
+	sqlite3_busy_timeout(st->db, (int)(ms < 0 ? 0 : ms));
+	if ((status = exec(st, "PRAGMA foreign_keys = ON", err, errlen)) != STORE_OK)
+		goto fail;
+	if (flags & STORE_READONLY) {
+		if ((status = pragma_int(st, "PRAGMA user_version", &version, err, errlen)) != STORE_OK)
+			goto fail;
+		if (version == 0) {
+			st->empty = 1; /* created but never migrated: nothing in it */
+		} else if (version != STORE_SCHEMA_VERSION) {
+			err_set(err, errlen,
+				"%s: schema version %ld, this program reads version %d%s", path, version,
+				STORE_SCHEMA_VERSION,
+				version < STORE_SCHEMA_VERSION ? " (a writer, e.g. rebound-pipe, migrates it)" : "");
+			status = STORE_ERROR;
+			goto fail;
+		}
+	} else {
+		/* WAL: readers (the CLI, Postfix's sqlite: table) never block the
+		 * writer; FULL: a commit survives a power loss, since exit 0 makes
+		 * Postfix delete the bounce. */
+		if (!memory) {
+			char mode[16] = "";
+			sqlite3_stmt *s;
+
+			rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s, NULL);
+			if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+				snprintf(mode, sizeof(mode), "%s", (const char *)sqlite3_column_text(s, 0));
+			if (rc != SQLITE_ROW) {
+				status = fail(st, rc, "PRAGMA journal_mode = WAL", err, errlen);
+				sqlite3_finalize(s);
+				goto fail;
+			}
+			sqlite3_finalize(s);
+			if (strcmp(mode, "wal") != 0) {
+				err_set(err, errlen, "%s: cannot switch to WAL journal (mode is \"%s\")", path, mode);
+				status = STORE_TEMPFAIL;
+				goto fail;
+			}
+		}
+		if ((status = exec(st, "PRAGMA synchronous = FULL", err, errlen)) != STORE_OK)
+			goto fail;
+		if ((status = migrate(st, err, errlen)) != STORE_OK)
+			goto fail;
+	}
+	*out = st;
+	return STORE_OK;
+fail:
+	store_close(st);
+	return status;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close_v2(st->db);
+	free(st);
+}
+
+/* stmt: the cached prepared statement id, reset and ready to bind; NULL
+ * with err set (and *status) on failure. */
+static sqlite3_stmt *stmt(struct store *st, enum stmt_id id, enum store_status *status, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = st->stmt[id];
+	int rc;
+
+	if (!s) {
+		rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+		if (rc != SQLITE_OK) {
+			*status = fail(st, rc, "prepare", err, errlen);
+			return NULL;
+		}
+		st->stmt[id] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* bind_text: NULL binds "" (never SQL NULL) unless null_ok. */
+static int bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	return sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+static int bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
+}
+
+static int bind_time(sqlite3_stmt *s, int i, time_t t)
+{
+	char buf[STORE_TIME_MAX];
+
+	return sqlite3_bind_text(s, i, store_time_format(t, buf), -1, SQLITE_TRANSIENT);
+}
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	return v ? (const char *)v : "";
+}
+
+/* step_done: run a statement that returns no rows. */
+static enum store_status step_done(struct store *st, sqlite3_stmt *s, const char *what, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(s);
+	enum store_status status = STORE_OK;
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		status = fail(st, rc, what, err, errlen);
+	sqlite3_reset(s);
+	return status;
+}
+
+/* bind_check: one return code of a series of binds. */
+#define BIND(expr) do { if ((rc = (expr)) != SQLITE_OK) goto bind_fail; } while (0)
+
+enum store_status store_begin(struct store *st, char *err, size_t errlen)
+{
+	return exec(st, "BEGIN IMMEDIATE", err, errlen);
+}
+
+enum store_status store_commit(struct store *st, char *err, size_t errlen)
+{
+	enum store_status status = exec(st, "COMMIT", err, errlen);
+
+	if (status != STORE_OK)
+		store_rollback(st);
+	return status;
+}
+
+void store_rollback(struct store *st)
+{
+	if (st && st->db && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* tx_open: begin a transaction unless the caller holds one; *own says
+ * whether this call must end it. */
+static enum store_status tx_open(struct store *st, int *own, char *err, size_t errlen)
+{
+	*own = sqlite3_get_autocommit(st->db);
+	return *own ? store_begin(st, err, errlen) : STORE_OK;
+}
+
+static enum store_status tx_close(struct store *st, int own, enum store_status status, char *err, size_t errlen)
+{
+	if (!own)
+		return status;
+	if (status == STORE_OK)
+		return store_commit(st, err, errlen);
+	store_rollback(st);
+	return status;
+}
+
+/* no_schema: a read-only handle on a database with no tables yet. */
+static int no_schema(const struct store *st)
+{
+	return st->empty;
+}
+
+/* writable: refuse writes on a read-only handle with a clear message. */
+static enum store_status writable(const struct store *st, char *err, size_t errlen)
+{
+	if (st->flags & STORE_READONLY) {
+		err_set(err, errlen, "database opened read-only");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* keep_chars: copy src into dst keeping only characters in allowed. */
+static void keep_chars(char *dst, size_t dstlen, const char *src, const char *allowed)
+{
+	size_t n = 0;
+
+	for (; src && *src && n + 1 < dstlen; src++)
+		if (strchr(allowed, *src))
+			dst[n++] = *src;
+	dst[n] = '\0';
+}
+
+/* suppress_reason: the text kept in recipients.suppressed_reason, which
+ * Postfix's table quotes in its reply: built from the status and reason
+ * words only, never from the remote server's free text. */
+static void suppress_reason(char *buf, size_t len, enum policy_verdict v, const struct store_bounce *b, long days)
+{
+	char status[16], reason[32];
+
+	keep_chars(status, sizeof(status), b->status, "0123456789.");
+	keep_chars(reason, sizeof(reason), b->reason, "abcdefghijklmnopqrstuvwxyz");
+	switch (v) {
+	case POLICY_HARD:
+		snprintf(buf, len, "hard bounce (%s%s%s)", status, *status && *reason ? " " : "", reason);
+		break;
+	case POLICY_COMPLAINT:
+		snprintf(buf, len, "complaint%s%s", *reason ? " " : "", *reason ? reason : "");
+		break;
+	default:
+		snprintf(buf, len, "soft bounces on %ld days (%s%s%s)", days, status, *status && *reason ? " " : "",
+			 reason);
+		break;
+	}
+}
+
+/* soft_count: the recipient's soft-bounce count, this bounce (at now)
+ * included; since: counted_since ("" = none). */
+static enum store_status soft_count(struct store *st, const struct policy *p, const char *recipient, time_t now,
+				    const char *since, long *count, char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s = stmt(st, S_SOFT_TIMES, &status, err, errlen);
+	time_t *times, from = now - p->soft_window, since_t = 0;
+	size_t n = 0;
+	int rc;
+
+	if (!s)
+		return status;
+	if (*since) {
+		struct tm tm = { 0 };
+
+		if (strptime(since, "%Y-%m-%dT%H:%M:%SZ", &tm))
+			since_t = timegm(&tm);
+	}
+	if (!(times = malloc((SOFT_HISTORY_MAX + 1) * sizeof(*times)))) {
+		err_set(err, errlen, "out of memory");
+		return STORE_TEMPFAIL;
+	}
+	times[n++] = now;
+	BIND(bind_text(s, 1, recipient));
+	BIND(bind_time(s, 2, from));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n <= SOFT_HISTORY_MAX)
+		times[n++] = (time_t)sqlite3_column_int64(s, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		status = fail(st, rc, "soft bounce history", err, errlen);
+		goto out;
+	}
+	*count = policy_soft_count(p, times, n, now, since_t);
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	sqlite3_reset(s);
+	free(times);
+	return status;
+}
+
+/* apply_policy: decide the effect of a verified bounce and update its
+ * recipient. */
+static enum store_status apply_policy(struct store *st, const struct store_bounce *b, const struct policy *p,
+				      enum store_effect *effect, char *err, size_t errlen)
+{
+	enum policy_verdict v = policy_judge(b->class_name, b->reason);
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	char state[16] = "", since[STORE_TIME_MAX + 8] = "", reason[96], now[STORE_TIME_MAX];
+	long count = -1;
+	int rc, suppress = 0;
+
+	if (v == POLICY_IGNORE) {
+		*effect = STORE_EFFECT_NOT_COUNTED;
+		return STORE_OK;
+	}
+	store_time_format(b->received_at, now);
+	/* the row, created on the first counted bounce */
+	if (!(s = stmt(st, S_RCPT_ENSURE, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, b->recipient));
+	BIND(bind_text(s, 2, now));
+	if ((status = step_done(st, s, "recipient insert", err, errlen)) != STORE_OK)
+		return status;
+	if (!(s = stmt(st, S_RCPT_STATE, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, b->recipient));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		snprintf(state, sizeof(state), "%s", col(s, 0));
+		snprintf(since, sizeof(since), "%s", col(s, 1));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return fail(st, rc, "recipient state", err, errlen);
+	if (v == POLICY_SOFT) {
+		if ((status = soft_count(st, p, b->recipient, b->received_at, since, &count, err, errlen)) != STORE_OK)
+			return status;
+		suppress = policy_soft_suppresses(p, count);
+	} else {
+		suppress = 1;
+	}
+	if (!(s = stmt(st, S_RCPT_UPDATE, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, b->recipient));
+	BIND(sqlite3_bind_int(s, 2, v == POLICY_HARD));
+	BIND(sqlite3_bind_int(s, 3, v == POLICY_COMPLAINT));
+	BIND(count >= 0 ? sqlite3_bind_int64(s, 4, count) : sqlite3_bind_null(s, 4));
+	BIND(bind_text(s, 5, now));
+	if ((status = step_done(st, s, "recipient update", err, errlen)) != STORE_OK)
+		return status;
+	if (!strcmp(state, "suppressed")) {
+		*effect = STORE_EFFECT_ALREADY;
+		return STORE_OK;
+	}
+	if (!suppress) {
+		*effect = STORE_EFFECT_COUNTED;
+		return STORE_OK;
+	}
+	suppress_reason(reason, sizeof(reason), v, b, count);
+	if (!(s = stmt(st, S_RCPT_SUPPRESS, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, b->recipient));
+	BIND(bind_text(s, 2, now));
+	BIND(bind_text(s, 3, reason));
+	if ((status = step_done(st, s, "suppress", err, errlen)) != STORE_OK)
+		return status;
+	*effect = STORE_EFFECT_SUPPRESSED;
+	return STORE_OK;
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+/* is_duplicate: the same delivery (queue id, return path, recipient) was
+ * recorded within a day before: Postfix redelivered it. */
+static enum store_status is_duplicate(struct store *st, const struct store_bounce *b, int *dup, char *err,
+				      size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int rc;
+
+	*dup = 0;
+	if (!b->queue_id || !*b->queue_id)
+		return STORE_OK;
+	if (!(s = stmt(st, S_DUPLICATE, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, b->queue_id));
+	BIND(bind_text(s, 2, b->return_path));
+	BIND(bind_text(s, 3, b->recipient));
+	BIND(bind_time(s, 4, b->received_at - DAY));
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		*dup = 1;
+	else if (rc != SQLITE_DONE)
+		return fail(st, rc, "duplicate check", err, errlen);
+	return STORE_OK;
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+static enum store_status bounce_insert(struct store *st, const struct store_bounce *b, enum store_effect effect,
+				       char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s = stmt(st, S_BOUNCE_INSERT, &status, err, errlen);
+	int rc;
+
+	if (!s)
+		return status;
+	/* parameters 1..19 in the column order of S_BOUNCE_INSERT; 1, 3
+	 * and 13 are not text (bound above) */
+	const char *text[] = {
+		NULL, b->recipient, NULL, b->return_path, b->queue_id, b->message_token, b->kind, b->action,
+		b->status, b->smtp_code, b->reason, b->class_name, NULL, b->diagnostic, b->remote_mta,
+		b->reporting_mta, b->original_message_id, b->original_envelope_id, store_effect_name(effect),
+	};
+
+	BIND(bind_time(s, 1, b->received_at));
+	BIND(sqlite3_bind_int(s, 3, b->verified ? 1 : 0));
+	BIND(sqlite3_bind_int(s, 13, b->permanent ? 1 : 0));
+	for (int i = 0; i < (int)(sizeof(text) / sizeof(text[0])); i++)
+		if (i + 1 != 1 && i + 1 != 3 && i + 1 != 13)
+			BIND(bind_text(s, i + 1, text[i]));
+	return step_done(st, s, "bounce insert", err, errlen);
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+enum store_status store_bounce_record(struct store *st, const struct store_bounce *b, const struct policy *p,
+				      enum store_effect *effect, char *err, size_t errlen)
+{
+	enum store_effect e = STORE_EFFECT_UNVERIFIED;
+	enum store_status status;
+	int own, dup;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if (!b->recipient) {
+		err_set(err, errlen, "bounce without a recipient field");
+		return STORE_ERROR;
+	}
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = is_duplicate(st, b, &dup, err, errlen)) != STORE_OK)
+		goto out;
+	if (dup) {
+		e = STORE_EFFECT_DUPLICATE;
+		goto out;
+	}
+	if (b->verified && *b->recipient && (status = apply_policy(st, b, p, &e, err, errlen)) != STORE_OK)
+		goto out;
+	status = bounce_insert(st, b, e, err, errlen);
+out:
+	status = tx_close(st, own, status, err, errlen);
+	if (status == STORE_OK && effect)
+		*effect = e;
+	return status;
+}
+
+/* each_bounce: step s and hand every row to fn. */
+static enum store_status each_bounce(struct store *st, sqlite3_stmt *s, store_bounce_fn fn, void *ctx, char *err,
+				     size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_bounce_row r = {
+			.id = sqlite3_column_int64(s, 0),
+			.received_at = col(s, 1),
+			.recipient = col(s, 2),
+			.verified = sqlite3_column_int(s, 3),
+			.return_path = col(s, 4),
+			.queue_id = col(s, 5),
+			.message_token = col(s, 6),
+			.kind = col(s, 7),
+			.action = col(s, 8),
+			.status = col(s, 9),
+			.smtp_code = col(s, 10),
+			.reason = col(s, 11),
+			.class_name = col(s, 12),
+			.permanent = sqlite3_column_int(s, 13),
+			.diagnostic = col(s, 14),
+			.remote_mta = col(s, 15),
+			.reporting_mta = col(s, 16),
+			.original_message_id = col(s, 17),
+			.original_envelope_id = col(s, 18),
+			.effect = col(s, 19),
+		};
+
+		if (fn(ctx, &r))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		status = fail(st, rc, "read bounces", err, errlen);
+	sqlite3_reset(s);
+	return status;
+}
+
+enum store_status store_bounces_list(struct store *st, const struct store_filter *f, store_bounce_fn fn,
+				     void *ctx, char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (no_schema(st))
+		return STORE_OK;
+	if (!(s = stmt(st, f->recipient ? S_LIST_RCPT : S_LIST_ALL, &status, err, errlen)))
+		return status;
+	if (f->since)
+		BIND(bind_time(s, 1, f->since));
+	BIND(bind_opt(s, 2, f->class_name));
+	BIND(bind_opt(s, 3, f->reason));
+	if (f->recipient)
+		BIND(bind_text(s, 4, f->recipient));
+	BIND(sqlite3_bind_int64(s, 5, f->limit > 0 ? f->limit : -1));
+	return each_bounce(st, s, fn, ctx, err, errlen);
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+static enum store_status each_recipient(struct store *st, sqlite3_stmt *s, store_recipient_fn fn, void *ctx,
+					int *found, char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	int rc;
+
+	*found = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_recipient r = {
+			.address = col(s, 0),
+			.state = col(s, 1),
+			.hard_bounces = (long)sqlite3_column_int64(s, 2),
+			.soft_bounces = (long)sqlite3_column_int64(s, 3),
+			.complaints = (long)sqlite3_column_int64(s, 4),
+			.first_bounce_at = col(s, 5),
+			.last_bounce_at = col(s, 6),
+			.suppressed_at = col(s, 7),
+			.suppressed_reason = col(s, 8),
+		};
+
+		*found = 1;
+		if (fn && fn(ctx, &r))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		status = fail(st, rc, "read recipients", err, errlen);
+	sqlite3_reset(s);
+	return status;
+}
+
+enum store_status store_recipient_get(struct store *st, const char *address, store_recipient_fn fn, void *ctx,
+				      char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int rc, found;
+
+	if (no_schema(st))
+		return STORE_NOTFOUND;
+	if (!(s = stmt(st, S_RCPT_GET, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, address));
+	if ((status = each_recipient(st, s, fn, ctx, &found, err, errlen)) != STORE_OK)
+		return status;
+	return found ? STORE_OK : STORE_NOTFOUND;
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+enum store_status store_suppressed_list(struct store *st, store_recipient_fn fn, void *ctx, char *err,
+					size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int found;
+
+	if (no_schema(st))
+		return STORE_OK;
+	if (!(s = stmt(st, S_SUPPRESSED, &status, err, errlen)))
+		return status;
+	return each_recipient(st, s, fn, ctx, &found, err, errlen);
+}
+
+/* current_state: "active", "suppressed" or "" (no row) into state. */
+static enum store_status current_state(struct store *st, const char *address, char state[16], char *err,
+				       size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s = stmt(st, S_RCPT_STATE, &status, err, errlen);
+	int rc;
+
+	state[0] = '\0';
+	if (!s)
+		return status;
+	BIND(bind_text(s, 1, address));
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(state, 16, "%s", col(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, rc, "recipient state", err, errlen);
+	return STORE_OK;
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+/* change_state: suppress (by hand, creating the row) or unsuppress
+ * (STORE_NOTFOUND if no row) an address, in one transaction. */
+static enum store_status change_state(struct store *st, const char *address, int suppress, const char *reason,
+				      time_t now, int *was_suppressed, char *err, size_t errlen)
+{
+	enum store_status status;
+	sqlite3_stmt *s;
+	char state[16];
+	int own, rc;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = current_state(st, address, state, err, errlen)) != STORE_OK)
+		goto out;
+	if (was_suppressed)
+		*was_suppressed = !strcmp(state, "suppressed");
+	if (suppress) {
+		if (!(s = stmt(st, S_MANUAL_ENSURE, &status, err, errlen)))
+			goto out;
+		BIND(bind_text(s, 1, address));
+		if ((status = step_done(st, s, "recipient insert", err, errlen)) != STORE_OK)
+			goto out;
+	} else if (!*state) {
+		err_set(err, errlen, "%s: unknown address", address);
+		if (own)
+			store_rollback(st);
+		return STORE_NOTFOUND;
+	}
+	if (!(s = stmt(st, suppress ? S_MANUAL_SUPPRESS : S_UNSUPPRESS, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, address));
+	BIND(bind_time(s, 2, now));
+	if (suppress)
+		BIND(bind_text(s, 3, reason && *reason ? reason : "by hand"));
+	status = step_done(st, s, suppress ? "suppress" : "unsuppress", err, errlen);
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	return tx_close(st, own, status, err, errlen);
+}
+
+enum store_status store_recipient_suppress(struct store *st, const char *address, const char *reason, time_t now,
+					   int *was_suppressed, char *err, size_t errlen)
+{
+	return change_state(st, address, 1, reason, now, was_suppressed, err, errlen);
+}
+
+enum store_status store_recipient_unsuppress(struct store *st, const char *address, time_t now,
+					     int *was_suppressed, char *err, size_t errlen)
+{
+	return change_state(st, address, 0, NULL, now, was_suppressed, err, errlen);
+}
+
+enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
+			      size_t errlen)
+{
+	static const struct {
+		const char *group, *sql;
+	} queries[] = {
+		{ "total", "SELECT 'bounces', count(*) FROM bounces WHERE received_at >= ?1" },
+		{ "class", "SELECT class, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
+		{ "reason", "SELECT reason, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
+		{ "domain", "SELECT lower(substr(recipient, instr(recipient, '@') + 1)), count(*) FROM bounces "
+			    "WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
+		{ "effect", "SELECT effect, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
+		{ "state", "SELECT state, count(*) FROM recipients GROUP BY 1 ORDER BY 2 DESC, 1" },
+	};
+	enum store_status status = STORE_OK;
+
+	if (no_schema(st)) {
+		struct store_stat zero = { "total", "bounces", 0 };
+
+		fn(ctx, &zero);
+		return STORE_OK;
+	}
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]) && status == STORE_OK; i++) {
+		sqlite3_stmt *s;
+		int rc = sqlite3_prepare_v2(st->db, queries[i].sql, -1, &s, NULL);
+		int stop = 0;
+
+		if (rc != SQLITE_OK)
+			return fail(st, rc, "stats", err, errlen);
+		if (strstr(queries[i].sql, "?1") && (rc = bind_time(s, 1, since)) != SQLITE_OK) {
+			sqlite3_finalize(s);
+			return fail(st, rc, "bind", err, errlen);
+		}
+		while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			struct store_stat row = { queries[i].group, col(s, 0), (long)sqlite3_column_int64(s, 1) };
+
+			stop = fn(ctx, &row);
+		}
+		if (!stop && rc != SQLITE_DONE)
+			status = fail(st, rc, "stats", err, errlen);
+		sqlite3_finalize(s);
+		if (stop)
+			break;
+	}
+	return status;
+}
+
+enum store_status store_purge(struct store *st, time_t before, time_t now, time_t verp_before,
+			      struct store_purge_result *res, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+		"DELETE FROM bounces WHERE received_at < ?1",
+		"DELETE FROM recipients WHERE state = 'active' AND ifnull(last_bounce_at, '') < ?1",
+		"DELETE FROM messages WHERE expires_at <= ?1",
+		"DELETE FROM verp_ids WHERE last_used_at < ?1",
+	};
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &res->verp_ids };
+	time_t when[] = { before, before, now, verp_before };
+	enum store_status status;
+	int own;
+
+	memset(res, 0, sizeof(*res));
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && status == STORE_OK; i++) {
+		sqlite3_stmt *s;
+		int rc;
+
+		if (i == 3 && verp_before == 0)
+			break;
+		if ((rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL)) != SQLITE_OK) {
+			status = fail(st, rc, "purge", err, errlen);
+			break;
+		}
+		if ((rc = bind_time(s, 1, when[i])) != SQLITE_OK)
+			status = fail(st, rc, "bind", err, errlen);
+		else if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+			status = fail(st, rc, "purge", err, errlen);
+		else
+			*counts[i] = sqlite3_changes(st->db);
+		sqlite3_finalize(s);
+	}
+	return tx_close(st, own, status, err, errlen);
+}
+
+enum store_status store_message_add(struct store *st, const char *token, const char *const *recipients, size_t n,
+				    time_t now, time_t expires, char *err, size_t errlen)
+{
+	enum store_status status;
+	sqlite3_stmt *s;
+	char created[STORE_TIME_MAX];
+	int own, rc;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if (!token || !*token || (n && !recipients)) {
+		err_set(err, errlen, "store_message_add: no token or no recipients");
+		return STORE_ERROR;
+	}
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	store_time_format(now, created);
+	if (!(s = stmt(st, S_MSG_EXPIRE, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, created));
+	if ((status = step_done(st, s, "expire messages", err, errlen)) != STORE_OK)
+		goto out;
+	if (!(s = stmt(st, S_MSG_INSERT, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, token));
+	BIND(bind_text(s, 2, created));
+	BIND(bind_time(s, 3, expires));
+	if ((status = step_done(st, s, "message insert", err, errlen)) != STORE_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!recipients[i]) {
+			err_set(err, errlen, "store_message_add: recipient %zu is NULL", i);
+			status = STORE_ERROR;
+			goto out;
+		}
+		if (!(s = stmt(st, S_MSG_RCPT_INSERT, &status, err, errlen)))
+			goto out;
+		BIND(bind_text(s, 1, token));
+		BIND(bind_text(s, 2, recipients[i]));
+		if ((status = step_done(st, s, "message recipient insert", err, errlen)) != STORE_OK)
+			goto out;
+	}
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	return tx_close(st, own, status, err, errlen);
+}
+
+enum store_status store_message_has(struct store *st, const char *token, const char *recipient, char *err,
+				    size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (no_schema(st))
+		return STORE_NOTFOUND;
+	if (!token || !recipient) {
+		err_set(err, errlen, "store_message_has: no token or recipient");
+		return STORE_ERROR;
+	}
+	if (!(s = stmt(st, S_MSG_HAS, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, token));
+	BIND(bind_text(s, 2, recipient));
+	BIND(bind_time(s, 3, st->clock()));
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	return fail(st, rc, "message lookup", err, errlen);
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+/* verp_put: struct verp_map's put on the verp_ids table. An id already
+ * taken by another recipient is an error (-1), never an overwrite. */
+static int verp_put(void *ctx, const char *id, const char *recipient, time_t now)
+{
+	struct store *st = ctx;
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+
+	if (writable(st, NULL, 0) != STORE_OK || !(s = stmt(st, S_VERP_PUT, &status, NULL, 0)))
+		return -1;
+	if (bind_text(s, 1, id) != SQLITE_OK || bind_text(s, 2, recipient) != SQLITE_OK ||
+	    bind_time(s, 3, now) != SQLITE_OK)
+		return -1;
+	if (step_done(st, s, "verp id", NULL, 0) != STORE_OK)
+		return -1;
+	return sqlite3_changes(st->db) == 1 ? 0 : -1;
+}
+
+static int verp_get(void *ctx, const char *id, char **recipient)
+{
+	struct store *st = ctx;
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	*recipient = NULL;
+	if (no_schema(st))
+		return 1;
+	if (!(s = stmt(st, S_VERP_GET, &status, NULL, 0)) || bind_text(s, 1, id) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		ret = (*recipient = strdup(col(s, 0))) ? 0 : -1;
+	else if (rc == SQLITE_DONE)
+		ret = 1;
+	sqlite3_reset(s);
+	return ret;
+}
+
+const struct verp_map *store_verp_map(struct store *st)
+{
+	st->map.put = verp_put;
+	st->map.get = verp_get;
+	st->map.ctx = st;
+	return &st->map;
+}

@@ -1,0 +1,532 @@
+/* test_store.c: unit tests of the store (lib/store_sqlite.c) on temporary
+ * databases with an injected clock: open and migration, the schema copy
+ * in lib/store_schema.c against schema/, recording bounces with the
+ * policy, duplicates, suppress/unsuppress, listing, stats, purge, message
+ * mode and the VERP id map. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_schema.h"
+
+#define DAY 86400L
+#define T0 1795000000L /* 2026-11-18 */
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct store *st;
+	struct policy pol;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char err[256] = "";
+
+	assert_non_null(fx);
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rebound-test-store.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof(fx->path), "%s/rebound.db", fx->dir);
+	if (store_open(fx->path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
+		fail_msg("store_open: %s", err);
+	policy_defaults(&fx->pol);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[200];
+
+	store_close(fx->st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(fx);
+	return 0;
+}
+
+static enum store_effect record(struct fixture *fx, const char *rcpt, const char *cls, const char *reason,
+				time_t when, int verified, const char *queue_id)
+{
+	struct store_bounce b = {
+		.received_at = when, .recipient = rcpt, .verified = verified,
+		.return_path = "bounces+x@bounce.example.org", .queue_id = queue_id, .kind = "dsn",
+		.action = "failed", .status = !strcmp(cls, "hard") ? "5.1.1" : "4.2.2", .reason = reason,
+		.class_name = cls, .permanent = !strcmp(cls, "hard"), .diagnostic = "550 no such user",
+	};
+	enum store_effect e = (enum store_effect)-1;
+	char err[256] = "";
+
+	if (store_bounce_record(fx->st, &b, &fx->pol, &e, err, sizeof(err)) != STORE_OK)
+		fail_msg("store_bounce_record: %s", err);
+	return e;
+}
+
+struct rcpt_copy {
+	char state[16], reason[128];
+	long hard, soft, complaints;
+};
+
+static int copy_rcpt(void *ctx, const struct store_recipient *r)
+{
+	struct rcpt_copy *c = ctx;
+
+	snprintf(c->state, sizeof(c->state), "%s", r->state);
+	snprintf(c->reason, sizeof(c->reason), "%s", r->suppressed_reason);
+	c->hard = r->hard_bounces;
+	c->soft = r->soft_bounces;
+	c->complaints = r->complaints;
+	return 0;
+}
+
+static struct rcpt_copy get_rcpt(struct fixture *fx, const char *address, enum store_status expect)
+{
+	struct rcpt_copy c = { "", "", 0, 0, 0 };
+	char err[256] = "";
+
+	assert_int_equal(store_recipient_get(fx->st, address, copy_rcpt, &c, err, sizeof(err)), expect);
+	return c;
+}
+
+static void test_schema_file_matches(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < store_nmigrations; i++) {
+		FILE *fp = fopen(store_migrations[i].file, "r");
+		static char buf[1 << 16];
+		size_t n;
+
+		if (!fp)
+			fail_msg("cannot open %s (run from the top of the tree)", store_migrations[i].file);
+		n = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+		buf[n] = '\0';
+		if (strcmp(buf, store_migrations[i].sql) != 0)
+			fail_msg("%s differs from its copy in lib/store_schema.c", store_migrations[i].file);
+		assert_int_equal(store_migrations[i].version, (int)i + 1);
+	}
+	assert_int_equal(store_migrations[store_nmigrations - 1].version, STORE_SCHEMA_VERSION);
+}
+
+static void test_open_pragmas(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	struct store *st2;
+	char err[256] = "";
+
+	/* a second open finds the schema in place */
+	assert_int_equal(store_open(fx->path, 5, STORE_CREATE, &st2, err, sizeof(err)), STORE_OK);
+	store_close(st2);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), STORE_SCHEMA_VERSION);
+	sqlite3_finalize(s);
+	/* a newer schema is refused, permanently */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(fx->path, 1, STORE_CREATE, &st2, err, sizeof(err)), STORE_ERROR);
+	assert_non_null(strstr(err, "newer"));
+	assert_int_equal(store_open(fx->path, 1, STORE_READONLY, &st2, err, sizeof(err)), STORE_ERROR);
+}
+
+static void test_open_missing(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = (struct store *)1;
+	char path[200], err[256] = "";
+
+	snprintf(path, sizeof(path), "%s/none.db", fx->dir);
+	assert_int_equal(store_open(path, 1, STORE_READONLY, &st, err, sizeof(err)), STORE_NOTFOUND);
+	assert_null(st);
+	/* a missing directory may be created later: temporary */
+	snprintf(path, sizeof(path), "%s/nodir/x.db", fx->dir);
+	assert_int_equal(store_open(path, 1, STORE_CREATE, &st, err, sizeof(err)), STORE_TEMPFAIL);
+	/* without STORE_CREATE a missing file is not created */
+	snprintf(path, sizeof(path), "%s/none.db", fx->dir);
+	assert_int_equal(store_open(path, 1, 0, &st, err, sizeof(err)), STORE_TEMPFAIL);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+static void test_not_a_database(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st;
+	char path[200], err[256] = "";
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/junk.db", fx->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("this is not an SQLite database, not at all, not even close; just text\n", fp);
+	fclose(fp);
+	assert_int_equal(store_open(path, 1, STORE_CREATE, &st, err, sizeof(err)), STORE_ERROR);
+}
+
+static void test_locked_is_tempfail(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st2;
+	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
+				  .class_name = "hard", .reason = "userunknown" };
+	char err[256] = "";
+
+	assert_int_equal(store_begin(fx->st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_open(fx->path, 0, STORE_CREATE, &st2, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_bounce_record(st2, &b, &fx->pol, NULL, err, sizeof(err)), STORE_TEMPFAIL);
+	store_close(st2);
+	store_rollback(fx->st);
+}
+
+static void test_hard_suppresses(void **state)
+{
+	struct fixture *fx = *state;
+	struct rcpt_copy c;
+
+	assert_int_equal(record(fx, "Alice@Example.com", "hard", "userunknown", T0, 1, "Q1"), STORE_EFFECT_SUPPRESSED);
+	c = get_rcpt(fx, "alice@example.com", STORE_OK);
+	assert_string_equal(c.state, "suppressed");
+	assert_int_equal(c.hard, 1);
+	assert_string_equal(c.reason, "hard bounce (5.1.1 userunknown)");
+	/* again (another delivery): already suppressed, counted */
+	assert_int_equal(record(fx, "alice@example.com", "hard", "userunknown", T0 + 60, 1, "Q2"), STORE_EFFECT_ALREADY);
+	c = get_rcpt(fx, "ALICE@example.com", STORE_OK);
+	assert_int_equal(c.hard, 2);
+}
+
+static void test_complaint_suppresses(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(record(fx, "c@example.com", "complaint", "feedback", T0, 1, ""), STORE_EFFECT_SUPPRESSED);
+	assert_string_equal(get_rcpt(fx, "c@example.com", STORE_OK).state, "suppressed");
+	assert_int_equal(get_rcpt(fx, "c@example.com", STORE_OK).complaints, 1);
+}
+
+static void test_unverified_changes_nothing(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(record(fx, "u@example.com", "hard", "userunknown", T0, 0, "Q1"), STORE_EFFECT_UNVERIFIED);
+	get_rcpt(fx, "u@example.com", STORE_NOTFOUND);
+}
+
+static void test_not_counted(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const cls[] = { "delayed", "delivered", "autoreply" };
+
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(record(fx, "n@example.com", cls[i], "", T0 + (time_t)i, 1, ""),
+				 STORE_EFFECT_NOT_COUNTED);
+	/* a permanent failure that blames the sender */
+	assert_int_equal(record(fx, "n@example.com", "hard", "blocked", T0 + 10, 1, ""), STORE_EFFECT_NOT_COUNTED);
+	for (int d = 0; d < 10; d++)
+		assert_int_equal(record(fx, "n@example.com", "soft", "spamdetected", T0 + d * DAY, 1, ""),
+				 STORE_EFFECT_NOT_COUNTED);
+	get_rcpt(fx, "n@example.com", STORE_NOTFOUND);
+}
+
+static void test_soft_distinct_days(void **state)
+{
+	struct fixture *fx = *state;
+	struct rcpt_copy c;
+
+	/* three on one day count once */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + i * 60, 1, ""),
+				 STORE_EFFECT_COUNTED);
+	assert_int_equal(get_rcpt(fx, "s@example.com", STORE_OK).soft, 1);
+	for (int d = 1; d < 4; d++)
+		assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
+				 STORE_EFFECT_COUNTED);
+	assert_int_equal(get_rcpt(fx, "s@example.com", STORE_OK).soft, 4);
+	/* the fifth day suppresses */
+	assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + 4 * DAY, 1, ""),
+			 STORE_EFFECT_SUPPRESSED);
+	c = get_rcpt(fx, "s@example.com", STORE_OK);
+	assert_string_equal(c.state, "suppressed");
+	assert_int_equal(c.soft, 5);
+	assert_string_equal(c.reason, "soft bounces on 5 days (4.2.2 mailboxfull)");
+}
+
+static void test_soft_stale_and_window(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* four days, then 31 days of silence: the count starts again */
+	for (int d = 0; d < 4; d++)
+		record(fx, "w@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
+	assert_int_equal(get_rcpt(fx, "w@example.com", STORE_OK).soft, 4);
+	assert_int_equal(record(fx, "w@example.com", "soft", "mailboxfull", T0 + 34 * DAY, 1, ""),
+			 STORE_EFFECT_COUNTED);
+	assert_int_equal(get_rcpt(fx, "w@example.com", STORE_OK).soft, 1);
+	/* one soft bounce every 8 days: never 5 within 30 days */
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(record(fx, "e@example.com", "soft", "mailboxfull", T0 + i * 8 * DAY, 1, ""),
+				 STORE_EFFECT_COUNTED);
+	assert_int_equal(get_rcpt(fx, "e@example.com", STORE_OK).soft, 4);
+}
+
+static void test_duplicate_delivery(void **state)
+{
+	struct fixture *fx = *state;
+	struct rcpt_copy c;
+
+	assert_int_equal(record(fx, "d@example.com", "soft", "mailboxfull", T0, 1, "4ABC"), STORE_EFFECT_COUNTED);
+	assert_int_equal(record(fx, "d@example.com", "soft", "mailboxfull", T0 + 5, 1, "4ABC"),
+			 STORE_EFFECT_DUPLICATE);
+	c = get_rcpt(fx, "d@example.com", STORE_OK);
+	assert_int_equal(c.soft, 1);
+	/* the same queue id two days later is another message */
+	assert_int_equal(record(fx, "d@example.com", "soft", "mailboxfull", T0 + 2 * DAY, 1, "4ABC"),
+			 STORE_EFFECT_COUNTED);
+}
+
+static void test_transaction_rollback(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_bounce b = { .received_at = T0, .recipient = "r@example.com", .verified = 1,
+				  .class_name = "hard", .reason = "userunknown" };
+	char err[256] = "";
+
+	assert_int_equal(store_begin(fx->st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_bounce_record(fx->st, &b, &fx->pol, NULL, err, sizeof(err)), STORE_OK);
+	store_rollback(fx->st);
+	get_rcpt(fx, "r@example.com", STORE_NOTFOUND);
+	assert_int_equal(store_begin(fx->st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_bounce_record(fx->st, &b, &fx->pol, NULL, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_commit(fx->st, err, sizeof(err)), STORE_OK);
+	get_rcpt(fx, "r@example.com", STORE_OK);
+}
+
+static void test_suppress_unsuppress(void **state)
+{
+	struct fixture *fx = *state;
+	struct rcpt_copy c;
+	char err[256] = "";
+	int was = -1;
+
+	assert_int_equal(store_recipient_unsuppress(fx->st, "x@example.com", T0, &was, err, sizeof(err)),
+			 STORE_NOTFOUND);
+	assert_int_equal(store_recipient_suppress(fx->st, "x@example.com", "asked by phone", T0, &was, err,
+						  sizeof(err)), STORE_OK);
+	assert_int_equal(was, 0);
+	c = get_rcpt(fx, "x@example.com", STORE_OK);
+	assert_string_equal(c.state, "suppressed");
+	assert_string_equal(c.reason, "asked by phone");
+	assert_int_equal(store_recipient_suppress(fx->st, "X@example.com", NULL, T0, &was, err, sizeof(err)),
+			 STORE_OK);
+	assert_int_equal(was, 1);
+	assert_int_equal(store_recipient_unsuppress(fx->st, "x@example.com", T0, &was, err, sizeof(err)), STORE_OK);
+	assert_int_equal(was, 1);
+	assert_string_equal(get_rcpt(fx, "x@example.com", STORE_OK).state, "active");
+	/* soft bounces before the unsuppress no longer count */
+	for (int d = 0; d < 5; d++)
+		record(fx, "y@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
+	assert_string_equal(get_rcpt(fx, "y@example.com", STORE_OK).state, "suppressed");
+	assert_int_equal(store_recipient_unsuppress(fx->st, "y@example.com", T0 + 5 * DAY, &was, err, sizeof(err)),
+			 STORE_OK);
+	assert_int_equal(record(fx, "y@example.com", "soft", "mailboxfull", T0 + 6 * DAY, 1, ""),
+			 STORE_EFFECT_COUNTED);
+	assert_int_equal(get_rcpt(fx, "y@example.com", STORE_OK).soft, 1);
+}
+
+static int count_rows(void *ctx, const struct store_bounce_row *row)
+{
+	(void)row;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int count_suppressed(void *ctx, const struct store_recipient *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+struct stats_seen {
+	long total, hard, domain;
+};
+
+static int stats_cb(void *ctx, const struct store_stat *s)
+{
+	struct stats_seen *seen = ctx;
+
+	if (!strcmp(s->group, "total"))
+		seen->total = s->count;
+	if (!strcmp(s->group, "class") && !strcmp(s->key, "hard"))
+		seen->hard = s->count;
+	if (!strcmp(s->group, "domain") && !strcmp(s->key, "example.com"))
+		seen->domain = s->count;
+	return 0;
+}
+
+static void test_list_stats_purge(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_filter f = { 0 };
+	struct store_purge_result res;
+	struct stats_seen seen = { 0, 0, 0 };
+	char err[256] = "";
+	int n = 0;
+
+	record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
+	record(fx, "b@example.com", "soft", "mailboxfull", T0 + DAY, 1, "");
+	record(fx, "c@other.org", "hard", "userunknown", T0 + 2 * DAY, 1, "");
+	assert_int_equal(store_bounces_list(fx->st, &f, count_rows, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 3);
+	n = 0;
+	f.class_name = "hard";
+	assert_int_equal(store_bounces_list(fx->st, &f, count_rows, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 2);
+	n = 0;
+	f.class_name = NULL;
+	f.since = T0 + DAY;
+	assert_int_equal(store_bounces_list(fx->st, &f, count_rows, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 2);
+	n = 0;
+	f.since = 0;
+	f.recipient = "A@EXAMPLE.COM";
+	assert_int_equal(store_bounces_list(fx->st, &f, count_rows, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_stats(fx->st, 0, stats_cb, &seen, err, sizeof(err)), STORE_OK);
+	assert_int_equal(seen.total, 3);
+	assert_int_equal(seen.hard, 2);
+	assert_int_equal(seen.domain, 2);
+	/* purge what is older than T0 + 1.5 days: the bounces of a@ and b@ */
+	assert_int_equal(store_purge(fx->st, T0 + DAY + DAY / 2, T0 + 3 * DAY, 0, &res, err, sizeof(err)), STORE_OK);
+	assert_int_equal(res.bounces, 2);
+	assert_int_equal(res.recipients, 1); /* b@ was active; a@ is suppressed and stays */
+	n = 0;
+	assert_int_equal(store_suppressed_list(fx->st, count_suppressed, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 2);
+}
+
+static time_t fake_now;
+static time_t fake_clock(void)
+{
+	return fake_now;
+}
+
+static void test_message_mode(void **state)
+{
+	struct fixture *fx = *state;
+	const char *rcpts[] = { "one@example.com", "Two@example.com" };
+	struct store_purge_result res;
+	char err[256] = "";
+
+	store_set_clock(fx->st, fake_clock);
+	fake_now = T0;
+	assert_int_equal(store_message_add(fx->st, "tok1", rcpts, 2, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_has(fx->st, "tok1", "one@example.com", err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_has(fx->st, "tok1", "two@EXAMPLE.com", err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_has(fx->st, "tok1", "three@example.com", err, sizeof(err)), STORE_NOTFOUND);
+	assert_int_equal(store_message_has(fx->st, "tok2", "one@example.com", err, sizeof(err)), STORE_NOTFOUND);
+	/* adding again is harmless */
+	assert_int_equal(store_message_add(fx->st, "tok1", rcpts, 2, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
+	/* expired */
+	fake_now = T0 + 10 * DAY;
+	assert_int_equal(store_message_has(fx->st, "tok1", "one@example.com", err, sizeof(err)), STORE_NOTFOUND);
+	/* a later add removes the expired one (cascade to its recipients) */
+	assert_int_equal(store_message_add(fx->st, "tok3", rcpts, 1, T0 + 11 * DAY, T0 + 20 * DAY, err, sizeof(err)),
+			 STORE_OK);
+	assert_int_equal(store_purge(fx->st, 0, T0 + 11 * DAY, 0, &res, err, sizeof(err)), STORE_OK);
+	assert_int_equal(res.messages, 0);
+	assert_int_equal(store_purge(fx->st, 0, T0 + 21 * DAY, 0, &res, err, sizeof(err)), STORE_OK);
+	assert_int_equal(res.messages, 1);
+	assert_int_equal(store_message_add(fx->st, "", rcpts, 1, T0, T0, err, sizeof(err)), STORE_ERROR);
+}
+
+static void test_verp_map(void **state)
+{
+	struct fixture *fx = *state;
+	const struct verp_map *m = store_verp_map(fx->st);
+	struct store_purge_result res;
+	char *r = NULL, err[256] = "";
+
+	assert_int_equal(m->get(m->ctx, "id1", &r), 1);
+	assert_null(r);
+	assert_int_equal(m->put(m->ctx, "id1", "long.recipient@example.com", T0), 0);
+	assert_int_equal(m->put(m->ctx, "id1", "long.recipient@example.com", T0 + DAY), 0);
+	assert_int_equal(m->put(m->ctx, "id1", "another@example.com", T0), -1);
+	assert_int_equal(m->get(m->ctx, "id1", &r), 0);
+	assert_string_equal(r, "long.recipient@example.com");
+	free(r);
+	assert_int_equal(store_purge(fx->st, 0, T0, T0 + DAY / 2, &res, err, sizeof(err)), STORE_OK);
+	assert_int_equal(res.verp_ids, 0); /* used at T0 + DAY */
+	assert_int_equal(store_purge(fx->st, 0, T0, T0 + 2 * DAY, &res, err, sizeof(err)), STORE_OK);
+	assert_int_equal(res.verp_ids, 1);
+}
+
+static void test_readonly(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *ro;
+	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
+				  .class_name = "hard" };
+	char err[256] = "";
+	int n = 0;
+
+	record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
+	assert_int_equal(store_open(fx->path, 1, STORE_READONLY, &ro, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_suppressed_list(ro, count_suppressed, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_bounce_record(ro, &b, &fx->pol, NULL, err, sizeof(err)), STORE_ERROR);
+	store_close(ro);
+}
+
+static void test_time_format(void **state)
+{
+	char buf[STORE_TIME_MAX];
+
+	(void)state;
+	assert_string_equal(store_time_format(0, buf), "1970-01-01T00:00:00Z");
+	assert_string_equal(store_time_format(1795000000, buf), "2026-11-18T11:06:40Z");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_schema_file_matches),
+		cmocka_unit_test(test_time_format),
+		cmocka_unit_test_setup_teardown(test_open_pragmas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked_is_tempfail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hard_suppresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_complaint_suppresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unverified_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_soft_distinct_days, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_soft_stale_and_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_delivery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_suppress_unsuppress, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_stats_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verp_map, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
