@@ -250,10 +250,10 @@ const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *
 
 static int addr_local_char(unsigned char c)
 {
-	return isalnum(c) || (c && strchr(".!#$%&'*+-/=?^_`{|}~", c)) || c >= 0x80;
+	return isalnum(c) || (c && strchr(".!#$%&'*+-/=?^_`{|}~", c));
 }
 
-static int addr_domain_char(unsigned char c) { return isalnum(c) || c == '.' || c == '-' || c >= 0x80; }
+static int addr_domain_char(unsigned char c) { return isalnum(c) || c == '.' || c == '-'; }
 
 /* addr_find: the next thing that looks like an address in [s, end);
  * returns its start and sets *alen, or NULL. */
@@ -294,12 +294,19 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 		v = semi + 1;
 	copy_str(tmp, sizeof(tmp), v);
 	v = trim(tmp);
+	{
+		/* a source route "<@relay:user@host>": keep user@host */
+		char *at = strchr(tmp, '@'), *colon = strchr(tmp, ':');
+
+		if (at && colon && at < colon && (at == tmp || at[-1] == '<' || at[-1] == ' '))
+			v = trim(colon + 1);
+	}
 	if ((list = internet_address_list_parse(NULL, v))) {
 		for (int i = 0; i < internet_address_list_length(list); i++) {
 			InternetAddress *ia = internet_address_list_get_address(list, i);
 
 			if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-				const char *a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+				const char *a = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
 
 				if (a && strchr(a, '@')) {
 					copy_str(dst, dstlen, a);
@@ -318,6 +325,14 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 		else if (*v && !strpbrk(v, " \t<>"))
 			copy_str(dst, dstlen, v);
 	}
+}
+
+/* addr_full: local@domain with a dot in the domain. */
+static int addr_full(const char *a)
+{
+	const char *at = strrchr(a, '@');
+
+	return at && at > a && strchr(at, '.') && at[1] != '.';
 }
 
 /* ---- the working state of one parse ---------------------------------- */
@@ -716,11 +731,14 @@ static void parse_dsn(struct ctx *c, const char *text)
 					return;
 				copy_str(r->reporting_mta, sizeof(r->reporting_mta), c->reporting_mta);
 			}
+			/* Final-Recipient names the address, unless it is no
+			 * whole address ("@relay", "user@host"): then the original */
 			if (fin) {
-				copy_str(r->addr, sizeof(r->addr), a);
+				if (addr_full(a) || !r->addr[0])
+					copy_str(r->addr, sizeof(r->addr), a);
 				has_final = 1;
 			} else {
-				if (!r->addr[0])
+				if (!r->addr[0] || !addr_full(r->addr))
 					copy_str(r->addr, sizeof(r->addr), a);
 				has_orig = 1;
 			}
@@ -1347,6 +1365,46 @@ classify:
 		*cls = BOUNCE_CLASS_SOFT;
 }
 
+/* drop_empty: DSN blocks that named no recipient go when others did. */
+static void drop_empty(struct ctx *c)
+{
+	size_t w = 0;
+	int any = 0;
+
+	for (size_t i = 0; i < c->nrc; i++)
+		any |= c->rc[i].addr[0] != '\0';
+	if (!any)
+		return;
+	for (size_t i = 0; i < c->nrc; i++)
+		if (c->rc[i].addr[0])
+			c->rc[w++] = c->rc[i];
+	c->nrc = w;
+}
+
+/* failed_recipients: X-Failed-Recipients (Exim, Google) names them. */
+static void failed_recipients(struct ctx *c)
+{
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(c->msg), "X-Failed-Recipients");
+	InternetAddressList *l;
+
+	if (!v || !(l = internet_address_list_parse(NULL, v)))
+		return;
+	for (int i = 0; i < internet_address_list_length(l); i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *a;
+		struct rcpt *r;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		a = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		if (a && strchr(a, '@') && !rcpt_find(c, a) && (r = rcpt_new(c))) {
+			copy_str(r->addr, sizeof(r->addr), a);
+			r->from_text = 1;
+		}
+	}
+	g_object_unref(l);
+}
+
 /* ---- kinds -------------------------------------------------------------- */
 
 static int any_in(const char *s, const char *const *list, size_t n)
@@ -1360,10 +1418,14 @@ static int any_in(const char *s, const char *const *list, size_t n)
 	return 0;
 }
 
+/* is_autoreply: 2 when the header or subject says auto-reply outright
+ * (X-Autoreply, "Out of office"), 1 for Auto-Submitted: auto-replied
+ * alone (bounces carry it too), 0 for none. */
 static int is_autoreply(struct ctx *c)
 {
 	GMimeObject *o = GMIME_OBJECT(c->msg);
 	char v[512], f[512];
+	int sign = 0;
 
 	for (size_t i = 0; i < bounce_nautoreply_headers; i++) {
 		const struct bounce_header_sign *h = &bounce_autoreply_headers[i];
@@ -1373,13 +1435,15 @@ static int is_autoreply(struct ctx *c)
 			continue;
 		bounce_fold(f, sizeof(f), v);
 		if (!h->value[0] || strstr(f, h->value))
-			return 1;
+			sign = strcmp(h->name, "auto-submitted") ? 2 : 1;
+		if (sign == 2)
+			return 2;
 	}
 	bounce_fold(f, sizeof(f), c->subject);
 	for (size_t i = 0; i < bounce_nautoreply_subjects; i++)
 		if (!strncmp(f, bounce_autoreply_subjects[i], strlen(bounce_autoreply_subjects[i])))
-			return 1;
-	return 0;
+			return 2;
+	return sign;
 }
 
 static int looks_like_bounce(struct ctx *c, const char *text)
@@ -1583,7 +1647,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	GMimeStream *st;
 	GMimeParser *parser;
 	const char *text;
-	struct sbuf textbuf = { .max = MAX_TEXT };
+	int auto_sign;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -1669,9 +1733,10 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		orig_in_text(&c);
 	read_orig_headers(&c);
 	text = sbuf_get(&c.text);
-	(void)textbuf;
 
-	if (c.msg && (c.have_arf_part)) {
+	auto_sign = c.msg ? is_autoreply(&c) : 0;
+	if (c.msg && (c.have_arf_part || any_in(c.subject, bounce_complaint_subjects,
+						 bounce_ncomplaint_subjects))) {
 		kind = BOUNCE_KIND_ARF;
 		parse_arf(&c, sbuf_get(&c.arf));
 		if (!c.nrc && c.orig_to[0]) {
@@ -1681,25 +1746,28 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 				copy_str(r->addr, sizeof(r->addr), c.orig_to);
 		}
 	} else if (c.msg && (c.have_dsn_part || looks_like_dsn(text)) && looks_like_bounce(&c, text)) {
-		kind = BOUNCE_KIND_DSN;
+		kind = c.have_dsn_part ? BOUNCE_KIND_DSN : BOUNCE_KIND_NONSTANDARD;
 		parse_dsn(&c, c.have_dsn_part ? sbuf_get(&c.dsn) : text);
+		drop_empty(&c);
 		if (!c.nrc) {
 			kind = BOUNCE_KIND_NONSTANDARD;
+			failed_recipients(&c);
 		}
 		scan_text(&c, text, c.nrc == 0);
-		if (!c.have_dsn_part)
-			kind = BOUNCE_KIND_NONSTANDARD;
+	} else if (c.msg && auto_sign == 2 && !any_in(c.from_raw, bounce_bounce_senders, bounce_nbounce_senders)) {
+		kind = BOUNCE_KIND_AUTOREPLY;
 	} else if (c.msg && looks_like_bounce(&c, text)) {
 		kind = BOUNCE_KIND_NONSTANDARD;
-		scan_text(&c, text, 1);
-	} else if (c.msg && is_autoreply(&c)) {
+		failed_recipients(&c);
+		scan_text(&c, text, c.nrc == 0);
+	} else if (c.msg && auto_sign) {
 		kind = BOUNCE_KIND_AUTOREPLY;
-		if (c.from[0]) {
-			struct rcpt *r = rcpt_new(&c);
+	}
+	if (kind == BOUNCE_KIND_AUTOREPLY && c.from[0]) {
+		struct rcpt *r = rcpt_new(&c);
 
-			if (r)
-				copy_str(r->addr, sizeof(r->addr), c.from);
-		}
+		if (r)
+			copy_str(r->addr, sizeof(r->addr), c.from);
 	}
 	if (kind == BOUNCE_KIND_NONSTANDARD && !c.nrc && c.orig_to[0] && !ignored_addr(&c, c.orig_to)) {
 		struct rcpt *r = rcpt_new(&c);

@@ -278,7 +278,13 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "unrouteable address", "hostunknown" },
 	{ "an mx or srv record indicated no smtp service", "notaccept" },
 	/* spam */
-	{ "spam", "spamdetected" },
+	{ "spam ", "spamdetected" },
+	{ "spam.", "spamdetected" },
+	{ "spam,", "spamdetected" },
+	{ "spam)", "spamdetected" },
+	{ "(spam", "spamdetected" },
+	{ "spam-", "spamdetected" },
+	{ "spam;", "spamdetected" },
 	{ "junk mail", "spamdetected" },
 	{ "bulk mail", "spamdetected" },
 	{ "unsolicited", "spamdetected" },
@@ -703,14 +709,23 @@ const char *const bounce_bounce_subjects[] = {
 	"could not be delivered", "delivery problem", "nondeliverable", "non-deliverable",
 	"non delivery", "nicht zustellbar", "error", "failed", "warning", "bounce", "rejected",
 	"delivery notification", "unable to deliver", "message status",
+	"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc", /* "error" in Japanese (katakana) */
 };
 const size_t bounce_nbounce_subjects = N(bounce_bounce_subjects);
 
 const char *const bounce_bounce_senders[] = {
-	"mailer-daemon", "postmaster", "mail delivery", "mail.delivery", "mailer_daemon",
+	"mailer-daemon", "postmaster", "post_master", "mail delivery", "mail.delivery", "mailer_daemon",
 	"double-bounce", "mail administrator", "bounce",
 };
 const size_t bounce_nbounce_senders = N(bounce_bounce_senders);
+
+/* Subjects (lowercase) of complaint reports sent without ARF's
+ * message/feedback-report part (older Hotmail/Outlook.com loops). */
+const char *const bounce_complaint_subjects[] = {
+	"complaint about message from",
+	"abuse report",
+};
+const size_t bounce_ncomplaint_subjects = N(bounce_complaint_subjects);
 
 const char *const bounce_reasons[] = {
 	"authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit",

@@ -96,6 +96,9 @@ extern const size_t bounce_nbounce_subjects;
 extern const char *const bounce_bounce_senders[];
 extern const size_t bounce_nbounce_senders;
 
+extern const char *const bounce_complaint_subjects[];
+extern const size_t bounce_ncomplaint_subjects;
+
 /* The reasons of the Sisimai vocabulary (for validating site rules). */
 extern const char *const bounce_reasons[];
 extern const size_t bounce_nreasons;
