@@ -33,5 +33,6 @@ int cli_wants_help(int argc, char **argv);
 typedef int (*cli_command_fn)(struct cli *cli, int argc, char **argv);
 
 int cmd_config(struct cli *cli, int argc, char **argv);
+int cmd_verp(struct cli *cli, int argc, char **argv);
 
 #endif

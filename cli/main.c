@@ -14,6 +14,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "config", cmd_config, "config check: validate the configuration and print it" },
+	{ "verp", cmd_verp, "verp encode ADDRESS | decode RETURN-PATH: the signed return path and back" },
 };
 
 static void usage(FILE *fp)
