@@ -90,6 +90,8 @@ static const char *check_prefix(const char *v)
 	for (const char *p = v; *p; p++)
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '.'))
 			return "may hold only lowercase letters, digits, '-' and '.' (return paths must survive lowercasing)";
+	if (v[0] == '.' || strstr(v, ".."))
+		return "must not start with '.' nor hold \"..\" (it starts an unquoted local part)";
 	return NULL;
 }
 

@@ -1,0 +1,256 @@
+"""milter_bench.py: the milter benchmark of bench/run. smtp-source (10
+sessions) into a private Postfix on loopback (bench/postfix_harness.py)
+that relays to smtp-sink, through three smtpd services of the same
+instance: no milter, rebound-milter on a unix socket, rebound-milter on an
+inet socket, and the same two through bench/peers/trivial-milter.c (the
+least a sender-rewriting libmilter milter can do: the ceiling libmilter
+and Postfix leave). Runs alternate between them (rotating order) and the
+queue is drained between runs; the rate is messages queued per second of
+smtp-source's wall time. Postfix's log tells how many messages were queued
+and how many carry a VERP return path (rewritten by the milter)."""
+import os
+import pwd
+import re
+import secrets
+import signal
+import subprocess
+import time
+
+from benchlib import NotMeasured, free_port, fmt_rate, median, table
+from postfix_harness import Postfix, Sink, wait_port
+
+SENDER = 'list@example.org'
+RCPT = 'rcpt@remote.example'
+QMGR_FROM = re.compile(r'qmgr\[\d+\]: [0-9A-Za-z]+: from=<([^>]*)>')
+
+
+def config_milter_lines(top):
+    """The milter_* settings of postfix-config/main.cf (what users are told
+    to use), without milter_default_action (the harness sets tempfail)."""
+    path = os.path.join(top, 'postfix-config', 'main.cf')
+    out = []
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        m = re.match(r'^(milter_[a-z_]+)\s*=(.*)$', line)
+        if m and m.group(1) != 'milter_default_action':
+            out.append(line)
+    return out
+
+
+def build_trivial(top, d):
+    """Compile bench/peers/trivial-milter.c; its path, or None."""
+    out = os.path.join(d, 'trivial-milter')
+    p = subprocess.run(['cc', '-std=c11', '-D_GNU_SOURCE', '-O2', '-o', out,
+                        os.path.join(top, 'bench', 'peers', 'trivial-milter.c'), '-lmilter', '-pthread'],
+                       capture_output=True, text=True, timeout=120)
+    return out if p.returncode == 0 else None
+
+
+class Milter:
+    def __init__(self, binary, d, name, socket_spec, user, argv=None):
+        """rebound-milter with a config of its own, or (argv given) a peer
+        milter started with that argv."""
+        self.binary, self.d, self.name, self.spec = binary, d, name, socket_spec
+        self.proc = None
+        self.logf = None
+        self.log = os.path.join(d, f'milter-{name}.log')
+        self.argv = argv
+        if argv:
+            return
+        secret = os.path.join(d, f'secret-{name}')
+        with open(secret, 'w') as f:
+            f.write(secrets.token_hex(32) + '\n')
+        os.chmod(secret, 0o600)
+        self.conf = os.path.join(d, f'rebound-{name}.conf')
+        with open(self.conf, 'w') as f:
+            f.write('# written by bench/milter_bench.py\n'
+                    'return_domain = bounce.example.org\n'
+                    f'secret_file = {secret}\n'
+                    f'database = {d}/rebound.db\n'
+                    f'milter_socket = {socket_spec}\n'
+                    f'user = {user.pw_name}\n'
+                    f'pid_file = {d}/milter-{name}.pid\n'
+                    f'list_senders = {SENDER}\n')
+        if os.geteuid() == 0:
+            for p in (secret, self.conf):
+                os.chown(p, user.pw_uid, user.pw_gid)
+
+    def start(self):
+        self.logf = open(self.log, 'w')
+        self.proc = subprocess.Popen(self.argv or [self.binary, '-c', self.conf, '-f'], stdout=self.logf,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        end = time.monotonic() + 15
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f'rebound-milter ({self.name}) exited {self.proc.returncode}: '
+                                   + self.tail())
+            if self.ready():
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f'rebound-milter ({self.name}) does not listen on {self.spec}: ' + self.tail())
+
+    def ready(self):
+        if self.spec.startswith('unix:'):
+            return os.path.exists(self.spec[5:])
+        port = int(self.spec[5:].split('@')[0])
+        return wait_port(port, 0.2)
+
+    def tail(self):
+        try:
+            with open(self.log, errors='replace') as f:
+                return f.read()[-400:].strip()
+        except OSError:
+            return ''
+
+    def stop(self):
+        """SIGTERM, wait (libmilter may take seconds), then SIGKILL."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self.logf:
+            self.logf.close()
+            self.logf = None
+
+
+def count_log(text):
+    queued = rewritten = 0
+    for m in QMGR_FROM.finditer(text):
+        queued += 1
+        if m.group(1).lower().endswith('@bounce.example.org'):
+            rewritten += 1
+    rejected = len(re.findall(r'NOQUEUE: (?:milter-)?reject|milter-reject', text))
+    return queued, rewritten, rejected
+
+
+def run(ctx):
+    top, build, tmp, quick = ctx['top'], ctx['build'], ctx['tmp'], ctx['quick']
+    if os.geteuid() != 0:
+        raise NotMeasured('Postfix needs root; run `make bench` as root')
+    for prog in ('/usr/sbin/smtp-source', '/usr/sbin/smtp-sink', '/usr/sbin/postfix'):
+        if not os.access(prog, os.X_OK):
+            raise NotMeasured(f'{prog} not installed (Debian package postfix)')
+    binary = os.path.join(build, 'bin', 'rebound-milter')
+    have_milter = os.access(binary, os.X_OK)
+    user = pwd.getpwnam('nobody')
+    d = os.path.join(tmp, 'milter')
+    os.mkdir(d, 0o755)
+    cleanups = ctx['cleanups']
+
+    trivial = build_trivial(top, d)
+    # (label, milter name or None, socket kind)
+    plan = [('no milter', None, None)]
+    if trivial:
+        plan += [('trivial milter (peer), unix socket', 'trivial', 'unix'),
+                 ('trivial milter (peer), inet socket', 'trivial', 'inet')]
+    if have_milter:
+        plan += [('rebound-milter, unix socket', 'rebound', 'unix'),
+                 ('rebound-milter, inet socket', 'rebound', 'inet')]
+    sink_port = free_port()
+    services, milters, configs = [], [], []
+    for i, (label, who, kind) in enumerate(plan):
+        port = free_port()
+        if who is None:
+            services.append((f'svc{i}', port, ['smtpd_milters=']))
+        else:
+            if kind == 'unix':
+                spec = f'unix:{d}/{who}.sock'
+                pf_spec = spec
+            else:
+                mport = free_port()
+                spec, pf_spec = f'inet:{mport}@127.0.0.1', f'inet:127.0.0.1:{mport}'
+            name = f'{who}-{kind}'
+            if who == 'trivial':
+                milters.append(Milter(trivial, d, name, spec, user,
+                                      argv=[trivial, spec, 'bounces+trivial=remote.example@bounce.example.org']))
+            else:
+                milters.append(Milter(binary, d, name, spec, user))
+            services.append((f'svc{i}', port, [f'smtpd_milters={pf_spec}']))
+        configs.append((label, port))
+    extra = config_milter_lines(top)
+    sink = Sink(sink_port)
+    cleanups.append(sink.stop)
+    sink.start()
+    pf = Postfix(os.path.join(d, 'postfix'), sink_port, services, extra)
+    cleanups.append(pf.stop)
+    pf.start()
+    for m in milters:
+        cleanups.append(m.stop)
+        m.start()
+
+    nmsg = 300 if quick else 1000
+    rounds = 1 if quick else 4
+    deadline = time.monotonic() + (90 if quick else 300)
+    runs = {c[0]: [] for c in configs}
+    fails = []
+    # one short warm-up run through each service (not counted)
+    for name, port in configs:
+        subprocess.run(['/usr/sbin/smtp-source', '-s', '2', '-m', '20', '-f', SENDER, '-t', RCPT,
+                        f'127.0.0.1:{port}'], capture_output=True, timeout=60)
+    pf.wait_empty(60)
+    for r in range(rounds):
+        order = configs[r % len(configs):] + configs[:r % len(configs)]
+        for name, port in order:
+            off = pf.log_size()
+            t0 = time.perf_counter()
+            p = subprocess.run(['/usr/sbin/smtp-source', '-s', '10', '-m', str(nmsg), '-f', SENDER,
+                                '-t', RCPT, f'127.0.0.1:{port}'], capture_output=True, text=True,
+                               timeout=300)
+            wall = time.perf_counter() - t0
+            drained = pf.wait_empty(120)
+            time.sleep(0.5)  # let postlogd write the last lines
+            queued, rewritten, rejected = count_log(pf.log_since(off))
+            runs[name].append({'wall_s': wall, 'queued': queued, 'rewritten': rewritten, 'rejected': rejected,
+                               'rate': queued / wall, 'source_exit': p.returncode, 'drained': drained})
+            if p.returncode != 0 or queued != nmsg:
+                fails.append(f'{name}: smtp-source exit {p.returncode}, {queued} of {nmsg} queued'
+                             + (f' ({p.stderr.strip()[-200:]})' if p.stderr.strip() else ''))
+        if time.monotonic() > deadline:
+            break
+
+    res = {}
+    base = median([x['rate'] for x in runs['no milter']])
+    rows = []
+    for name, _ in configs:
+        rs = runs[name]
+        rate = median([x['rate'] for x in rs])
+        res[name] = {'runs': rs, 'median_rate': rate}
+        q = sum(x['queued'] for x in rs)
+        w = sum(x['rewritten'] for x in rs)
+        rows.append([name, fmt_rate(rate), ', '.join(fmt_rate(x['rate']) for x in rs),
+                     '-' if name == 'no milter' else f'{rate / base * 100:.0f}%',
+                     f'{q} / {w}'])
+    md = [f'`smtp-source -s 10 -m {nmsg}` (one recipient per message) into Postfix '
+          f'{pf.postconf("-h", "mail_version").strip()} on 127.0.0.1, relaying to `smtp-sink`; '
+          f'{len(runs["no milter"])} runs per configuration, alternating, the queue drained between runs; '
+          'rate = messages queued / smtp-source wall time. Everything (Postfix, sink, source, milter) '
+          f'shares the {os.cpu_count()} cores. Milter settings from postfix-config/main.cf: '
+          + (', '.join(f'`{x}`' for x in extra) if extra else 'none (Postfix defaults)') + '.\n',
+          table(['configuration', 'median msg/s', 'runs (msg/s)', 'of no-milter rate',
+                 'queued / with a VERP return path'], rows)]
+    if not trivial:
+        md.append('\nNot measured: the trivial milter (bench/peers/trivial-milter.c did not compile).')
+    if trivial and have_milter:
+        for kind in ('unix', 'inet'):
+            r = res[f'rebound-milter, {kind} socket']['median_rate'] / res[f'trivial milter (peer), {kind} socket'][
+                'median_rate']
+            md.append(f'\nrebound-milter against the trivial milter, {kind} socket: {r * 100:.0f}%.')
+    if have_milter:
+        ru = res['rebound-milter, unix socket']['median_rate'] / base
+        ri = res['rebound-milter, inet socket']['median_rate'] / base
+        md.append(f'\nGoal: at least 90% of the no-milter rate over a unix socket. Measured: {ru * 100:.0f}% '
+                  + ('(met).' if ru >= 0.9 else f'(missed by {(0.9 - ru) * 100:.0f} points).')
+                  + f' Inet socket: {ri * 100:.0f}%.')
+    else:
+        md.append('\nNot measured with the milter: rebound-milter not built (the no-milter rate above is '
+                  'the baseline only).')
+    if fails:
+        md.append('\nRuns with errors: ' + '; '.join(fails[:6]))
+    return '\n'.join(md), {'configs': res, 'fails': fails, 'postfix_extra': extra}

@@ -1,0 +1,263 @@
+"""parser.py: the parser benchmark of bench/run. `rebound parse --json`
+against Sisimai 4.25 (bench/peers/sisimai-*.pl) and flufl.bounce
+(bench/peers/flufl-*.py) over ../shared/corpus/set-of-emails/*.eml:
+(a) one process over the whole corpus, messages per second;
+(b) one process per message fed on standard input (as pipe(8) runs a
+    delivery program), median time per message over a fixed sample;
+(c) peak memory (max RSS) of one process parsing one message.
+Runs of the three programs are interleaved (rotating order) so that noise
+from other load on the machine falls on all of them alike."""
+import json
+import os
+import tempfile
+import time
+
+from benchlib import (NotMeasured, fmt_kib, fmt_ms, fmt_rate, fmt_ratio, median, quantile,
+                      spawn_rss, spawn_timed, table)
+
+PERL = '/usr/bin/perl'
+PYTHON = '/usr/bin/python3'
+
+
+def corpus_files(corpus):
+    if not os.path.isdir(corpus):
+        raise NotMeasured(f'corpus {corpus} not found')
+    files = sorted(os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith('.eml'))
+    if not files:
+        raise NotMeasured(f'no .eml file in {corpus}')
+    return files
+
+
+def sample(files, n):
+    """n files spread evenly over the sorted list: the same sample in
+    every run on the same corpus."""
+    if len(files) <= n:
+        return list(files)
+    return [files[(i * len(files)) // n] for i in range(n)]
+
+
+def rebound_parse_works(rebound, conf, probe):
+    """`rebound parse --json` exists and gives JSON with a kind."""
+    if not os.access(rebound, os.X_OK):
+        return False, 'rebound not built'
+    with tempfile.NamedTemporaryFile(mode='r') as out:
+        _, rc = spawn_timed([rebound, '-c', conf, 'parse', '--json'], probe, out.name)
+        text = out.read()
+    if rc != 0:
+        return False, f'rebound parse not built (`rebound parse --json < FILE` exited {rc})'
+    try:
+        obj = json.loads(text.splitlines()[0])
+        if 'kind' not in obj:
+            raise ValueError
+    except (ValueError, IndexError):
+        return False, 'rebound parse not built (no JSON object with "kind" on its output)'
+    return True, ''
+
+
+def peers(top, rebound, conf):
+    """name -> (argv for the whole corpus, argv for one message on stdin)."""
+    pdir = os.path.join(top, 'bench', 'peers')
+    p = {}
+    if rebound:
+        p['rebound'] = ([rebound, '-c', conf, 'parse', '--json'], [rebound, '-c', conf, 'parse', '--json'])
+    if os.access(PERL, os.X_OK):
+        p['Sisimai'] = ([PERL, os.path.join(pdir, 'sisimai-batch.pl')],
+                        [PERL, os.path.join(pdir, 'sisimai-stdin.pl')])
+    if os.access(PYTHON, os.X_OK):
+        p['flufl.bounce'] = ([PYTHON, os.path.join(pdir, 'flufl-batch.py')],
+                             [PYTHON, os.path.join(pdir, 'flufl-stdin.py')])
+    return p
+
+
+def maxrss(xs):
+    """The largest of the figures, None if any is missing."""
+    return None if not xs or any(x is None for x in xs) else max(xs)
+
+
+def peer_works(argv, probe):
+    _, rc = spawn_timed(argv, probe)
+    return rc == 0
+
+
+def count_output(path, names):
+    """(lines, distinct files named, lines naming a recipient) of a batch
+    run's output: JSON Lines for rebound, tab-separated for the peers."""
+    lines = files = rcpt = 0
+    seen = set()
+    with open(path, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if not line:
+                continue
+            lines += 1
+            if line.startswith('{'):
+                try:
+                    o = json.loads(line)
+                except ValueError:
+                    continue
+                name, r = o.get('file', ''), o.get('recipient', '')
+            else:
+                parts = line.split('\t')
+                name, r = parts[0], parts[1] if len(parts) > 1 else ''
+            seen.add(name)
+            if r:
+                rcpt += 1
+    files = len(seen & names)
+    return lines, files, rcpt
+
+
+def run(ctx):
+    """The parser section: returns (markdown, raw results dict)."""
+    top, build, tmp = ctx['top'], ctx['build'], ctx['tmp']
+    quick = ctx['quick']
+    corpus = os.path.join(top, '..', 'shared', 'corpus', 'set-of-emails')
+    corpus = os.path.realpath(corpus)
+    files = corpus_files(corpus)
+    probe = os.path.join(corpus, 'lhost-postfix-01.eml')
+    if not os.path.exists(probe):
+        probe = files[0]
+    rebound = os.path.join(build, 'bin', 'rebound')
+    ok, why = rebound_parse_works(rebound, ctx['conf'], probe)
+    if not ok:
+        raise NotMeasured(why)
+    ps = peers(top, rebound, ctx['conf'])
+    missing = []
+    for name in list(ps):
+        if name != 'rebound' and not peer_works(ps[name][1], probe):
+            missing.append(name)
+            del ps[name]
+    names = list(ps)
+    raw = {'corpus': corpus, 'files': len(files), 'peers_missing': missing}
+    md = []
+    nfiles = len(files)
+    total_bytes = sum(os.path.getsize(f) for f in files)
+
+    # (a) one process over the whole corpus
+    rounds = 3 if quick else 7
+    deadline = time.monotonic() + (60 if quick else 150)
+    times = {n: [] for n in names}
+    rcs = {n: set() for n in names}
+    counts = {}
+    fileset = set(files)
+    for r in range(rounds + 1):  # round 0 warms the page cache, not counted
+        order = names[r % len(names):] + names[:r % len(names)]
+        for n in order:
+            out = os.path.join(tmp, f'parse-batch-{n}.out') if r == 0 else os.devnull
+            t, rc = spawn_timed(ps[n][0] + files, None, out)
+            if r == 0:
+                counts[n] = count_output(out, fileset)
+                continue
+            times[n].append(t)
+            rcs[n].add(rc)
+        if r >= 3 and time.monotonic() > deadline:
+            break
+    a = {}
+    for n in names:
+        med = median(times[n])
+        a[n] = {'runs': len(times[n]), 'median_s': med, 'min_s': min(times[n]),
+                'max_s': max(times[n]), 'msgs_per_s': nfiles / med, 'exit': sorted(rcs[n]),
+                'max_rss_kib': spawn_rss(ps[n][0] + files), 'output': counts[n]}
+    raw['batch'] = a
+    rows = []
+    for n in names:
+        x = a[n]
+        ratio = a['rebound']['msgs_per_s'] / x['msgs_per_s']
+        lines, nf, nr = x['output']
+        rows.append([n, fmt_rate(x['msgs_per_s']), f'{x["median_s"]:.3f} s ({x["min_s"]:.3f}-{x["max_s"]:.3f})',
+                     '-' if n == 'rebound' else fmt_ratio(ratio),
+                     f'{nf} / {nr}', fmt_kib(x['max_rss_kib']),
+                     ','.join(str(c) for c in x['exit'])])
+    md.append(f'### (a) One process over the whole corpus\n\n{nfiles} messages, '
+              f'{total_bytes / 1024 / 1024:.1f} MiB; median of {a["rebound"]["runs"]} runs '
+              f'(after one warm-up run), runs of the three programs interleaved.\n')
+    md.append(table(['program', 'messages/s', 'wall time (min-max)', 'rebound is faster by',
+                     'files in output / lines with a recipient', 'max RSS', 'exit'], rows))
+    if 'Sisimai' in a:
+        r = a['rebound']['msgs_per_s'] / a['Sisimai']['msgs_per_s']
+        md.append(f'\nGoal: 10x Sisimai in one process. Measured: {fmt_ratio(r)} '
+                  + ('(met).' if r >= 10 else f'(missed: {r / 10 * 100:.0f}% of the goal).'))
+
+    # (b) one process per message on standard input
+    nsample = 20 if quick else 60
+    reps = 2 if quick else 3
+    sm = sample(files, nsample)
+    # context rows: what any process costs here, and rebound's own start-up
+    extra = {'floor: /bin/true (spawn, exec, exit)': (['/bin/true'], None),
+             'rebound start-up (`parse --json` of empty input)': (ps['rebound'][1], os.devnull)}
+    per = {n: {} for n in names + list(extra)}
+    prss = {n: [] for n in names}
+    prc = {n: {} for n in names}
+    deadline = time.monotonic() + (60 if quick else 150)
+    done = 0
+    for i, f in enumerate(sm):
+        for r in range(reps):
+            order = names[(i + r) % len(names):] + names[:(i + r) % len(names)]
+            for n in order:
+                t, rc = spawn_timed(ps[n][1], f)
+                per[n].setdefault(f, []).append(t)
+                prc[n][rc] = prc[n].get(rc, 0) + 1
+            if r == 0:
+                prss[n].append(spawn_rss(ps[n][1], f))
+            if r == 0:
+                for n, (argv, stdin) in extra.items():
+                    per[n].setdefault(f, []).append(spawn_timed(argv, stdin or f)[0])
+        done += 1
+        if time.monotonic() > deadline:
+            break
+    sm = sm[:done]
+    b = {}
+    for n in names:
+        fm = [median(per[n][f]) for f in sm]
+        b[n] = {'files': len(sm), 'reps': reps, 'median_s': median(fm), 'p10_s': quantile(fm, 0.1),
+                'p90_s': quantile(fm, 0.9), 'mean_s': sum(fm) / len(fm), 'max_rss_kib': maxrss(prss[n]),
+                'exit': prc[n]}
+    raw['per_message'] = b
+    rows = []
+    for n in names:
+        x = b[n]
+        ratio = x['median_s'] / b['rebound']['median_s']
+        rows.append([n, fmt_ms(x['median_s']), f'{fmt_ms(x["p10_s"])} - {fmt_ms(x["p90_s"])}',
+                     fmt_ms(x['mean_s']), '-' if n == 'rebound' else fmt_ratio(ratio),
+                     fmt_kib(x['max_rss_kib']),
+                     ', '.join(f'{c}: {k}' for c, k in sorted(x['exit'].items()))])
+    for n in extra:
+        fm = [median(per[n][f]) for f in sm]
+        b[n] = {'median_s': median(fm), 'p10_s': quantile(fm, 0.1), 'p90_s': quantile(fm, 0.9),
+                'mean_s': sum(fm) / len(fm)}
+        rows.append([n, fmt_ms(b[n]['median_s']), f'{fmt_ms(b[n]["p10_s"])} - {fmt_ms(b[n]["p90_s"])}',
+                     fmt_ms(b[n]['mean_s']), '', '', ''])
+    md.append(f'\n### (b) One process per message, message on standard input\n\n'
+              f'A fixed sample of {len(sm)} corpus files (every {len(files) // nsample}th by name), '
+              f'{reps} runs each per program, interleaved; per file the median run, then over the files. '
+              f'Time is spawn to exit, as pipe(8) pays it.\n')
+    md.append(table(['program', 'median per message', '10th-90th percentile', 'mean', 'rebound is faster by',
+                     'max RSS over the sample', 'exit statuses (status: runs)'], rows))
+    if 'Sisimai' in b:
+        r = b['Sisimai']['median_s'] / b['rebound']['median_s']
+        md.append(f'\nGoal: 20x Sisimai per message. Measured: {fmt_ratio(r)} '
+                  + ('(met).' if r >= 20 else f'(missed: {r / 20 * 100:.0f}% of the goal).'))
+
+    # (c) peak memory of one message
+    bysize = sorted(files, key=os.path.getsize)
+    which = [('largest', bysize[-1]), ('median size', bysize[len(bysize) // 2])]
+    c = {}
+    rows = []
+    for label, f in which:
+        c[label] = {'file': os.path.basename(f), 'bytes': os.path.getsize(f)}
+        for n in names:
+            c[label][n] = maxrss([spawn_rss(ps[n][1], f) for _ in range(3)])
+        rows.append([f'{label}: {os.path.basename(f)} ({os.path.getsize(f) / 1024:.1f} KiB)']
+                    + [fmt_kib(c[label][n]) for n in names])
+    raw['memory'] = c
+    md.append('\n### (c) Peak memory of one message (max RSS of the process, message on standard input)\n')
+    md.append(table(['message'] + names, rows))
+    worst = maxrss([c[label]['rebound'] for label, _ in which] + [b['rebound']['max_rss_kib']])
+    if worst is None:
+        md.append('\nGoal: under 10 MiB per message: not measured (GNU time, Debian package time, missing).')
+    else:
+        md.append(f'\nGoal: under 10 MiB per message. Worst rebound figure (these two and the whole sample of (b)): '
+                  f'{fmt_kib(worst)} ' + ('(met).' if worst < 10 * 1024 else
+                                           f'(missed by {fmt_kib(worst - 10 * 1024)}).'))
+    if missing:
+        md.append(f'\nNot measured: {", ".join(missing)} (the peer did not run on {os.path.basename(probe)}).')
+    return '\n'.join(md), raw
