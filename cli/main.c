@@ -21,6 +21,7 @@ static const struct {
 	{ "unsuppress", cmd_unsuppress, "make a suppressed address active again" },
 	{ "stats", cmd_stats, "count bounces by class, reason, domain and effect" },
 	{ "purge", cmd_purge, "delete old bounces" },
+	{ "parse", cmd_parse, "parse [--json] [--explain] [FILE...]: parse bounce messages" },
 };
 
 static void usage(FILE *fp)
