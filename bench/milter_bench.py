@@ -2,7 +2,9 @@
 sessions) into a private Postfix on loopback (bench/postfix_harness.py)
 that relays to smtp-sink, through three smtpd services of the same
 instance: no milter, rebound-milter on a unix socket, rebound-milter on an
-inet socket. Runs alternate between the three (rotating order) and the
+inet socket, and the same two through bench/peers/trivial-milter.c (the
+least a sender-rewriting libmilter milter can do: the ceiling libmilter
+and Postfix leave). Runs alternate between them (rotating order) and the
 queue is drained between runs; the rate is messages queued per second of
 smtp-source's wall time. Postfix's log tells how many messages were queued
 and how many carry a VERP return path (rewritten by the milter)."""
@@ -39,12 +41,26 @@ def config_milter_lines(top):
     return out
 
 
+def build_trivial(top, d):
+    """Compile bench/peers/trivial-milter.c; its path, or None."""
+    out = os.path.join(d, 'trivial-milter')
+    p = subprocess.run(['cc', '-std=c11', '-D_GNU_SOURCE', '-O2', '-o', out,
+                        os.path.join(top, 'bench', 'peers', 'trivial-milter.c'), '-lmilter', '-pthread'],
+                       capture_output=True, text=True, timeout=120)
+    return out if p.returncode == 0 else None
+
+
 class Milter:
-    def __init__(self, binary, d, name, socket_spec, user):
+    def __init__(self, binary, d, name, socket_spec, user, argv=None):
+        """rebound-milter with a config of its own, or (argv given) a peer
+        milter started with that argv."""
         self.binary, self.d, self.name, self.spec = binary, d, name, socket_spec
         self.proc = None
         self.logf = None
         self.log = os.path.join(d, f'milter-{name}.log')
+        self.argv = argv
+        if argv:
+            return
         secret = os.path.join(d, f'secret-{name}')
         with open(secret, 'w') as f:
             f.write(secrets.token_hex(32) + '\n')
@@ -65,7 +81,7 @@ class Milter:
 
     def start(self):
         self.logf = open(self.log, 'w')
-        self.proc = subprocess.Popen([self.binary, '-c', self.conf, '-f'], stdout=self.logf,
+        self.proc = subprocess.Popen(self.argv or [self.binary, '-c', self.conf, '-f'], stdout=self.logf,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         end = time.monotonic() + 15
         while time.monotonic() < end:
@@ -128,12 +144,36 @@ def run(ctx):
     os.mkdir(d, 0o755)
     cleanups = ctx['cleanups']
 
-    sink_port, p_none, p_unix, p_inet, m_port = (free_port() for _ in range(5))
-    unix_spec = f'unix:{d}/milter.sock'
-    inet_spec = f'inet:{m_port}@127.0.0.1'
-    services = [('nomilter', p_none, ['smtpd_milters=']),
-                ('unixmilter', p_unix, [f'smtpd_milters={unix_spec}']),
-                ('inetmilter', p_inet, [f'smtpd_milters=inet:127.0.0.1:{m_port}'])]
+    trivial = build_trivial(top, d)
+    # (label, milter name or None, socket kind)
+    plan = [('no milter', None, None)]
+    if trivial:
+        plan += [('trivial milter (peer), unix socket', 'trivial', 'unix'),
+                 ('trivial milter (peer), inet socket', 'trivial', 'inet')]
+    if have_milter:
+        plan += [('rebound-milter, unix socket', 'rebound', 'unix'),
+                 ('rebound-milter, inet socket', 'rebound', 'inet')]
+    sink_port = free_port()
+    services, milters, configs = [], [], []
+    for i, (label, who, kind) in enumerate(plan):
+        port = free_port()
+        if who is None:
+            services.append((f'svc{i}', port, ['smtpd_milters=']))
+        else:
+            if kind == 'unix':
+                spec = f'unix:{d}/{who}.sock'
+                pf_spec = spec
+            else:
+                mport = free_port()
+                spec, pf_spec = f'inet:{mport}@127.0.0.1', f'inet:127.0.0.1:{mport}'
+            name = f'{who}-{kind}'
+            if who == 'trivial':
+                milters.append(Milter(trivial, d, name, spec, user,
+                                      argv=[trivial, spec, 'bounces+trivial=remote.example@bounce.example.org']))
+            else:
+                milters.append(Milter(binary, d, name, spec, user))
+            services.append((f'svc{i}', port, [f'smtpd_milters={pf_spec}']))
+        configs.append((label, port))
     extra = config_milter_lines(top)
     sink = Sink(sink_port)
     cleanups.append(sink.stop)
@@ -141,19 +181,13 @@ def run(ctx):
     pf = Postfix(os.path.join(d, 'postfix'), sink_port, services, extra)
     cleanups.append(pf.stop)
     pf.start()
-    configs = [('no milter', p_none)]
-    if have_milter:
-        mu = Milter(binary, d, 'unix', unix_spec, user)
-        cleanups.append(mu.stop)
-        mu.start()
-        mi = Milter(binary, d, 'inet', inet_spec, user)
-        cleanups.append(mi.stop)
-        mi.start()
-        configs += [('rebound-milter, unix socket', p_unix), ('rebound-milter, inet socket', p_inet)]
+    for m in milters:
+        cleanups.append(m.stop)
+        m.start()
 
     nmsg = 300 if quick else 1000
-    rounds = 1 if quick else 3
-    deadline = time.monotonic() + (90 if quick else 240)
+    rounds = 1 if quick else 4
+    deadline = time.monotonic() + (90 if quick else 300)
     runs = {c[0]: [] for c in configs}
     fails = []
     # one short warm-up run through each service (not counted)
@@ -201,6 +235,13 @@ def run(ctx):
           + (', '.join(f'`{x}`' for x in extra) if extra else 'none (Postfix defaults)') + '.\n',
           table(['configuration', 'median msg/s', 'runs (msg/s)', 'of no-milter rate',
                  'queued / with a VERP return path'], rows)]
+    if not trivial:
+        md.append('\nNot measured: the trivial milter (bench/peers/trivial-milter.c did not compile).')
+    if trivial and have_milter:
+        for kind in ('unix', 'inet'):
+            r = res[f'rebound-milter, {kind} socket']['median_rate'] / res[f'trivial milter (peer), {kind} socket'][
+                'median_rate']
+            md.append(f'\nrebound-milter against the trivial milter, {kind} socket: {r * 100:.0f}%.')
     if have_milter:
         ru = res['rebound-milter, unix socket']['median_rate'] / base
         ri = res['rebound-milter, inet socket']['median_rate'] / base
