@@ -840,7 +840,7 @@ static const struct bounce_format *format_detect(struct ctx *c, const char *text
  * addresses of the reporting system. */
 static int ignored_addr(struct ctx *c, const char *a)
 {
-	static const char *const roles[] = { "postmaster@", "mailer-daemon@", "mailer_daemon@",
+	static const char *const roles[] = { "mailer-daemon@", "mailer_daemon@",
 					     "root@", "abuse@", "double-bounce@", "noreply@",
 					     "no-reply@", "support@", "help@", "helpdesk@" };
 
@@ -860,9 +860,9 @@ static int skip_line(const char *s, const char *e)
 					    "message-id:", "received:", "date:", "in-reply-to:",
 					    "references:", "mail from:", ">>> mail from", "x-",
 					    "errors-to:", "by ", "for <", "envelope-from", "arrival-date" };
-	static const char *const any[] = { "contact", "please", "http://", "https://", "mailto:",
+	static const char *const any[] = { "contact", "please",
 					   "mail from:<", "mail from: <", "sender:", "envelope-from",
-					   "return-path", "postmaster", "helo", "ehlo", "message-id",
+					   "return-path", "helo", "ehlo", "message-id",
 					   "smtp.mailfrom", "with esmtp", "(via", " from <" };
 	const char *t = s;
 
@@ -976,6 +976,10 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 
 				copy_n(addr, sizeof(addr), a, alen);
 				q = a + alen;
+				/* inside a URL or a mailto: link: not a recipient */
+				if (a > p && (a[-1] == '/' || a[-1] == '=' ||
+					      (a - p >= 7 && !strncasecmp(a - 7, "mailto:", 7))))
+					continue;
 				if (ignored_addr(c, addr))
 					continue;
 				r = rcpt_find(c, addr);
@@ -1114,13 +1118,16 @@ static void bits_init(void)
 
 /* text_mask: the reasons whose phrases occur in folded; which[] gets the
  * first phrase found per reason (for --explain). */
-static rmask text_mask(const char *folded, const char **which)
+static rmask text_mask(const char *text, const char **which)
 {
 	rmask m = 0;
+	char folded[2 * MAX_DIAG + 8];
 
 	pthread_once(&bits_once, bits_init);
-	if (!*folded)
+	if (!*text)
 		return 0;
+	/* a space at both ends: phrases may ask for a word's edge */
+	snprintf(folded, sizeof(folded), " %s ", text);
 	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
 		int b = phrase_bit[i];
 
@@ -1760,6 +1767,14 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		kind = BOUNCE_KIND_NONSTANDARD;
 		failed_recipients(&c);
 		scan_text(&c, text, c.nrc == 0);
+		if (c.nrc && !c.rc[0].diag[0]) {
+			/* X-Failed-Recipients names none the text speaks of:
+			 * the text's recipients */
+			c.nrc = 0;
+			scan_text(&c, text, 1);
+			if (!c.nrc)
+				failed_recipients(&c);
+		}
 	} else if (c.msg && auto_sign) {
 		kind = BOUNCE_KIND_AUTOREPLY;
 	}
