@@ -1183,8 +1183,8 @@ static int in_list(const char *s, const char *const *list)
  * when the status says little, the phrases of a second list. */
 static const char *const order_first[] = {
 	"mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
-	"authfailure", "requireptr", "userunknown", "filtered", "rejected", "hostunknown",
-	"spamdetected", "toomanyconn", "speeding", "badreputation", "blocked", NULL,
+	"userunknown", "filtered", "rejected", "hostunknown", "spamdetected", "authfailure",
+	"requireptr", "badreputation", "toomanyconn", "speeding", "blocked", NULL,
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
@@ -1196,8 +1196,8 @@ static const char *const weak_status[] = { "undefined", "onhold", "systemerror",
 					   "networkerror", NULL };
 /* status reasons so specific that a phrase does not overrule them */
 static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesgtoobig", "hasmoved",
-					     "contenterror", "networkerror", "systemfull", "suspend",
-					     "expired", "notaccept", "rejected", "authfailure",
+					     "networkerror", "systemfull", "suspend",
+					     "expired", "rejected", "authfailure",
 					     "requireptr", "policyviolation", "hostunknown", NULL };
 static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", NULL };
 
@@ -1255,11 +1255,13 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	bounce_fold(ctxf, sizeof(ctxf), ctxf);
 	if (!r->code[0])
 		find_code(r->diag, r->code, sizeof(r->code));
-	if (!r->status[0] || !strcmp(r->status, "5.0.0") || !strcmp(r->status, "4.0.0")) {
+	{
+		/* the remote server's own code is more specific than the
+		 * reporting MTA's summary (Status: 4.4.7 after a 450 4.7.1) */
 		char st[32];
 
 		if (find_status(r->diag, st, sizeof(st)) && st[0] != '2' &&
-		    (!r->status[0] || st[0] == r->status[0]))
+		    (!r->status[0] || st[0] == r->status[0]) && strcmp(st + 1, ".0.0"))
 			copy_str(r->status, sizeof(r->status), st);
 	}
 	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
