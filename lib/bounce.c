@@ -1003,14 +1003,21 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 
 /* ---- status, reply code, reason, class -------------------------------- */
 
-/* find_status: an RFC 3463 code in s into dst (size >= 16). */
+/* find_status: an RFC 3463 code in s into dst. When a relay quotes the
+ * remote server ("5.1.0 - Unknown address error 550-'5.2.2 ..."), the
+ * last code that follows a reply code ("550-5.2.2", "421 4.4.2") is the
+ * remote's own; else the first code. */
 static int find_status(const char *s, char *dst, size_t dstlen)
 {
+	const char *first = NULL, *best = NULL;
+	size_t firstlen = 0, bestlen = 0;
+
 	for (const char *p = s; *p; p++) {
-		const char *q = p;
+		const char *q;
 		size_t a, b;
 
-		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.' || (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
+		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.' ||
+		    (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
 			continue;
 		q = p + 2;
 		a = strspn(q, "0123456789");
@@ -1020,10 +1027,26 @@ static int find_status(const char *s, char *dst, size_t dstlen)
 		if (b < 1 || b > 3 || isalnum((unsigned char)q[a + 1 + b]) ||
 		    (q[a + 1 + b] == '.' && isdigit((unsigned char)q[a + 2 + b])))
 			continue;
-		copy_n(dst, dstlen, p, (size_t)(q + a + 1 + b - p));
-		return 1;
+		if (!first) {
+			first = p;
+			firstlen = (size_t)(q + a + 1 + b - p);
+		}
+		if (p - s >= 4 && (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
+		    isdigit((unsigned char)p[-3]) && p[-4] >= '2' && p[-4] <= '5' &&
+		    (p - s == 4 || !isalnum((unsigned char)p[-5]))) {
+			best = p;
+			bestlen = (size_t)(q + a + 1 + b - p);
+		}
+		p = q + a + b;
 	}
-	return 0;
+	if (!best) {
+		best = first;
+		bestlen = firstlen;
+	}
+	if (!best)
+		return 0;
+	copy_n(dst, dstlen, best, bestlen);
+	return 1;
 }
 
 /* find_code: an SMTP reply code (2xx-5xx) in s: three digits, not part of
@@ -1199,7 +1222,7 @@ static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesg
 					     "networkerror", "systemfull", "suspend",
 					     "expired", "rejected", "authfailure",
 					     "requireptr", "policyviolation", "hostunknown", NULL };
-static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", NULL };
+static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", "RCPT?", NULL };
 
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm and the SMTP command? */
@@ -1213,7 +1236,7 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 		if (rs && !strcmp(rs, "userunknown"))
 			return !(tm & (RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
 				       RB("rejected") | RB("notaccept")));
-		return !strcmp(cmd, "RCPT") && (tm & uu);
+		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
 	if (!strcmp(R, "filtered")) {
 		if (rs && !strcmp(rs, "suspend"))
@@ -1300,6 +1323,10 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	cmd = smtp_command(ctxf);
 	if (!*cmd && c->format && c->format->command)
 		cmd = c->format->command;
+	/* a DSN's per-recipient Diagnostic-Code that names no command is
+	 * taken as the answer to RCPT TO (the recipient's own result) */
+	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
+		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
 	if (rs && in_list(rs, strong_status)) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
@@ -1370,8 +1397,6 @@ classify:
 		*cls = BOUNCE_CLASS_DELAYED;
 	else if (*cls == BOUNCE_CLASS_NONE)
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
-	if (*cls == BOUNCE_CLASS_HARD && r->status[0] == '4' && r->code[0] != '5')
-		*cls = BOUNCE_CLASS_SOFT;
 }
 
 /* drop_empty: DSN blocks that named no recipient go when others did. */

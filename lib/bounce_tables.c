@@ -613,6 +613,9 @@ const struct bounce_status_reason bounce_status_reasons[] = {
 	{ "4.7.1", "blocked" },
 	{ "4.7.2", "blocked" },
 	{ "4.4.5", "systemfull" },
+	/* Exchange Online's "5.4.1 Recipient address rejected: Access denied":
+	 * directory-based edge blocking of an unknown recipient */
+	{ "5.4.1", "userunknown" },
 	/* X.1 addressing */
 	{ "X.1.0", "userunknown" },  /* other address status */
 	{ "X.1.1", "userunknown" },  /* bad destination mailbox address */
