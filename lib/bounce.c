@@ -1788,6 +1788,22 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 			failed_recipients(&c);
 		}
 		scan_text(&c, text, c.nrc == 0);
+		/* DSN fields without Diagnostic-Code: the human-readable part
+		 * speaks for them (all of it when there is one recipient) */
+		for (size_t i = 0; i < c.nrc; i++) {
+			struct rcpt *r = &c.rc[i];
+
+			if (r->diag[0] || r->from_text)
+				continue;
+			if (c.nrc == 1) {
+				const char *s0, *e0;
+
+				error_span(format_detect(&c, text), text, &s0, &e0);
+				diag_append(r, s0, e0);
+			} else {
+				copy_str(r->diag, sizeof(r->diag), r->context);
+			}
+		}
 	} else if (c.msg && auto_sign == 2 && !any_in(c.from_raw, bounce_bounce_senders, bounce_nbounce_senders)) {
 		kind = BOUNCE_KIND_AUTOREPLY;
 	} else if (c.msg && looks_like_bounce(&c, text)) {

@@ -195,6 +195,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "address not present", "userunknown" },
 	{ "address doesn't exist", "userunknown" },
 	{ "address not found", "userunknown" },
+	{ "address couldn't be found", "userunknown" },
+	{ "address could not be found", "userunknown" },
 	{ "bad destination mailbox", "userunknown" },
 	{ "mailbox not found", "userunknown" },
 	{ "mailbox does not exist", "userunknown" },
