@@ -1211,8 +1211,8 @@ static const char *const order_first[] = {
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
-	"securityerror", "systemerror", "networkerror", "suspend", "expired", "contenterror",
-	"systemfull", "notaccept", "mailererror", "syntaxerror", NULL,
+	"securityerror", "systemerror", "notaccept", "expired", "networkerror", "suspend",
+	"contenterror", "systemfull", "mailererror", "syntaxerror", NULL,
 };
 /* status reasons that say too little to stand against a phrase */
 static const char *const weak_status[] = { "undefined", "onhold", "systemerror", "securityerror",
@@ -1235,7 +1235,8 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 			return 0;
 		if (rs && !strcmp(rs, "userunknown"))
 			return !(tm & (RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
-				       RB("rejected") | RB("notaccept")));
+				       RB("rejected") | RB("notaccept") | RB("authfailure") | RB("requireptr") |
+				       RB("badreputation") | RB("speeding") | RB("spamdetected")));
 		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
 	if (!strcmp(R, "filtered")) {

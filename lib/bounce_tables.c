@@ -406,6 +406,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "not accept mail", "notaccept" },
 	{ "does not receive mail", "notaccept" },
 	{ "null mx", "notaccept" },
+	{ "doesn't receive email", "notaccept" },
+	{ "does not receive email", "notaccept" },
 	{ "accepts no mail", "notaccept" },
 	/* the remote system */
 	{ "system full", "systemfull" },
