@@ -1211,7 +1211,7 @@ static const char *const order_first[] = {
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
-	"securityerror", "systemerror", "notaccept", "expired", "networkerror", "suspend",
+	"securityerror", "notaccept", "expired", "systemerror", "networkerror", "suspend",
 	"contenterror", "systemfull", "mailererror", "syntaxerror", NULL,
 };
 /* status reasons that say too little to stand against a phrase */
