@@ -134,7 +134,7 @@ def run(ctx):
 
     # (a) one process over the whole corpus
     rounds = 3 if quick else 7
-    deadline = time.monotonic() + (60 if quick else 150)
+    deadline = time.monotonic() + (60 if quick else 90)
     times = {n: [] for n in names}
     rcs = {n: set() for n in names}
     counts = {}
@@ -187,7 +187,7 @@ def run(ctx):
     per = {n: {} for n in names + list(extra)}
     prss = {n: [] for n in names}
     prc = {n: {} for n in names}
-    deadline = time.monotonic() + (60 if quick else 150)
+    deadline = time.monotonic() + (60 if quick else 120)
     done = 0
     for i, f in enumerate(sm):
         for r in range(reps):
