@@ -33,5 +33,15 @@ int cli_wants_help(int argc, char **argv);
 typedef int (*cli_command_fn)(struct cli *cli, int argc, char **argv);
 
 int cmd_config(struct cli *cli, int argc, char **argv);
+/* cli/cmd_query.c: the store's query commands */
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_suppressed(struct cli *cli, int argc, char **argv);
+int cmd_suppress(struct cli *cli, int argc, char **argv);
+int cmd_unsuppress(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_purge(struct cli *cli, int argc, char **argv);
+int cmd_parse(struct cli *cli, int argc, char **argv);
+int cmd_verp(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -14,6 +14,15 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "config", cmd_config, "config check: validate the configuration and print it" },
+	{ "list", cmd_list, "list the bounces received" },
+	{ "show", cmd_show, "show an address: state, counts, bounces" },
+	{ "suppressed", cmd_suppressed, "print the suppression list" },
+	{ "suppress", cmd_suppress, "suppress an address by hand" },
+	{ "unsuppress", cmd_unsuppress, "make a suppressed address active again" },
+	{ "stats", cmd_stats, "count bounces by class, reason, domain and effect" },
+	{ "purge", cmd_purge, "delete old bounces" },
+	{ "parse", cmd_parse, "parse [--json] [--explain] [FILE...]: parse bounce messages" },
+	{ "verp", cmd_verp, "verp encode ADDRESS | decode RETURN-PATH: the signed return path and back" },
 };
 
 static void usage(FILE *fp)
@@ -62,6 +71,10 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	log_open("rebound", LOG_DEST_STDERR);
+	if (argc > 1 && !strcmp(argv[1], "--help")) { /* getopt would call it invalid */
+		usage(stdout);
+		return CLI_OK;
+	}
 	/* '+': stop at the command; its options are its own. */
 	while ((c = getopt(argc, argv, "+c:d:vh")) != -1) {
 		switch (c) {

@@ -79,6 +79,17 @@ void bounce_report_free(struct bounce_report *report);
 const char *bounce_kind_name(enum bounce_kind kind);   /* "dsn", "arf", ... */
 const char *bounce_class_name(enum bounce_class cls);  /* "hard", "soft", ... ("" for none) */
 
+/* bounce_init: one-time setup of the MIME library (thread-safe; called
+ * by bounce_parse itself, so calling it is optional). */
+void bounce_init(void);
+
+/* bounce_mbox_next: for data that may hold several messages in mbox form
+ * (lines "From SENDER DAY MON ..." between them), the next message from
+ * *off on: returns its start (after its "From " line) and *msglen, and
+ * moves *off past it; NULL when *off reached len. Data without "From "
+ * lines is one message. */
+const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *msglen);
+
 /* Site rules (issue 7): a file of patterns that add to or override the
  * built-in tables. Errors are "FILE:LINE: message". */
 struct bounce_rules;

@@ -21,7 +21,7 @@
 #include "verp.h"
 
 #define DAY 86400L
-/* 2026-11-17 10:13:20 UTC: an arbitrary fixed clock. */
+/* 2026-11-18 11:13:20 UTC (day 20775, stamp 295): an arbitrary fixed clock. */
 #define T0 ((time_t)1795000400)
 
 static const char *const key_new = "0123456789abcdef0123456789abcdef-new";

@@ -1,0 +1,551 @@
+/* cmd_query.c: the query commands of `rebound` over the store: list,
+ * show, suppressed, suppress, unsuppress, stats, purge. Output for people
+ * (aligned table), --json (JSON Lines) and --csv for programs; errors on
+ * stderr. Exit codes in rebound(1): 0 ok, 1 unknown address or database
+ * error, 2 usage, 75 database busy or locked, 78 configuration. */
+#include "cli.h"
+#include "cmd_query_fmt.h"
+#include "log.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DAY 86400L
+/* The longest tag_lifetime rebound.conf allows: a VERP id unused for that
+ * long is in no valid return path any more. */
+#define VERP_ID_KEEP (365 * DAY)
+#define REASON_MAX 200
+
+/* Options; each command allows some (mask of OPT_*). */
+enum {
+	OPT_SINCE = 1 << 0, OPT_CLASS = 1 << 1, OPT_REASON = 1 << 2, OPT_LIMIT = 1 << 3,
+	OPT_FORMAT = 1 << 4, OPT_OLDER = 1 << 5,
+};
+
+struct qopts {
+	const char *name;
+	const char *usage; /* after "usage: rebound [-c FILE] [-d DATABASE] " */
+	const char *help;  /* what it does */
+	int allowed, nargs;
+	time_t since;
+	long older_than, limit;
+	const char *class_name, *reason;
+	enum fmt_kind fmt;
+	char **args;
+};
+
+static void query_usage(const struct qopts *q, FILE *fp)
+{
+	fprintf(fp, "usage: rebound [-c FILE] [-d DATABASE] %s %s\n%s", q->name, q->usage, q->help);
+}
+
+/* query_parse: the command's options and nargs operands; returns -1 on
+ * help (printed, exit 0), -2 on a usage error (printed), 0 to go on. */
+static int query_parse(struct qopts *q, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "class", required_argument, NULL, 'C' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'x' },
+		{ "older-than", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct { int opt, mask; } need[] = {
+		{ 's', OPT_SINCE }, { 'C', OPT_CLASS }, { 'r', OPT_REASON }, { 'n', OPT_LIMIT },
+		{ 'j', OPT_FORMAT }, { 'x', OPT_FORMAT }, { 'o', OPT_OLDER },
+	};
+	long d;
+	int c;
+
+	if (cli_wants_help(argc, argv)) {
+		query_usage(q, stdout);
+		return -1;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		int ok = 0;
+
+		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+			if (need[i].opt == c)
+				ok = (q->allowed & need[i].mask) != 0;
+		if (!ok) {
+			fprintf(stderr, "rebound %s: %s %s\n", q->name,
+				c == ':' ? "missing value for" : "unknown option", argv[optind - 1]);
+			goto usage;
+		}
+		switch (c) {
+		case 's':
+			if (config_parse_duration(optarg, &d) < 0) {
+				fprintf(stderr, "rebound %s: bad duration \"%s\" (e.g. 90, 12h, 7d, 2w)\n", q->name, optarg);
+				goto usage;
+			}
+			q->since = time(NULL) - d;
+			break;
+		case 'o':
+			if (config_parse_duration(optarg, &q->older_than) < 0) {
+				fprintf(stderr, "rebound %s: bad duration \"%s\" (e.g. 90d)\n", q->name, optarg);
+				goto usage;
+			}
+			break;
+		case 'C': q->class_name = optarg; break;
+		case 'r': q->reason = optarg; break;
+		case 'n': {
+			char *end;
+
+			q->limit = strtol(optarg, &end, 10);
+			if (*end || q->limit <= 0) {
+				fprintf(stderr, "rebound %s: bad limit \"%s\"\n", q->name, optarg);
+				goto usage;
+			}
+			break;
+		}
+		case 'j': q->fmt = FMT_JSON; break;
+		case 'x': q->fmt = FMT_CSV; break;
+		}
+	}
+	if (argc - optind != q->nargs) {
+		fprintf(stderr, "rebound %s: %s\n", q->name,
+			argc - optind < q->nargs ? "missing argument" : "too many arguments");
+		goto usage;
+	}
+	q->args = argv + optind;
+	return 0;
+usage:
+	query_usage(q, stderr);
+	return -2;
+}
+
+/* check_address: an address given on the command line. */
+static int check_address(const char *cmd, const char *a)
+{
+	size_t len = strlen(a);
+
+	for (const char *p = a; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ' || *p == '<' || *p == '>') {
+			fprintf(stderr, "rebound %s: \"%s\" is not an address (spaces, brackets or control characters)\n",
+				cmd, a);
+			return -1;
+		}
+	}
+	if (len == 0 || len > VERP_ADDRESS_MAX || !strchr(a, '@')) {
+		fprintf(stderr, "rebound %s: \"%s\" is not an address (local@domain, at most %d characters)\n", cmd,
+			a, VERP_ADDRESS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* store_exit: the exit code for a store failure, after printing it. */
+static int store_exit(const char *cmd, enum store_status status, const char *err)
+{
+	fprintf(stderr, "rebound %s: %s\n", cmd, err);
+	return status == STORE_TEMPFAIL ? CLI_TEMPFAIL : CLI_FAIL;
+}
+
+/* query_open: the database for a command. *st is NULL (with STORE_OK)
+ * when a read-only command finds no database yet: nothing to show. */
+static enum store_status query_open(struct cli *cli, int flags, struct store **st, char *err, size_t errlen)
+{
+	const char *path = cli_database(cli);
+	long timeout = cli->cfg ? cli->cfg->database_timeout : 10;
+	enum store_status status = store_open(path, timeout, flags, st, err, errlen);
+
+	if (status == STORE_NOTFOUND && (flags & STORE_READONLY)) {
+		*st = NULL;
+		return STORE_OK;
+	}
+	return status;
+}
+
+/* query_start: parse, check the address operand (if any) and open the
+ * database with flags. Returns -1 to go on, else the exit code. */
+static int query_start(struct cli *cli, struct qopts *q, int argc, char **argv, int flags, struct store **st)
+{
+	enum store_status status;
+	char err[512];
+	int rc = query_parse(q, argc, argv);
+
+	*st = NULL;
+	if (rc)
+		return rc == -1 ? CLI_OK : CLI_USAGE;
+	if (q->nargs == 1 && check_address(q->name, q->args[0]) < 0)
+		return CLI_USAGE;
+	if ((status = query_open(cli, flags, st, err, sizeof(err))) != STORE_OK)
+		return store_exit(q->name, status, err);
+	return -1;
+}
+
+/* query_end: close the database; the exit code of status (err printed)
+ * or, if it is STORE_OK, rc. */
+static int query_end(const struct qopts *q, struct store *st, enum store_status status, const char *err, int rc)
+{
+	store_close(st);
+	return status != STORE_OK ? store_exit(q->name, status, err) : rc;
+}
+
+/* --- list, show ------------------------------------------------------------ */
+
+static const struct fmt_col bounce_cols_short[] = {
+	{ "received_at", 0, 0 }, { "recipient", 0, 0 }, { "class", 0, 0 }, { "reason", 0, 0 },
+	{ "status", 0, 0 }, { "verified", 0, 0 }, { "effect", 0, 0 }, { "diagnostic", 0, 60 },
+};
+static const struct fmt_col bounce_cols_full[] = {
+	{ "id", 1, 0 }, { "received_at", 0, 0 }, { "recipient", 0, 0 }, { "verified", 1, 0 },
+	{ "return_path", 0, 0 }, { "queue_id", 0, 0 }, { "kind", 0, 0 }, { "action", 0, 0 },
+	{ "status", 0, 0 }, { "smtp_code", 0, 0 }, { "reason", 0, 0 }, { "class", 0, 0 },
+	{ "permanent", 1, 0 }, { "diagnostic", 0, 0 }, { "remote_mta", 0, 0 }, { "reporting_mta", 0, 0 },
+	{ "original_message_id", 0, 0 }, { "original_envelope_id", 0, 0 }, { "message_token", 0, 0 },
+	{ "effect", 0, 0 },
+};
+#define NCOLS(a) (sizeof(a) / sizeof(a[0]))
+
+static int bounce_out(void *ctx, const struct store_bounce_row *r)
+{
+	struct fmt *f = ctx;
+	char id[32];
+
+	if (f->kind == FMT_TABLE) {
+		const char *v[] = { r->received_at, r->recipient, r->class_name, r->reason, r->status,
+				    r->verified ? "yes" : "no", r->effect, r->diagnostic };
+
+		fmt_row(f, v);
+	} else {
+		const char *v[] = { id, r->received_at, r->recipient, r->verified ? "1" : "0", r->return_path,
+				    r->queue_id, r->kind, r->action, r->status, r->smtp_code, r->reason, r->class_name,
+				    r->permanent ? "1" : "0", r->diagnostic, r->remote_mta, r->reporting_mta,
+				    r->original_message_id, r->original_envelope_id, r->message_token, r->effect };
+
+		snprintf(id, sizeof(id), "%lld", r->id);
+		fmt_row(f, v);
+	}
+	return 0;
+}
+
+static void bounces_begin(struct fmt *f, enum fmt_kind kind)
+{
+	if (kind == FMT_TABLE)
+		fmt_begin(f, kind, stdout, bounce_cols_short, NCOLS(bounce_cols_short));
+	else
+		fmt_begin(f, kind, stdout, bounce_cols_full, NCOLS(bounce_cols_full));
+}
+
+/* finish: end the output; a write error (a full disk, a closed pipe) fails. */
+static int finish(struct fmt *f, const char *cmd)
+{
+	if (fmt_end(f) < 0) {
+		fprintf(stderr, "rebound %s: cannot write the output\n", cmd);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int cmd_list(struct cli *cli, int argc, char **argv)
+{
+	struct qopts q = {
+		.name = "list", .usage = "[--since DURATION] [--class CLASS] [--reason REASON] [--limit N] [--json|--csv]",
+		.help = "Lists the bounces received, oldest first. CLASS: hard, soft, delayed, delivered,\n"
+			"complaint, autoreply. DURATION: 90 (seconds), 30m, 12h, 7d, 2w.\n",
+		.allowed = OPT_SINCE | OPT_CLASS | OPT_REASON | OPT_LIMIT | OPT_FORMAT,
+	};
+	struct store_filter filter = { .since = 0 };
+	struct store *st;
+	struct fmt f;
+	enum store_status status = STORE_OK;
+	char err[512] = "";
+	int rc = query_start(cli, &q, argc, argv, STORE_READONLY, &st);
+
+	if (rc >= 0)
+		return rc;
+	filter.since = q.since;
+	filter.class_name = q.class_name;
+	filter.reason = q.reason;
+	filter.limit = q.limit;
+	bounces_begin(&f, q.fmt);
+	if (st)
+		status = store_bounces_list(st, &filter, bounce_out, &f, err, sizeof(err));
+	return query_end(&q, st, status, err, finish(&f, q.name));
+}
+
+/* show: the recipient's row, kept for the output after its bounces. */
+struct show_ctx {
+	struct store_recipient r;
+	char *strings[6];
+	int found;
+};
+
+static int show_keep(void *ctx, const struct store_recipient *r)
+{
+	struct show_ctx *s = ctx;
+	const char *src[6] = { r->address, r->state, r->first_bounce_at, r->last_bounce_at, r->suppressed_at,
+			       r->suppressed_reason };
+
+	s->r = *r;
+	for (int i = 0; i < 6; i++)
+		if (!(s->strings[i] = strdup(src[i])))
+			return 1;
+	s->r.address = s->strings[0];
+	s->r.state = s->strings[1];
+	s->r.first_bounce_at = s->strings[2];
+	s->r.last_bounce_at = s->strings[3];
+	s->r.suppressed_at = s->strings[4];
+	s->r.suppressed_reason = s->strings[5];
+	s->found = 1;
+	return 0;
+}
+
+static void show_recipient_text(const struct store_recipient *r)
+{
+	char buf[512];
+
+	printf("address:           %s\n", log_sanitize(buf, sizeof(buf), r->address));
+	printf("state:             %s\n", r->state);
+	if (*r->suppressed_at) {
+		printf("suppressed_at:     %s\n", r->suppressed_at);
+		printf("suppressed_reason: %s\n", log_sanitize(buf, sizeof(buf), r->suppressed_reason));
+	}
+	printf("hard_bounces:      %ld\nsoft_bounces:      %ld\ncomplaints:        %ld\n", r->hard_bounces,
+	       r->soft_bounces, r->complaints);
+	printf("first_bounce_at:   %s\nlast_bounce_at:    %s\n\n", r->first_bounce_at, r->last_bounce_at);
+}
+
+static void show_recipient_json(const struct store_recipient *r)
+{
+	const char *keys[] = { "address", "state", "first_bounce_at", "last_bounce_at", "suppressed_at",
+			       "suppressed_reason" };
+	const char *vals[] = { r->address, r->state, r->first_bounce_at, r->last_bounce_at, r->suppressed_at,
+			       r->suppressed_reason };
+
+	printf("{\"type\":\"recipient\"");
+	for (size_t i = 0; i < NCOLS(keys); i++) {
+		printf(",\"%s\":", keys[i]);
+		fmt_json_string(stdout, vals[i]);
+	}
+	printf(",\"hard_bounces\":%ld,\"soft_bounces\":%ld,\"complaints\":%ld}\n", r->hard_bounces, r->soft_bounces,
+	       r->complaints);
+}
+
+static int count_one(void *ctx, const struct store_bounce_row *r)
+{
+	(void)r;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	struct qopts q = {
+		.name = "show", .usage = "ADDRESS [--json|--csv]",
+		.help = "Shows an address: its state and counts, then its bounces. --json: a line for the\n"
+			"recipient (\"type\":\"recipient\", if it has a row), then the bounces as in\n"
+			"`list --json`; --csv: the bounces. Exit 1 if the address is unknown.\n",
+		.allowed = OPT_FORMAT, .nargs = 1,
+	};
+	struct show_ctx sc = { .found = 0 };
+	struct store_filter filter = { .since = 0 };
+	struct store *st;
+	struct fmt f;
+	enum store_status status = STORE_OK;
+	char err[512] = "";
+	int rc = query_start(cli, &q, argc, argv, STORE_READONLY, &st), any = 0;
+
+	if (rc >= 0)
+		return rc;
+	filter.recipient = q.args[0];
+	if (st) {
+		status = store_recipient_get(st, q.args[0], show_keep, &sc, err, sizeof(err));
+		if (status == STORE_NOTFOUND)
+			status = STORE_OK;
+		if (status == STORE_OK)
+			status = store_bounces_list(st, &filter, count_one, &any, err, sizeof(err));
+	}
+	if (status == STORE_OK && !sc.found && !any) {
+		fprintf(stderr, "rebound show: %s: unknown address (no bounce recorded)\n", q.args[0]);
+		rc = CLI_FAIL;
+	} else if (status == STORE_OK) {
+		if (sc.found && q.fmt == FMT_TABLE)
+			show_recipient_text(&sc.r);
+		else if (sc.found && q.fmt == FMT_JSON)
+			show_recipient_json(&sc.r);
+		bounces_begin(&f, q.fmt);
+		status = store_bounces_list(st, &filter, bounce_out, &f, err, sizeof(err));
+		rc = finish(&f, q.name);
+	}
+	for (int i = 0; i < 6; i++)
+		free(sc.strings[i]);
+	return query_end(&q, st, status, err, rc);
+}
+
+/* --- suppressed, suppress, unsuppress -------------------------------------- */
+
+static const struct fmt_col suppressed_cols[] = {
+	{ "address", 0, 0 }, { "since", 0, 0 }, { "reason", 0, 0 },
+};
+
+static int suppressed_out(void *ctx, const struct store_recipient *r)
+{
+	const char *v[] = { r->address, r->suppressed_at, r->suppressed_reason };
+
+	fmt_row(ctx, v);
+	return 0;
+}
+
+int cmd_suppressed(struct cli *cli, int argc, char **argv)
+{
+	struct qopts q = {
+		.name = "suppressed", .usage = "[--json|--csv]",
+		.help = "Prints the suppression list: address, since (UTC), reason. `--csv` is the form\n"
+			"for list managers.\n",
+		.allowed = OPT_FORMAT,
+	};
+	struct store *st;
+	struct fmt f;
+	enum store_status status = STORE_OK;
+	char err[512] = "";
+	int rc = query_start(cli, &q, argc, argv, STORE_READONLY, &st);
+
+	if (rc >= 0)
+		return rc;
+	fmt_begin(&f, q.fmt, stdout, suppressed_cols, NCOLS(suppressed_cols));
+	if (st)
+		status = store_suppressed_list(st, suppressed_out, &f, err, sizeof(err));
+	return query_end(&q, st, status, err, finish(&f, q.name));
+}
+
+int cmd_suppress(struct cli *cli, int argc, char **argv)
+{
+	struct qopts q = {
+		.name = "suppress", .usage = "ADDRESS [--reason TEXT]",
+		.help = "Suppresses an address by hand (Postfix's table then refuses list mail to it).\n"
+			"TEXT (default \"by hand\") is quoted in Postfix's reply: one line, at most 200\n"
+			"characters.\n",
+		.allowed = OPT_REASON, .nargs = 1,
+	};
+	struct store *st;
+	enum store_status status;
+	char err[512] = "";
+	int rc, was = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *r = !strncmp(argv[i], "--reason=", 9) ? argv[i] + 9
+				: (!strcmp(argv[i], "--reason") && i + 1 < argc) ? argv[i + 1] : NULL;
+
+		if (r && (strlen(r) > REASON_MAX || strpbrk(r, "\r\n\t"))) {
+			fprintf(stderr, "rebound suppress: --reason must be one line of at most %d characters\n",
+				REASON_MAX);
+			return CLI_USAGE;
+		}
+	}
+	if ((rc = query_start(cli, &q, argc, argv, STORE_CREATE, &st)) >= 0)
+		return rc;
+	status = store_recipient_suppress(st, q.args[0], q.reason, time(NULL), &was, err, sizeof(err));
+	if (status == STORE_OK)
+		printf("%s: %s\n", q.args[0], was ? "was already suppressed (reason updated)" : "suppressed");
+	return query_end(&q, st, status, err, CLI_OK);
+}
+
+int cmd_unsuppress(struct cli *cli, int argc, char **argv)
+{
+	struct qopts q = {
+		.name = "unsuppress", .usage = "ADDRESS",
+		.help = "Makes a suppressed address active again; its soft-bounce count starts from zero.\n"
+			"Exit 1 if the address is unknown.\n",
+		.allowed = 0, .nargs = 1,
+	};
+	struct store *st;
+	enum store_status status;
+	char err[512] = "";
+	int rc, was = 0;
+
+	if ((rc = query_start(cli, &q, argc, argv, 0, &st)) >= 0)
+		return rc;
+	status = store_recipient_unsuppress(st, q.args[0], time(NULL), &was, err, sizeof(err));
+	if (status == STORE_NOTFOUND) {
+		fprintf(stderr, "rebound unsuppress: %s: unknown address\n", q.args[0]);
+		return query_end(&q, st, STORE_OK, err, CLI_FAIL);
+	}
+	if (status == STORE_OK)
+		printf("%s: %s\n", q.args[0], was ? "active again" : "was not suppressed");
+	return query_end(&q, st, status, err, CLI_OK);
+}
+
+/* --- stats, purge ----------------------------------------------------------- */
+
+static const struct fmt_col stats_cols[] = {
+	{ "group", 0, 0 }, { "key", 0, 0 }, { "count", 1, 0 },
+};
+
+static int stats_out(void *ctx, const struct store_stat *s)
+{
+	char n[32];
+	const char *v[] = { s->group, *s->key ? s->key : "-", n };
+
+	snprintf(n, sizeof(n), "%ld", s->count);
+	fmt_row(ctx, v);
+	return 0;
+}
+
+int cmd_stats(struct cli *cli, int argc, char **argv)
+{
+	struct qopts q = {
+		.name = "stats", .usage = "[--since DURATION] [--json|--csv]",
+		.help = "Counts bounces by class, reason, recipient domain and effect (what the policy\n"
+			"did: counted, not-counted, suppressed, ...), and recipients by state.\n",
+		.allowed = OPT_SINCE | OPT_FORMAT,
+	};
+	struct store *st;
+	struct fmt f;
+	enum store_status status = STORE_OK;
+	char err[512] = "";
+	int rc = query_start(cli, &q, argc, argv, STORE_READONLY, &st);
+
+	if (rc >= 0)
+		return rc;
+	fmt_begin(&f, q.fmt, stdout, stats_cols, NCOLS(stats_cols));
+	if (st) {
+		status = store_stats(st, q.since, stats_out, &f, err, sizeof(err));
+	} else {
+		const struct store_stat zero = { "total", "bounces", 0 };
+
+		stats_out(&f, &zero);
+	}
+	return query_end(&q, st, status, err, finish(&f, q.name));
+}
+
+int cmd_purge(struct cli *cli, int argc, char **argv)
+{
+	struct qopts q = {
+		.name = "purge", .usage = "--older-than DURATION",
+		.help = "Deletes bounces older than DURATION (e.g. 180d) and active addresses whose last\n"
+			"bounce is older; suppressed addresses stay. Also deletes expired message tokens\n"
+			"and VERP ids unused for a year (the longest tag_lifetime).\n",
+		.allowed = OPT_OLDER,
+	};
+	struct store_purge_result res;
+	struct store *st;
+	enum store_status status;
+	char err[512] = "";
+	time_t now = time(NULL);
+	int rc;
+
+	if ((rc = query_start(cli, &q, argc, argv, 0, &st)) >= 0)
+		return rc;
+	if (q.older_than <= 0) {
+		fprintf(stderr, "rebound purge: --older-than DURATION is required (and not 0)\n");
+		query_usage(&q, stderr);
+		return query_end(&q, st, STORE_OK, err, CLI_USAGE);
+	}
+	status = store_purge(st, now - q.older_than, now,
+			     now - (q.older_than > VERP_ID_KEEP ? q.older_than : VERP_ID_KEEP), &res, err, sizeof(err));
+	if (status == STORE_OK)
+		printf("purged: %ld bounces, %ld recipients, %ld messages, %ld verp ids\n", res.bounces,
+		       res.recipients, res.messages, res.verp_ids);
+	return query_end(&q, st, status, err, CLI_OK);
+}

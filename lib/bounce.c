@@ -1,0 +1,1557 @@
+/* bounce.c: the bounce parser and classifier (bounce.h). Normalises line
+ * endings, lets GMime parse the MIME structure, walks the parts (bounded),
+ * reads RFC 3464 delivery-status fields, ARF reports and auto-replies, and
+ * falls back to the error text of servers' own formats, all driven by the
+ * tables in bounce_tables.c. Then decides reason, status and class per
+ * recipient. Never exits, never logs. */
+#include "bounce.h"
+#include "bounce_int.h"
+#include "bounce_tables.h"
+
+#include <ctype.h>
+#include <gmime/gmime.h>
+#include <magic.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIMIT_DEFAULT 10240000u
+#define MAX_DEPTH 32          /* MIME nesting we walk */
+#define MAX_PARTS 256         /* parts we look at */
+#define MAX_PART_TEXT (1u << 20) /* decoded bytes we keep from one part */
+#define MAX_TEXT (2u << 20)   /* human-readable text we scan */
+#define MAX_HEADER_VALUE 4096 /* one header value we read */
+#define MAX_LINE 4096         /* longer lines are cut for scanning */
+#define MAX_RCPT 256          /* recipients per message */
+#define MAX_DIAG 1000         /* bytes of diagnostic kept */
+
+/* ---- one-time initialisation ---------------------------------------- */
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+static void gmime_init_once(void) { g_mime_init(); }
+void bounce_init(void) { pthread_once(&gmime_once, gmime_init_once); }
+
+static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;
+static magic_t magic_cookie;
+static void magic_init_once(void)
+{
+	magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_TAR |
+			       MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_CDF);
+
+	if (m && magic_load(m, NULL) != 0) {
+		magic_close(m);
+		m = NULL;
+	}
+	magic_cookie = m;
+}
+
+/* sniff: libmagic's MIME type of data into out ("" when unknown). Loaded
+ * once, lazily, only when a part's declared type says too little. */
+static void sniff(const char *data, size_t len, char *out, size_t outlen)
+{
+	const char *t = NULL;
+
+	out[0] = '\0';
+	pthread_once(&magic_once, magic_init_once);
+	if (!magic_cookie)
+		return;
+	pthread_mutex_lock(&magic_lock);
+	t = magic_buffer(magic_cookie, data, len > 65536 ? 65536 : len);
+	if (t)
+		snprintf(out, outlen, "%s", t);
+	pthread_mutex_unlock(&magic_lock);
+}
+
+/* ---- growing strings ------------------------------------------------- */
+
+int sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return -1;
+	if (b->max && b->len + n > b->max) {
+		n = b->len < b->max ? b->max - b->len : 0;
+		b->cut = 1;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if (!(p = realloc(b->s, cap))) {
+			b->oom = 1;
+			return -1;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+int sbuf_str(struct sbuf *b, const char *s) { return sbuf_add(b, s, strlen(s)); }
+
+void sbuf_free(struct sbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+static const char *sbuf_get(const struct sbuf *b) { return b->s ? b->s : ""; }
+
+/* bcopy_str: copy at most dstlen-1 bytes of s (n bytes) into dst. */
+static void copy_n(char *dst, size_t dstlen, const char *s, size_t n)
+{
+	if (!dstlen)
+		return;
+	if (n >= dstlen)
+		n = dstlen - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+static void copy_str(char *dst, size_t dstlen, const char *s) { copy_n(dst, dstlen, s, strlen(s)); }
+
+/* trim: strip white space at both ends, in place. */
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* fold: lowercase copy of s with white space runs folded to one space. */
+void bounce_fold(char *dst, size_t dstlen, const char *s)
+{
+	size_t n = 0;
+	int sp = 0;
+
+	if (!dstlen)
+		return;
+	for (; *s && n + 1 < dstlen; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isspace(c)) {
+			sp = n > 0;
+			continue;
+		}
+		if (sp && n + 2 < dstlen)
+			dst[n++] = ' ';
+		sp = 0;
+		dst[n++] = (char)tolower(c);
+	}
+	dst[n] = '\0';
+}
+
+/* ---- input: line endings, size, mbox -------------------------------- */
+
+/* normalise: copy at most limit bytes of data into *out with CRLF and bare
+ * CR turned into LF and NUL bytes into spaces. Returns 0 or -1 (memory). */
+static int normalise(const char *data, size_t len, size_t limit, char **out, size_t *outlen,
+		     int *truncated)
+{
+	char *p;
+	size_t n = 0;
+
+	*truncated = 0;
+	if (len > limit) {
+		len = limit;
+		*truncated = 1;
+	}
+	if (!(p = malloc(len + 1)))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		char c = data[i];
+
+		if (c == '\r') {
+			p[n++] = '\n';
+			if (i + 1 < len && data[i + 1] == '\n')
+				i++;
+		} else {
+			p[n++] = c ? c : ' ';
+		}
+	}
+	p[n] = '\0';
+	*out = p;
+	*outlen = n;
+	return 0;
+}
+
+/* is_postmark: the line at p is an mbox "From " line: "From SENDER DAY ". */
+static int is_postmark(const char *p, const char *end)
+{
+	static const char *const days[] = { "Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun " };
+	const char *q;
+
+	if (end - p < 10 || memcmp(p, "From ", 5) != 0)
+		return 0;
+	q = p + 5;
+	while (q < end && *q != ' ' && *q != '\n')
+		q++;
+	while (q < end && *q == ' ')
+		q++;
+	if (end - q < 4)
+		return 0;
+	for (size_t i = 0; i < 7; i++)
+		if (!memcmp(q, days[i], 4))
+			return 1;
+	return 0;
+}
+
+const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *msglen)
+{
+	const char *p, *end = data + len, *start, *line;
+
+	if (*off >= len)
+		return NULL;
+	p = data + *off;
+	/* skip the postmark of this message, if any */
+	start = p;
+	line = p;
+	if (is_postmark(line, end)) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *nc = memchr(line, '\r', (size_t)(end - line));
+
+		if (nc && (!nl || nc < nl))
+			nl = nc;
+		start = nl ? nl + 1 : end;
+		if (nl && *nl == '\r' && start < end && *start == '\n')
+			start++;
+	}
+	/* find the next postmark at the start of a line */
+	for (line = start; line < end;) {
+		const char *nl;
+
+		if (line > start && is_postmark(line, end))
+			break;
+		nl = line;
+		while (nl < end && *nl != '\n' && *nl != '\r')
+			nl++;
+		if (nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n')
+			nl++;
+		line = nl < end ? nl + 1 : end;
+	}
+	*msglen = (size_t)(line - start);
+	*off = (size_t)(line - data);
+	return start;
+}
+
+/* ---- addresses -------------------------------------------------------- */
+
+static int addr_local_char(unsigned char c)
+{
+	return isalnum(c) || (c && strchr(".!#$%&'*+-/=?^_`{|}~", c)) || c >= 0x80;
+}
+
+static int addr_domain_char(unsigned char c) { return isalnum(c) || c == '.' || c == '-' || c >= 0x80; }
+
+/* addr_find: the next thing that looks like an address in [s, end);
+ * returns its start and sets *alen, or NULL. */
+static const char *addr_find(const char *s, const char *end, size_t *alen)
+{
+	for (const char *at = s; at < end && (at = memchr(at, '@', (size_t)(end - at))); at++) {
+		const char *b = at, *e = at + 1;
+		int dot = 0;
+
+		while (b > s && addr_local_char((unsigned char)b[-1]))
+			b--;
+		while (e < end && addr_domain_char((unsigned char)*e)) {
+			dot |= *e == '.';
+			e++;
+		}
+		while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
+			e--;
+		while (b < at && (*b == '.' || *b == '\''))
+			b++;
+		if (b == at || e == at + 1 || !dot)
+			continue;
+		*alen = (size_t)(e - b);
+		return b;
+	}
+	return NULL;
+}
+
+/* addr_clean: from a field value ("rfc822; <a@b>", "\"x\" <a@b>"), the
+ * bare address into dst; GMime parses the address syntax. */
+static void addr_clean(char *dst, size_t dstlen, const char *value)
+{
+	const char *v = value, *semi = strchr(value, ';');
+	InternetAddressList *list;
+	char tmp[MAX_HEADER_VALUE];
+
+	dst[0] = '\0';
+	if (semi && semi - value < 20)
+		v = semi + 1;
+	copy_str(tmp, sizeof(tmp), v);
+	v = trim(tmp);
+	if ((list = internet_address_list_parse(NULL, v))) {
+		for (int i = 0; i < internet_address_list_length(list); i++) {
+			InternetAddress *ia = internet_address_list_get_address(list, i);
+
+			if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+				const char *a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+
+				if (a && strchr(a, '@')) {
+					copy_str(dst, dstlen, a);
+					break;
+				}
+			}
+		}
+		g_object_unref(list);
+	}
+	if (!dst[0]) {
+		size_t n;
+		const char *a = addr_find(v, v + strlen(v), &n);
+
+		if (a)
+			copy_n(dst, dstlen, a, n);
+		else if (*v && !strpbrk(v, " \t<>"))
+			copy_str(dst, dstlen, v);
+	}
+}
+
+/* ---- the working state of one parse ---------------------------------- */
+
+struct rcpt {
+	char addr[320];
+	char action[32];
+	char status[32];
+	char code[8];
+	char diag[MAX_DIAG + 1];
+	char remote_mta[256];
+	char reporting_mta[256];
+	char reason[32];
+	char rule[128];
+	int from_text; /* found in the error text, not in DSN fields */
+};
+
+struct ctx {
+	const struct bounce_options *opt;
+	const struct bounce_rules *rules;
+	GMimeMessage *msg;
+	int nparts;
+	struct sbuf text;      /* human-readable error text, UTF-8 */
+	struct sbuf html;      /* text/html, used when there is no text/plain */
+	struct sbuf dsn;       /* delivery-status fields */
+	struct sbuf arf;       /* feedback-report fields */
+	struct sbuf orig;      /* returned message's headers */
+	int have_report;       /* multipart/report */
+	int have_dsn_part, have_arf_part;
+	char subject[512];
+	char from[320];
+	char from_raw[512];
+	char to[320];
+	char reporting_mta[256];
+	char envid[256];
+	char orig_msgid[512];
+	char orig_to[320];
+	char orig_from[320];
+	struct rcpt *rc;
+	size_t nrc;
+	int oom;
+};
+
+static struct rcpt *rcpt_new(struct ctx *c)
+{
+	struct rcpt *r;
+
+	if (c->nrc >= MAX_RCPT)
+		return NULL;
+	if (!c->rc && !(c->rc = calloc(MAX_RCPT, sizeof(*c->rc)))) {
+		c->oom = 1;
+		return NULL;
+	}
+	r = &c->rc[c->nrc++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static struct rcpt *rcpt_find(struct ctx *c, const char *addr)
+{
+	for (size_t i = 0; i < c->nrc; i++)
+		if (!strcasecmp(c->rc[i].addr, addr))
+			return &c->rc[i];
+	return NULL;
+}
+
+/* ---- header access --------------------------------------------------- */
+
+/* header_value: a header of the text at hdrs (unfolded), into dst. */
+static int header_value(const char *hdrs, const char *name, char *dst, size_t dstlen)
+{
+	size_t nl = strlen(name);
+	const char *p = hdrs;
+
+	dst[0] = '\0';
+	while (p && *p) {
+		if (*p == '\n')
+			return 0; /* end of the header block */
+		if (!strncasecmp(p, name, nl) && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			size_t n = 0;
+
+			while (*v && n + 1 < dstlen) {
+				if (*v == '\n') {
+					if (v[1] == ' ' || v[1] == '\t') {
+						v++;
+						continue;
+					}
+					break;
+				}
+				dst[n++] = *v++ == '\t' ? ' ' : v[-1];
+			}
+			dst[n] = '\0';
+			memmove(dst, trim(dst), strlen(trim(dst)) + 1);
+			return 1;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static void obj_header(GMimeObject *o, const char *name, char *dst, size_t dstlen)
+{
+	const char *v = g_mime_object_get_header(o, name);
+
+	copy_str(dst, dstlen, v ? v : "");
+}
+
+/* ---- walking the MIME tree ------------------------------------------- */
+
+/* part_bytes: the decoded content of a leaf part (transfer encoding
+ * undone; charset converted to UTF-8 for text parts), bounded. */
+static void part_bytes(GMimeObject *o, struct sbuf *out)
+{
+	GMimeDataWrapper *w;
+	GMimeStream *mem;
+	GByteArray *ba;
+
+	if (GMIME_IS_TEXT_PART(o)) {
+		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(o));
+
+		if (t) {
+			sbuf_add(out, t, strlen(t) > MAX_PART_TEXT ? MAX_PART_TEXT : strlen(t));
+			g_free(t);
+			return;
+		}
+	}
+	if (!GMIME_IS_PART(o) || !(w = g_mime_part_get_content(GMIME_PART(o))))
+		return;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(w, mem) >= 0) {
+		ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		sbuf_add(out, (const char *)ba->data, ba->len > MAX_PART_TEXT ? MAX_PART_TEXT : ba->len);
+	}
+	g_object_unref(mem);
+}
+
+/* looks_like_dsn: text that carries delivery-status fields. */
+static int looks_like_dsn(const char *s)
+{
+	return (strcasestr(s, "final-recipient:") || strcasestr(s, "original-recipient:")) &&
+	       (strcasestr(s, "status:") || strcasestr(s, "action:"));
+}
+
+static int looks_like_headers(const char *s)
+{
+	int n = 0;
+	static const char *const h[] = { "received:", "from:", "to:", "subject:", "message-id:",
+					 "date:", "return-path:", "mime-version:" };
+
+	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		if (!strncasecmp(s, h[i], strlen(h[i])) || strcasestr(s, h[i]))
+			n++;
+	return n >= 3;
+}
+
+static void add_text(struct sbuf *dst, const struct sbuf *src)
+{
+	if (dst->len)
+		sbuf_add(dst, "\n", 1);
+	sbuf_add(dst, sbuf_get(src), src->len);
+}
+
+/* take_returned: headers of a returned message (GMimeMessage). */
+static void take_returned(struct ctx *c, GMimeMessage *m)
+{
+	GMimeHeaderList *hl;
+	char *s;
+
+	if (c->orig.len || !m)
+		return;
+	hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	if (hl && (s = g_mime_header_list_to_string(hl, NULL))) {
+		sbuf_add(&c->orig, s, strlen(s) > MAX_PART_TEXT ? MAX_PART_TEXT : strlen(s));
+		g_free(s);
+	}
+}
+
+static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	const char *type = ct ? g_mime_content_type_get_media_type(ct) : "text";
+	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
+	char mt[128], sn[128];
+	struct sbuf b = { .max = MAX_PART_TEXT };
+
+	snprintf(mt, sizeof(mt), "%s/%s", type ? type : "", sub ? sub : "");
+	for (char *p = mt; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	part_bytes(o, &b);
+	if (b.oom) {
+		c->oom = 1;
+		goto out;
+	}
+	if (!b.len)
+		goto out;
+	/* declared type missing, generic or wrong: ask libmagic, then look */
+	if (!strcmp(mt, "application/octet-stream") || !strcmp(mt, "/") || !type || !*type ||
+	    (in_report && strncmp(mt, "message/", 8) && strncmp(mt, "text/", 5))) {
+		sniff(b.s, b.len, sn, sizeof(sn));
+		if (!strncmp(sn, "message/", 8) || !strncmp(sn, "text/", 5))
+			copy_str(mt, sizeof(mt), !strncmp(sn, "message/", 8) ? "message/rfc822" : "text/plain");
+	}
+	if (strstr(mt, "delivery-status")) {
+		add_text(&c->dsn, &b);
+		c->have_dsn_part = 1;
+	} else if (!strcmp(mt, "message/feedback-report")) {
+		add_text(&c->arf, &b);
+		c->have_arf_part = 1;
+	} else if (strstr(mt, "rfc822-header") || !strcmp(mt, "message/rfc822") ||
+		   !strcmp(mt, "message/global") || !strcmp(mt, "message/partial")) {
+		if (!c->orig.len)
+			add_text(&c->orig, &b);
+	} else if (!strcmp(mt, "text/html")) {
+		add_text(&c->html, &b);
+	} else if (!strncmp(mt, "text/", 5) || !strncmp(mt, "message/", 8)) {
+		/* DSN fields or returned headers in a text/plain container */
+		if (in_report && !c->have_dsn_part && looks_like_dsn(b.s)) {
+			add_text(&c->dsn, &b);
+			c->have_dsn_part = 1;
+		} else if (in_report && c->text.len && looks_like_headers(b.s) && !c->orig.len) {
+			add_text(&c->orig, &b);
+		} else {
+			add_text(&c->text, &b);
+		}
+	}
+out:
+	sbuf_free(&b);
+}
+
+struct walk_item {
+	GMimeObject *o;
+	int depth;
+	int in_report;
+};
+
+static void walk(struct ctx *c, GMimeObject *top)
+{
+	struct walk_item stack[MAX_PARTS];
+	int sp = 0;
+
+	if (!top)
+		return;
+	stack[sp++] = (struct walk_item){ top, 0, 0 };
+	while (sp > 0 && c->nparts < MAX_PARTS && !c->oom) {
+		struct walk_item it = stack[--sp];
+
+		c->nparts++;
+		if (GMIME_IS_MULTIPART(it.o)) {
+			GMimeMultipart *mp = GMIME_MULTIPART(it.o);
+			GMimeContentType *ct = g_mime_object_get_content_type(it.o);
+			int n = g_mime_multipart_get_count(mp);
+			int rep = it.in_report;
+
+			if (ct && g_mime_content_type_is_type(ct, "multipart", "report")) {
+				c->have_report = 1;
+				rep = 1;
+			}
+			if (n == 0) {
+				/* broken boundaries: the parts are all in the prologue */
+				const char *pro = g_mime_multipart_get_prologue(mp);
+
+				if (pro && *pro) {
+					struct sbuf b = { .max = MAX_PART_TEXT };
+
+					sbuf_str(&b, pro);
+					add_text(&c->text, &b);
+					sbuf_free(&b);
+				}
+			}
+			if (it.depth + 1 >= MAX_DEPTH)
+				continue;
+			for (int i = n - 1; i >= 0; i--) {
+				if (sp >= MAX_PARTS)
+					break;
+				stack[sp++] = (struct walk_item){ g_mime_multipart_get_part(mp, i), it.depth + 1, rep };
+			}
+		} else if (GMIME_IS_MESSAGE_PART(it.o)) {
+			GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(it.o));
+
+			take_returned(c, m);
+		} else {
+			visit_leaf(c, it.o, it.in_report);
+		}
+	}
+}
+
+/* ---- RFC 3464 fields -------------------------------------------------- */
+
+/* field_next: the next unfolded "Name: value" line from *p; returns 1 with
+ * name/value filled, 2 for a blank line, 0 at the end. */
+static int field_next(const char **p, char *name, size_t namelen, char *value, size_t valuelen)
+{
+	const char *s = *p, *colon, *nl;
+	size_t n = 0;
+
+	if (!*s)
+		return 0;
+	nl = strchr(s, '\n');
+	if (!nl)
+		nl = s + strlen(s);
+	{
+		const char *t = s;
+
+		while (t < nl && (*t == ' ' || *t == '\t'))
+			t++;
+		if (t == nl) {
+			*p = *nl ? nl + 1 : nl;
+			return 2;
+		}
+	}
+	colon = memchr(s, ':', (size_t)(nl - s));
+	if (!colon || colon == s || memchr(s, ' ', (size_t)(colon - s))) {
+		name[0] = '\0';
+		value[0] = '\0';
+		*p = *nl ? nl + 1 : nl;
+		return 1;
+	}
+	copy_n(name, namelen, s, (size_t)(colon - s));
+	for (char *q = name; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	s = colon + 1;
+	for (;;) {
+		while (s < nl && n + 1 < valuelen)
+			value[n++] = *s == '\t' ? ' ' : *s, s++;
+		if (*nl && (nl[1] == ' ' || nl[1] == '\t')) {
+			s = nl + 1;
+			nl = strchr(s, '\n');
+			if (!nl)
+				nl = s + strlen(s);
+			if (n + 1 < valuelen)
+				value[n++] = ' ';
+			continue;
+		}
+		break;
+	}
+	value[n] = '\0';
+	memmove(value, trim(value), strlen(trim(value)) + 1);
+	*p = *nl ? nl + 1 : nl;
+	return 1;
+}
+
+/* after_semi: "dns; mx.example" -> "mx.example". */
+static const char *after_semi(const char *v)
+{
+	const char *s = strchr(v, ';');
+
+	if (s && s - v < 24) {
+		v = s + 1;
+		while (*v == ' ')
+			v++;
+	}
+	return v;
+}
+
+static void parse_dsn(struct ctx *c, const char *text)
+{
+	char name[64], value[MAX_HEADER_VALUE];
+	struct rcpt *r = NULL;
+	const char *p = text;
+	int k;
+	int has_final = 0, has_orig = 0;
+
+	while ((k = field_next(&p, name, sizeof(name), value, sizeof(value))) != 0) {
+		if (k == 2) {
+			if (r && r->addr[0])
+				r = NULL, has_final = has_orig = 0;
+			continue;
+		}
+		if (!name[0])
+			continue;
+		if (!strcmp(name, "final-recipient") || !strcmp(name, "original-recipient") ||
+		    !strcmp(name, "x-actual-recipient")) {
+			int fin = !strcmp(name, "final-recipient");
+			char a[320];
+
+			addr_clean(a, sizeof(a), value);
+			if (!a[0])
+				continue;
+			if (!strcmp(name, "x-actual-recipient")) {
+				continue;
+			}
+			if (r && ((fin && has_final) || (!fin && has_orig) || r->action[0] || r->status[0])) {
+				r = NULL;
+				has_final = has_orig = 0;
+			}
+			if (!r) {
+				if (!(r = rcpt_new(c)))
+					return;
+				copy_str(r->reporting_mta, sizeof(r->reporting_mta), c->reporting_mta);
+			}
+			if (fin) {
+				copy_str(r->addr, sizeof(r->addr), a);
+				has_final = 1;
+			} else {
+				if (!r->addr[0])
+					copy_str(r->addr, sizeof(r->addr), a);
+				has_orig = 1;
+			}
+		} else if (!r) {
+			if (!strcmp(name, "reporting-mta"))
+				copy_str(c->reporting_mta, sizeof(c->reporting_mta), after_semi(value));
+			else if (!strcmp(name, "original-envelope-id"))
+				copy_str(c->envid, sizeof(c->envid), value);
+			else if (!strcmp(name, "action") || !strcmp(name, "status") ||
+				 !strcmp(name, "diagnostic-code")) {
+				/* fields before any recipient: start a block without one */
+				if (!(r = rcpt_new(c)))
+					return;
+			}
+		}
+		if (r) {
+			if (!strcmp(name, "action")) {
+				bounce_fold(r->action, sizeof(r->action), value);
+				{
+					char *sp = strchr(r->action, ' ');
+					if (sp)
+						*sp = '\0';
+				}
+			} else if (!strcmp(name, "status")) {
+				char *q = value;
+				while (*q && !isdigit((unsigned char)*q))
+					q++;
+				copy_n(r->status, sizeof(r->status), q, strspn(q, "0123456789."));
+			} else if (!strcmp(name, "remote-mta")) {
+				copy_str(r->remote_mta, sizeof(r->remote_mta), after_semi(value));
+			} else if (!strcmp(name, "diagnostic-code")) {
+				copy_str(r->diag, sizeof(r->diag), after_semi(value));
+			} else if (!strcmp(name, "reporting-mta")) {
+				copy_str(r->reporting_mta, sizeof(r->reporting_mta), after_semi(value));
+			}
+		}
+	}
+}
+
+static void parse_arf(struct ctx *c, const char *text)
+{
+	char name[64], value[MAX_HEADER_VALUE];
+	const char *p = text;
+	int k;
+
+	while ((k = field_next(&p, name, sizeof(name), value, sizeof(value))) != 0) {
+		if (k != 1 || !name[0])
+			continue;
+		if (!strcmp(name, "original-rcpt-to") || !strcmp(name, "removal-recipient")) {
+			char a[320];
+			struct rcpt *r;
+
+			addr_clean(a, sizeof(a), value);
+			if (a[0] && !rcpt_find(c, a) && (r = rcpt_new(c)))
+				copy_str(r->addr, sizeof(r->addr), a);
+		} else if (!strcmp(name, "reporting-mta")) {
+			copy_str(c->reporting_mta, sizeof(c->reporting_mta), after_semi(value));
+		}
+	}
+}
+
+/* ---- the error text of non-standard bounces ---------------------------- */
+
+/* line_has: the lowercase pattern occurs in the line [s, e). */
+static int line_has(const char *s, const char *e, const char *pat)
+{
+	char buf[MAX_LINE];
+	size_t n = (size_t)(e - s);
+
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return strcasestr(buf, pat) != NULL;
+}
+
+static const struct bounce_format *format_detect(struct ctx *c, const char *text)
+{
+	char hdr[1100];
+
+	snprintf(hdr, sizeof(hdr), "%.500s\n%.500s\n", c->from_raw, c->subject);
+	for (size_t i = 0; i < bounce_nformats; i++) {
+		const struct bounce_format *f = &bounce_formats[i];
+
+		if (strcasestr(hdr, f->detect) || strcasestr(text, f->detect))
+			return f;
+	}
+	return NULL;
+}
+
+/* ignored_addr: an address that is not a failed recipient: the bounce's
+ * own sender and recipient, the returned message's sender, role
+ * addresses of the reporting system. */
+static int ignored_addr(struct ctx *c, const char *a)
+{
+	static const char *const roles[] = { "postmaster@", "mailer-daemon@", "mailer_daemon@",
+					     "root@", "abuse@", "double-bounce@", "noreply@",
+					     "no-reply@", "support@", "help@", "helpdesk@" };
+
+	if ((c->from[0] && !strcasecmp(a, c->from)) || (c->to[0] && !strcasecmp(a, c->to)) ||
+	    (c->orig_from[0] && !strcasecmp(a, c->orig_from)))
+		return 1;
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (!strncasecmp(a, roles[i], strlen(roles[i])))
+			return 1;
+	return 0;
+}
+
+/* skip_line: lines whose addresses are never failed recipients. */
+static int skip_line(const char *s, const char *e)
+{
+	static const char *const lead[] = { "from:", "return-path:", "sender:", "reply-to:",
+					    "message-id:", "received:", "date:", "in-reply-to:",
+					    "references:", "mail from:", ">>> mail from", "x-",
+					    "errors-to:", "by ", "for <", "envelope-from", "arrival-date" };
+	static const char *const any[] = { "contact", "please", "http://", "https://", "mailto:",
+					   "mail from:<", "mail from: <", "sender:", "envelope-from",
+					   "return-path", "postmaster", "helo", "ehlo", "message-id",
+					   "smtp.mailfrom", "with esmtp", "(via", " from <" };
+	const char *t = s;
+
+	while (t < e && (*t == ' ' || *t == '\t' || *t == '>'))
+		t++;
+	for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++)
+		if ((size_t)(e - t) >= strlen(lead[i]) && !strncasecmp(t, lead[i], strlen(lead[i])))
+			return 1;
+	for (size_t i = 0; i < sizeof(any) / sizeof(any[0]); i++)
+		if (line_has(s, e, any[i]))
+			return 1;
+	return 0;
+}
+
+static void diag_append(struct rcpt *r, const char *s, const char *e)
+{
+	size_t n = strlen(r->diag);
+
+	while (s < e && isspace((unsigned char)*s))
+		s++;
+	if (s >= e)
+		return;
+	if (n && n + 1 < sizeof(r->diag))
+		r->diag[n++] = ' ';
+	copy_n(r->diag + n, sizeof(r->diag) - n, s, (size_t)(e - s));
+}
+
+/* error_span: [*s, *e) of text is the error report (before the returned
+ * message). */
+static void error_span(const struct bounce_format *f, const char *text, const char **s, const char **e)
+{
+	const char *p = text, *start = text, *end = text + strlen(text);
+	int started = f == NULL || f->start == NULL;
+
+	for (p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+
+		if (!nl)
+			nl = p + strlen(p);
+		if (!started && line_has(p, nl, f->start)) {
+			start = p;
+			started = 1;
+		} else if (started || p > start) {
+			int stop = 0;
+
+			if (f && f->end && line_has(p, nl, f->end))
+				stop = 1;
+			for (size_t i = 0; !stop && i < bounce_nend_markers; i++)
+				if (line_has(p, nl, bounce_end_markers[i]))
+					stop = 1;
+			if (stop && p > start) {
+				end = p;
+				break;
+			}
+		}
+		p = *nl ? nl + 1 : nl;
+	}
+	*s = start;
+	*e = end;
+}
+
+/* scan_text: recipients and their diagnostics from the error text. */
+static void scan_text(struct ctx *c, const char *text, int add_new)
+{
+	const struct bounce_format *f = format_detect(c, text);
+	const char *s, *e, *p;
+	struct rcpt *cur = NULL;
+	int blank = 0;
+
+	error_span(f, text, &s, &e);
+	for (p = s; p < e;) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *a, *q = p;
+		size_t alen;
+		struct rcpt *hit = NULL;
+
+		if (!nl)
+			nl = e;
+		if (nl - p > MAX_LINE)
+			nl = p + MAX_LINE;
+		if (p == nl || strspn(p, " \t") == (size_t)(nl - p)) {
+			blank++;
+			if (blank >= 1 && cur && cur->diag[0])
+				cur = NULL;
+			p = nl < e ? nl + 1 : e;
+			continue;
+		}
+		blank = 0;
+		if (!skip_line(p, nl)) {
+			while ((a = addr_find(q, nl, &alen))) {
+				char addr[320];
+				struct rcpt *r;
+
+				copy_n(addr, sizeof(addr), a, alen);
+				q = a + alen;
+				if (ignored_addr(c, addr))
+					continue;
+				r = rcpt_find(c, addr);
+				if (!r && add_new && (r = rcpt_new(c))) {
+					copy_str(r->addr, sizeof(r->addr), addr);
+					r->from_text = 1;
+				}
+				if (r && !hit)
+					hit = r;
+			}
+		}
+		if (hit) {
+			cur = hit;
+			if (cur->from_text || !cur->diag[0])
+				diag_append(cur, p, nl);
+		} else if (cur && (cur->from_text || strlen(cur->diag) < MAX_DIAG / 2)) {
+			diag_append(cur, p, nl);
+		}
+		p = nl < e ? nl + 1 : e;
+	}
+}
+
+/* ---- status, reply code, reason, class -------------------------------- */
+
+/* find_status: an RFC 3463 code in s into dst (size >= 16). */
+static int find_status(const char *s, char *dst, size_t dstlen)
+{
+	for (const char *p = s; *p; p++) {
+		const char *q = p;
+		size_t a, b;
+
+		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.' || (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
+			continue;
+		q = p + 2;
+		a = strspn(q, "0123456789");
+		if (a < 1 || a > 3 || q[a] != '.')
+			continue;
+		b = strspn(q + a + 1, "0123456789");
+		if (b < 1 || b > 3 || isalnum((unsigned char)q[a + 1 + b]) ||
+		    (q[a + 1 + b] == '.' && isdigit((unsigned char)q[a + 2 + b])))
+			continue;
+		copy_n(dst, dstlen, p, (size_t)(q + a + 1 + b - p));
+		return 1;
+	}
+	return 0;
+}
+
+/* find_code: an SMTP reply code (2xx-5xx) in s: three digits, not part of
+ * a longer number or an IP address, followed by space, '-' or the end. */
+static int find_code(const char *s, char *dst, size_t dstlen)
+{
+	for (const char *p = s; *p; p++) {
+		if ((*p != '2' && *p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
+		    !isdigit((unsigned char)p[2]))
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' || p[-1] == '-' || p[-1] == ':' ||
+			      p[-1] == '#' || p[-1] == '/' || p[-1] == '+'))
+			continue;
+		if (p[3] && p[3] != ' ' && p[3] != '-' && p[3] != '\n' && p[3] != ']' && p[3] != ',')
+			continue;
+		if (p[1] > '5')
+			continue;
+		copy_n(dst, dstlen, p, 3);
+		return 1;
+	}
+	return 0;
+}
+
+static const char *status_reason(const char *status)
+{
+	char key[32];
+	size_t n;
+
+	if (!status[0] || (status[0] != '4' && status[0] != '5'))
+		return NULL;
+	snprintf(key, sizeof(key), "X%s", status + 1);
+	for (size_t i = 0; i < bounce_nstatus_reasons; i++) {
+		const char *k = bounce_status_reasons[i].code;
+
+		n = strlen(k);
+		if (!strcmp(k, key) || (n == 3 && !strncmp(k, key, 3) && key[3] == '.'))
+			return bounce_status_reasons[i].reason;
+	}
+	return NULL;
+}
+
+static const char *phrase_reason(const char *folded, const char **which)
+{
+	for (size_t i = 0; i < bounce_nphrases; i++)
+		if (strstr(folded, bounce_phrases[i].text)) {
+			*which = bounce_phrases[i].text;
+			return bounce_phrases[i].reason;
+		}
+	return NULL;
+}
+
+static int is_hard(const char *reason, int permanent)
+{
+	for (size_t i = 0; i < bounce_nhard_reasons; i++)
+		if (!strcmp(reason, bounce_hard_reasons[i].reason))
+			return !bounce_hard_reasons[i].perm_only || permanent;
+	return 0;
+}
+
+/* decide: fill status, code, reason and class of one recipient. */
+static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls,
+		   int *permanent)
+{
+	char folded[MAX_DIAG + 1];
+	const char *rs, *rt, *which = NULL;
+
+	bounce_fold(folded, sizeof(folded), r->diag);
+	if (!r->code[0])
+		find_code(r->diag, r->code, sizeof(r->code));
+	if (!r->status[0] || !strcmp(r->status, "5.0.0") || !strcmp(r->status, "4.0.0")) {
+		char st[32];
+
+		if (find_status(r->diag, st, sizeof(st)) && st[0] != '2')
+			copy_str(r->status, sizeof(r->status), st);
+	}
+	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
+
+	if (kind == BOUNCE_KIND_ARF) {
+		copy_str(r->reason, sizeof(r->reason), "feedback");
+		copy_str(r->rule, sizeof(r->rule), "kind arf");
+		*cls = BOUNCE_CLASS_COMPLAINT;
+		*permanent = 0;
+		return;
+	}
+	if (kind == BOUNCE_KIND_AUTOREPLY) {
+		copy_str(r->reason, sizeof(r->reason), "vacation");
+		copy_str(r->rule, sizeof(r->rule), "kind autoreply");
+		*cls = BOUNCE_CLASS_AUTOREPLY;
+		*permanent = 0;
+		return;
+	}
+	if (r->status[0] == '2' || !strcmp(r->action, "delivered") || !strcmp(r->action, "relayed") ||
+	    !strcmp(r->action, "expanded")) {
+		copy_str(r->reason, sizeof(r->reason), "delivered");
+		snprintf(r->rule, sizeof(r->rule), "action %s / status %s", r->action, r->status);
+		*cls = BOUNCE_CLASS_DELIVERED;
+		*permanent = 0;
+		return;
+	}
+	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->reason,
+			       sizeof(r->reason), cls, r->rule, sizeof(r->rule)))
+		goto classify;
+	rs = status_reason(r->status);
+	rt = phrase_reason(folded, &which);
+	if (rs && (!rt || !strcmp(rs, "mailboxfull") || !strcmp(rs, "hasmoved") ||
+		   !strcmp(rs, "mesgtoobig") || !strcmp(rs, "requireptr") || !strcmp(rs, "authfailure") ||
+		   !strcmp(rs, "suspend") || !strcmp(rs, "expired") || !strcmp(rs, "policyviolation"))) {
+		copy_str(r->reason, sizeof(r->reason), rs);
+		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
+	} else if (rt) {
+		copy_str(r->reason, sizeof(r->reason), rt);
+		snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"", which);
+	} else if (rs) {
+		copy_str(r->reason, sizeof(r->reason), rs);
+		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
+	} else if (!strcmp(r->action, "delayed")) {
+		copy_str(r->reason, sizeof(r->reason), "expired");
+		copy_str(r->rule, sizeof(r->rule), "action delayed");
+	} else if (!strncmp(r->status + 1, ".7", 2)) {
+		copy_str(r->reason, sizeof(r->reason), "securityerror");
+		snprintf(r->rule, sizeof(r->rule), "status %s (class .7)", r->status);
+	} else if (r->diag[0]) {
+		copy_str(r->reason, sizeof(r->reason), "onhold");
+		copy_str(r->rule, sizeof(r->rule), "no rule matched the diagnostic");
+	} else {
+		copy_str(r->reason, sizeof(r->reason), "undefined");
+		copy_str(r->rule, sizeof(r->rule), "nothing to go by");
+	}
+	*cls = BOUNCE_CLASS_NONE;
+classify:
+	if (!strcmp(r->action, "delayed"))
+		*cls = BOUNCE_CLASS_DELAYED;
+	else if (*cls == BOUNCE_CLASS_NONE)
+		*cls = is_hard(r->reason, *permanent || (!r->status[0] && r->code[0] != '4'))
+			       ? BOUNCE_CLASS_HARD
+			       : BOUNCE_CLASS_SOFT;
+	if (!r->status[0]) {
+		const char *d = "0.900";
+		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") ? '4' : '5';
+
+		for (size_t i = 0; i < bounce_npseudo_statuses; i++)
+			if (!strcmp(bounce_pseudo_statuses[i].reason, r->reason))
+				d = bounce_pseudo_statuses[i].detail;
+		snprintf(r->status, sizeof(r->status), "%c.%s", first, d);
+		*permanent = first == '5';
+	}
+	if (*cls == BOUNCE_CLASS_HARD && r->status[0] == '4' && r->code[0] != '5')
+		*cls = BOUNCE_CLASS_SOFT;
+}
+
+/* ---- kinds -------------------------------------------------------------- */
+
+static int any_in(const char *s, const char *const *list, size_t n)
+{
+	char f[1024];
+
+	bounce_fold(f, sizeof(f), s);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(f, list[i]))
+			return 1;
+	return 0;
+}
+
+static int is_autoreply(struct ctx *c)
+{
+	GMimeObject *o = GMIME_OBJECT(c->msg);
+	char v[512], f[512];
+
+	for (size_t i = 0; i < bounce_nautoreply_headers; i++) {
+		const struct bounce_header_sign *h = &bounce_autoreply_headers[i];
+
+		obj_header(o, h->name, v, sizeof(v));
+		if (!v[0] && !g_mime_object_get_header(o, h->name))
+			continue;
+		bounce_fold(f, sizeof(f), v);
+		if (!h->value[0] || strstr(f, h->value))
+			return 1;
+	}
+	bounce_fold(f, sizeof(f), c->subject);
+	for (size_t i = 0; i < bounce_nautoreply_subjects; i++)
+		if (!strncmp(f, bounce_autoreply_subjects[i], strlen(bounce_autoreply_subjects[i])))
+			return 1;
+	return 0;
+}
+
+static int looks_like_bounce(struct ctx *c, const char *text)
+{
+	if (c->have_report || c->have_dsn_part)
+		return 1;
+	if (any_in(c->from_raw, bounce_bounce_senders, bounce_nbounce_senders))
+		return 1;
+	if (any_in(c->subject, bounce_bounce_subjects, bounce_nbounce_subjects))
+		return 1;
+	return format_detect(c, text) != NULL;
+}
+
+/* ---- the report --------------------------------------------------------- */
+
+static char *dup_or_empty(const char *s, int *oom)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		*oom = 1;
+	return d;
+}
+
+static void rcpt_free_fields(struct bounce_rcpt *r)
+{
+	free(r->recipient);
+	free(r->action);
+	free(r->status);
+	free(r->smtp_code);
+	free(r->reason);
+	free(r->diagnostic);
+	free(r->remote_mta);
+	free(r->reporting_mta);
+	free(r->rule);
+}
+
+void bounce_report_free(struct bounce_report *rep)
+{
+	if (!rep)
+		return;
+	for (size_t i = 0; i < rep->nrcpt; i++)
+		rcpt_free_fields(&rep->rcpt[i]);
+	free(rep->rcpt);
+	free(rep->reporting_mta);
+	free(rep->original_envelope_id);
+	free(rep->original_message_id);
+	free(rep);
+}
+
+const char *bounce_kind_name(enum bounce_kind kind)
+{
+	switch (kind) {
+	case BOUNCE_KIND_DSN: return "dsn";
+	case BOUNCE_KIND_ARF: return "arf";
+	case BOUNCE_KIND_AUTOREPLY: return "autoreply";
+	case BOUNCE_KIND_NONSTANDARD: return "nonstandard";
+	case BOUNCE_KIND_NOTBOUNCE: return "notbounce";
+	}
+	return "notbounce";
+}
+
+const char *bounce_class_name(enum bounce_class cls)
+{
+	switch (cls) {
+	case BOUNCE_CLASS_NONE: return "";
+	case BOUNCE_CLASS_HARD: return "hard";
+	case BOUNCE_CLASS_SOFT: return "soft";
+	case BOUNCE_CLASS_DELAYED: return "delayed";
+	case BOUNCE_CLASS_DELIVERED: return "delivered";
+	case BOUNCE_CLASS_COMPLAINT: return "complaint";
+	case BOUNCE_CLASS_AUTOREPLY: return "autoreply";
+	}
+	return "";
+}
+
+/* one_line: diagnostics become one line of bounded length. */
+static void one_line(char *s)
+{
+	char *w = s;
+	int sp = 0;
+
+	for (char *p = s; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (isspace(ch) || ch < 0x20) {
+			sp = w > s;
+			continue;
+		}
+		if (sp)
+			*w++ = ' ';
+		sp = 0;
+		*w++ = (char)ch;
+	}
+	*w = '\0';
+}
+
+static void ctx_free(struct ctx *c)
+{
+	sbuf_free(&c->text);
+	sbuf_free(&c->html);
+	sbuf_free(&c->dsn);
+	sbuf_free(&c->arf);
+	sbuf_free(&c->orig);
+	free(c->rc);
+	if (c->msg)
+		g_object_unref(c->msg);
+}
+
+/* html_to_text: tags dropped, a few entities decoded, block ends to
+ * newlines; enough to read an error text written as HTML. */
+static void html_to_text(const struct sbuf *in, struct sbuf *out)
+{
+	const char *p = sbuf_get(in);
+
+	while (*p) {
+		if (*p == '<') {
+			const char *e = strchr(p, '>');
+
+			if (!e)
+				break;
+			if (!strncasecmp(p, "<br", 3) || !strncasecmp(p, "</p", 3) || !strncasecmp(p, "</div", 5) ||
+			    !strncasecmp(p, "</tr", 4) || !strncasecmp(p, "<p", 2))
+				sbuf_add(out, "\n", 1);
+			else if (!strncasecmp(p, "</td", 4))
+				sbuf_add(out, " ", 1);
+			p = e + 1;
+		} else if (*p == '&') {
+			static const struct { const char *e, *t; } ents[] = {
+				{ "&lt;", "<" }, { "&gt;", ">" }, { "&amp;", "&" }, { "&nbsp;", " " }, { "&quot;", "\"" },
+			};
+			size_t i;
+
+			for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
+				if (!strncasecmp(p, ents[i].e, strlen(ents[i].e))) {
+					sbuf_str(out, ents[i].t);
+					p += strlen(ents[i].e);
+					break;
+				}
+			if (i == sizeof(ents) / sizeof(ents[0]))
+				sbuf_add(out, p++, 1);
+		} else {
+			const char *e = p + strcspn(p, "<&");
+
+			sbuf_add(out, p, (size_t)(e - p));
+			p = e;
+		}
+	}
+}
+
+static void read_orig_headers(struct ctx *c)
+{
+	char v[MAX_HEADER_VALUE];
+	const char *h = sbuf_get(&c->orig);
+
+	while (*h == '\n')
+		h++;
+	if (header_value(h, "Message-ID", v, sizeof(v)))
+		copy_str(c->orig_msgid, sizeof(c->orig_msgid), trim(v));
+	if (header_value(h, "To", v, sizeof(v)))
+		addr_clean(c->orig_to, sizeof(c->orig_to), v);
+	if (header_value(h, "From", v, sizeof(v)))
+		addr_clean(c->orig_from, sizeof(c->orig_from), v);
+}
+
+/* orig_in_text: the returned message's headers when it is inline text
+ * after an end marker (no MIME). */
+static void orig_in_text(struct ctx *c)
+{
+	const char *t = sbuf_get(&c->text);
+	const char *best = NULL;
+
+	for (size_t i = 0; i < bounce_nend_markers; i++) {
+		const char *m = strcasestr(t, bounce_end_markers[i]);
+
+		if (m && (!best || m < best))
+			best = m;
+	}
+	if (best) {
+		const char *nl = strchr(best, '\n');
+
+		if (nl) {
+			nl++;
+			while (*nl == '\n' || *nl == ' ')
+				nl++;
+			sbuf_str(&c->orig, nl);
+		}
+	}
+}
+
+enum bounce_status bounce_parse(const char *data, size_t len, const struct bounce_options *opt,
+				struct bounce_report **out, char *err, size_t errlen)
+{
+	static const struct bounce_options defopt;
+	struct ctx c = { 0 };
+	struct bounce_report *rep = NULL;
+	char *norm = NULL;
+	size_t nlen = 0, limit;
+	int truncated = 0, oom = 0;
+	enum bounce_kind kind = BOUNCE_KIND_NOTBOUNCE;
+	GMimeStream *st;
+	GMimeParser *parser;
+	const char *text;
+	struct sbuf textbuf = { .max = MAX_TEXT };
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!out || (!data && len)) {
+		if (err && errlen)
+			snprintf(err, errlen, "bounce_parse: bad arguments");
+		return BOUNCE_EINVAL;
+	}
+	*out = NULL;
+	if (!opt)
+		opt = &defopt;
+	c.opt = opt;
+	c.rules = opt->rules;
+	c.text.max = MAX_TEXT;
+	c.dsn.max = MAX_TEXT;
+	c.arf.max = MAX_PART_TEXT;
+	c.orig.max = MAX_PART_TEXT;
+	c.html.max = MAX_TEXT;
+	limit = opt->message_size_limit ? opt->message_size_limit : LIMIT_DEFAULT;
+	bounce_init();
+
+	if (normalise(data ? data : "", len, limit, &norm, &nlen, &truncated) < 0)
+		goto enomem;
+	{
+		/* an mbox postmark on the first line is not a header */
+		size_t off = 0, mlen = 0;
+		const char *m = bounce_mbox_next(norm, nlen, &off, &mlen);
+
+		if (m && m != norm) {
+			memmove(norm, m, mlen);
+			nlen = mlen;
+			norm[nlen] = '\0';
+		}
+	}
+
+	st = g_mime_stream_mem_new_with_buffer(norm, nlen);
+	parser = g_mime_parser_new_with_stream(st);
+	g_object_unref(st);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	c.msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+
+	if (c.msg) {
+		InternetAddressList *l;
+		const char *subj = g_mime_message_get_subject(c.msg);
+
+		copy_str(c.subject, sizeof(c.subject), subj ? subj : "");
+		obj_header(GMIME_OBJECT(c.msg), "From", c.from_raw, sizeof(c.from_raw));
+		if ((l = g_mime_message_get_from(c.msg)) && internet_address_list_length(l) > 0) {
+			char *s = internet_address_list_to_string(l, NULL, FALSE);
+
+			if (s) {
+				addr_clean(c.from, sizeof(c.from), s);
+				g_free(s);
+			}
+		}
+		if ((l = g_mime_message_get_to(c.msg)) && internet_address_list_length(l) > 0) {
+			char *s = internet_address_list_to_string(l, NULL, FALSE);
+
+			if (s) {
+				addr_clean(c.to, sizeof(c.to), s);
+				g_free(s);
+			}
+		}
+		walk(&c, g_mime_message_get_mime_part(c.msg));
+	}
+	if (c.oom || c.text.oom || c.dsn.oom)
+		goto enomem;
+	if (!c.text.len && c.html.len)
+		html_to_text(&c.html, &c.text);
+	if (!c.orig.len && !c.have_report)
+		orig_in_text(&c);
+	read_orig_headers(&c);
+	text = sbuf_get(&c.text);
+	(void)textbuf;
+
+	if (c.msg && (c.have_arf_part)) {
+		kind = BOUNCE_KIND_ARF;
+		parse_arf(&c, sbuf_get(&c.arf));
+		if (!c.nrc && c.orig_to[0]) {
+			struct rcpt *r = rcpt_new(&c);
+
+			if (r)
+				copy_str(r->addr, sizeof(r->addr), c.orig_to);
+		}
+	} else if (c.msg && (c.have_dsn_part || looks_like_dsn(text)) && looks_like_bounce(&c, text)) {
+		kind = BOUNCE_KIND_DSN;
+		parse_dsn(&c, c.have_dsn_part ? sbuf_get(&c.dsn) : text);
+		if (!c.nrc) {
+			kind = BOUNCE_KIND_NONSTANDARD;
+		}
+		scan_text(&c, text, c.nrc == 0);
+		if (!c.have_dsn_part)
+			kind = BOUNCE_KIND_NONSTANDARD;
+	} else if (c.msg && looks_like_bounce(&c, text)) {
+		kind = BOUNCE_KIND_NONSTANDARD;
+		scan_text(&c, text, 1);
+	} else if (c.msg && is_autoreply(&c)) {
+		kind = BOUNCE_KIND_AUTOREPLY;
+		if (c.from[0]) {
+			struct rcpt *r = rcpt_new(&c);
+
+			if (r)
+				copy_str(r->addr, sizeof(r->addr), c.from);
+		}
+	}
+	if (kind == BOUNCE_KIND_NONSTANDARD && !c.nrc && c.orig_to[0] && !ignored_addr(&c, c.orig_to)) {
+		struct rcpt *r = rcpt_new(&c);
+
+		if (r) {
+			copy_str(r->addr, sizeof(r->addr), c.orig_to);
+			r->from_text = 1;
+			/* the whole error text is the diagnostic */
+			{
+				const char *s, *e;
+
+				error_span(format_detect(&c, text), text, &s, &e);
+				diag_append(r, s, e);
+			}
+		}
+	}
+	if (kind == BOUNCE_KIND_DSN || kind == BOUNCE_KIND_NONSTANDARD) {
+		/* a DSN block with no words: the text may have them */
+		for (size_t i = 0; i < c.nrc; i++)
+			if (!c.rc[i].diag[0])
+				scan_text(&c, text, 0);
+	}
+	if (c.oom)
+		goto enomem;
+
+	/* the recipient known from VERP */
+	if (opt->known_recipient && *opt->known_recipient && kind != BOUNCE_KIND_NOTBOUNCE) {
+		struct rcpt *m = rcpt_find(&c, opt->known_recipient);
+
+		if (!m && c.nrc >= 1)
+			m = &c.rc[0];
+		if (!m)
+			m = rcpt_new(&c);
+		if (m) {
+			struct rcpt keep = *m;
+
+			copy_str(keep.addr, sizeof(keep.addr), opt->known_recipient);
+			c.rc[0] = keep;
+			c.nrc = 1;
+		}
+	}
+
+	if (!(rep = calloc(1, sizeof(*rep))))
+		goto enomem;
+	rep->kind = kind;
+	rep->truncated = truncated;
+	rep->reporting_mta = dup_or_empty(c.reporting_mta, &oom);
+	rep->original_envelope_id = dup_or_empty(c.envid, &oom);
+	rep->original_message_id = dup_or_empty(c.orig_msgid, &oom);
+	if (c.nrc && !(rep->rcpt = calloc(c.nrc, sizeof(*rep->rcpt))))
+		oom = 1;
+	for (size_t i = 0; !oom && i < c.nrc; i++) {
+		struct rcpt *r = &c.rc[i];
+		struct bounce_rcpt *o = &rep->rcpt[i];
+		enum bounce_class cls = BOUNCE_CLASS_NONE;
+		int perm = 0;
+
+		one_line(r->diag);
+		if (!r->reporting_mta[0])
+			copy_str(r->reporting_mta, sizeof(r->reporting_mta), c.reporting_mta);
+		decide(&c, r, kind, &cls, &perm);
+		rep->nrcpt++;
+		o->recipient = dup_or_empty(r->addr, &oom);
+		o->action = dup_or_empty(r->action, &oom);
+		o->status = dup_or_empty(r->status, &oom);
+		o->smtp_code = dup_or_empty(r->code, &oom);
+		o->reason = dup_or_empty(r->reason, &oom);
+		o->class = cls;
+		o->permanent = perm;
+		o->diagnostic = dup_or_empty(r->diag, &oom);
+		o->remote_mta = dup_or_empty(r->remote_mta, &oom);
+		o->reporting_mta = dup_or_empty(r->reporting_mta, &oom);
+		o->rule = dup_or_empty(r->rule, &oom);
+	}
+	if (oom)
+		goto enomem;
+	ctx_free(&c);
+	free(norm);
+	*out = rep;
+	return BOUNCE_OK;
+
+enomem:
+	bounce_report_free(rep);
+	ctx_free(&c);
+	free(norm);
+	if (err && errlen)
+		snprintf(err, errlen, "out of memory");
+	return BOUNCE_ENOMEM;
+}

@@ -1,0 +1,90 @@
+/* bounce_tables.h: the data the bounce parser (lib/bounce.c) works from,
+ * defined in lib/bounce_tables.c: phrase patterns and their reasons,
+ * servers' non-standard formats, status code defaults (RFC 3463), the
+ * markers of a returned message and of auto-replies. Internal to lib/. */
+#ifndef REBOUND_BOUNCE_TABLES_H
+#define REBOUND_BOUNCE_TABLES_H
+
+#include <stddef.h>
+
+/* (a) A phrase (lowercase; matched case-insensitively as a substring of
+ * the diagnostic, after runs of white space are folded to one space) and
+ * the reason it means. The first row that matches wins, so rows for
+ * narrow meanings come before broad ones. */
+struct bounce_phrase {
+	const char *text;
+	const char *reason;
+};
+extern const struct bounce_phrase bounce_phrases[];
+extern const size_t bounce_nphrases;
+
+/* (b) A server's non-standard format: how it marks the start of its error
+ * text, the end (where the returned message begins), and the words that
+ * lead the recipient and the diagnostic. detect is a substring (lowercase)
+ * of the bounce's From/Subject/X-Mailer/body that names the server; start
+ * and end are lowercase substrings of lines. NULL fields are unused. */
+struct bounce_format {
+	const char *name;
+	const char *detect;      /* where: header or body text, lowercase */
+	const char *start;       /* error text begins after this line */
+	const char *end;         /* error text ends before this line */
+	const char *rcpt_lead;   /* a recipient line starts with this (lowercase) */
+	const char *diag_lead;   /* the diagnostic follows this (lowercase) */
+};
+extern const struct bounce_format bounce_formats[];
+extern const size_t bounce_nformats;
+
+/* Markers (lowercase substrings of a line) after which the text is the
+ * returned message, not the error report; for any server. */
+extern const char *const bounce_end_markers[];
+extern const size_t bounce_nend_markers;
+
+/* (c) Status code to reason (RFC 3463): "X.1.1" style keys (X = 4 or 5),
+ * most specific first; reason NULL means the code alone says too little. */
+struct bounce_status_reason {
+	const char *code;   /* "X.1.1", or a class-and-subject "X.7" */
+	const char *reason;
+};
+extern const struct bounce_status_reason bounce_status_reasons[];
+extern const size_t bounce_nstatus_reasons;
+
+/* Pseudo status when the message gives none: reason -> "0.9NN" detail
+ * (Sisimai's convention: 5.0.911 is an unknown user with no status). */
+struct bounce_pseudo_status {
+	const char *reason;
+	const char *detail;
+};
+extern const struct bounce_pseudo_status bounce_pseudo_statuses[];
+extern const size_t bounce_npseudo_statuses;
+
+/* (d) The hard/soft rule: reasons that mean the address itself is dead.
+ * perm_only: hard only with a permanent (5.x.x / 5xx) failure. */
+struct bounce_hard_reason {
+	const char *reason;
+	int perm_only;
+};
+extern const struct bounce_hard_reason bounce_hard_reasons[];
+extern const size_t bounce_nhard_reasons;
+
+/* Auto-reply signs: header name (lowercase) and a value substring
+ * (lowercase; "" = any value). */
+struct bounce_header_sign {
+	const char *name;
+	const char *value;
+};
+extern const struct bounce_header_sign bounce_autoreply_headers[];
+extern const size_t bounce_nautoreply_headers;
+/* Subject prefixes/substrings (lowercase) of auto-replies. */
+extern const char *const bounce_autoreply_subjects[];
+extern const size_t bounce_nautoreply_subjects;
+/* Subject/From substrings (lowercase) that say "this is a bounce". */
+extern const char *const bounce_bounce_subjects[];
+extern const size_t bounce_nbounce_subjects;
+extern const char *const bounce_bounce_senders[];
+extern const size_t bounce_nbounce_senders;
+
+/* The reasons of the Sisimai vocabulary (for validating site rules). */
+extern const char *const bounce_reasons[];
+extern const size_t bounce_nreasons;
+
+#endif

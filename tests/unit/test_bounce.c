@@ -1,0 +1,450 @@
+/* test_bounce.c: unit tests of the bounce parser (lib/bounce*.c): bad
+ * input (empty, binary, NUL bytes, truncated MIME, broken boundaries,
+ * 8-bit garbage, deep nesting, huge headers, long lines, bare CR) gives a
+ * clear result and no crash; DSN fields, the class rule, known_recipient,
+ * mbox splitting, size limit, site rules. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounce.h"
+
+static struct bounce_report *parse_opt(const char *data, size_t len, const struct bounce_options *opt)
+{
+	struct bounce_report *rep = NULL;
+	char err[256];
+
+	assert_int_equal(bounce_parse(data, len, opt, &rep, err, sizeof(err)), BOUNCE_OK);
+	assert_non_null(rep);
+	return rep;
+}
+
+static struct bounce_report *parse(const char *data, size_t len) { return parse_opt(data, len, NULL); }
+
+static struct bounce_report *parse_str(const char *s) { return parse(s, strlen(s)); }
+
+#define DSN_HEAD                                                                                   \
+	"From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"                              \
+	"To: bounces+alice=example.com@bounce.example.org\n"                                       \
+	"Subject: Undelivered Mail Returned to Sender\n"                                           \
+	"MIME-Version: 1.0\n"                                                                      \
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"          \
+	"--B\nContent-Type: text/plain\n\nI'm sorry to inform you that your message could not\n"   \
+	"be delivered.\n\n"                                                                        \
+	"--B\nContent-Type: message/delivery-status\n\n"                                           \
+	"Reporting-MTA: dns; mx.example.org\nOriginal-Envelope-Id: ENV123\n\n"
+
+static const char dsn_two[] = DSN_HEAD
+	"Final-Recipient: rfc822; alice@example.com\n"
+	"Original-Recipient: rfc822; alice@example.com\n"
+	"Action: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.example.com\n"
+	"Diagnostic-Code: smtp; 550 5.1.1 <alice@example.com>: Recipient address\n"
+	"    rejected: User unknown in local recipient table\n\n"
+	"Final-Recipient: rfc822; bob@example.net\n"
+	"Action: failed\nStatus: 4.2.2\n"
+	"Diagnostic-Code: smtp; 452 4.2.2 Mailbox full\n\n"
+	"--B--\n";
+
+static void test_empty(void **state)
+{
+	(void)state;
+	struct bounce_report *rep = parse("", 0);
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_NOTBOUNCE);
+	assert_int_equal(rep->nrcpt, 0);
+	bounce_report_free(rep);
+	rep = parse(NULL, 0);
+	assert_int_equal(rep->kind, BOUNCE_KIND_NOTBOUNCE);
+	bounce_report_free(rep);
+}
+
+static void test_bad_args(void **state)
+{
+	(void)state;
+	char err[64];
+
+	assert_int_equal(bounce_parse("x", 1, NULL, NULL, err, sizeof(err)), BOUNCE_EINVAL);
+	assert_true(strlen(err) > 0);
+}
+
+static void test_binary(void **state)
+{
+	(void)state;
+	char buf[65536];
+	unsigned x = 12345;
+	struct bounce_report *rep;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (char)(x >> 16);
+	}
+	rep = parse(buf, sizeof(buf));
+	assert_int_equal(rep->kind, BOUNCE_KIND_NOTBOUNCE);
+	bounce_report_free(rep);
+}
+
+static void test_nul_bytes(void **state)
+{
+	(void)state;
+	char buf[sizeof(dsn_two)];
+	struct bounce_report *rep;
+
+	size_t a = (size_t)(strstr(dsn_two, "I'm sorry") - dsn_two);
+	size_t b = (size_t)(strstr(dsn_two, "be delivered") - dsn_two);
+
+	memcpy(buf, dsn_two, sizeof(dsn_two));
+	buf[a] = '\0';
+	buf[b] = '\0';
+	rep = parse(buf, sizeof(buf) - 1);
+	assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+	assert_int_equal(rep->nrcpt, 2);
+	bounce_report_free(rep);
+}
+
+static void test_truncated_mime(void **state)
+{
+	(void)state;
+	size_t cut = (size_t)(strstr(dsn_two, "Action: failed\nStatus: 5.1.1") - dsn_two) + 10;
+	struct bounce_report *rep = parse(dsn_two, cut);
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "alice@example.com");
+	bounce_report_free(rep);
+	/* cut everywhere: never a crash */
+	for (size_t n = 0; n < sizeof(dsn_two); n += 7)
+		bounce_report_free(parse(dsn_two, n));
+}
+
+static void test_broken_boundary(void **state)
+{
+	(void)state;
+	char *s = strdup(dsn_two);
+	struct bounce_report *rep;
+	char *b;
+
+	assert_non_null(s);
+	/* the boundary lines do not match the declared boundary */
+	while ((b = strstr(s, "--B")))
+		b[2] = 'Q';
+	rep = parse_str(s);
+	assert_true(rep->kind == BOUNCE_KIND_DSN || rep->kind == BOUNCE_KIND_NONSTANDARD);
+	assert_true(rep->nrcpt >= 1);
+	bounce_report_free(rep);
+	free(s);
+}
+
+static void test_8bit_garbage(void **state)
+{
+	(void)state;
+	char buf[4096];
+	struct bounce_report *rep;
+	int n = snprintf(buf, sizeof(buf),
+			 "From: MAILER-DAEMON@x.example\nSubject: Undelivered \xff\xfe\x80 mail\n"
+			 "Content-Type: text/plain; charset=utf-8\n\n"
+			 "<a\xc3\x28@example.com>: host said: 550 5.1.1 \xed\xa0\x80 user unknown\n");
+
+	rep = parse(buf, (size_t)n);
+	assert_int_equal(rep->kind, BOUNCE_KIND_NONSTANDARD);
+	bounce_report_free(rep);
+}
+
+static void test_deep_nesting(void **state)
+{
+	(void)state;
+	size_t cap = 10000 * 80 + 100, n = 0;
+	char *s = malloc(cap);
+	struct bounce_report *rep;
+
+	assert_non_null(s);
+	n += (size_t)snprintf(s + n, cap - n, "From: MAILER-DAEMON@x.example\n");
+	for (int i = 0; i < 10000; i++)
+		n += (size_t)snprintf(s + n, cap - n, "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n", i, i);
+	n += (size_t)snprintf(s + n, cap - n, "Content-Type: text/plain\n\nhello\n");
+	rep = parse(s, n);
+	assert_true(rep->kind == BOUNCE_KIND_NOTBOUNCE || rep->kind == BOUNCE_KIND_NONSTANDARD);
+	bounce_report_free(rep);
+	free(s);
+}
+
+static void test_huge_header_long_line(void **state)
+{
+	(void)state;
+	size_t big = 3u << 20;
+	char *s = malloc(big + 200);
+	struct bounce_report *rep;
+	size_t n;
+
+	assert_non_null(s);
+	n = (size_t)sprintf(s, "From: MAILER-DAEMON@x.example\nX-Big: ");
+	memset(s + n, 'a', big);
+	n += big;
+	n += (size_t)sprintf(s + n, "\n\n<bob@example.com>: 550 5.1.1 user unknown\n");
+	rep = parse(s, n);
+	assert_int_equal(rep->kind, BOUNCE_KIND_NONSTANDARD);
+	assert_int_equal(rep->nrcpt, 1);
+	bounce_report_free(rep);
+	/* one body line of 3 MiB */
+	n = (size_t)sprintf(s, "From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n");
+	memset(s + n, 'b', big);
+	n += big;
+	rep = parse(s, n);
+	assert_int_equal(rep->nrcpt, 0);
+	bounce_report_free(rep);
+	free(s);
+}
+
+static void test_size_limit(void **state)
+{
+	(void)state;
+	struct bounce_options opt = { .message_size_limit = 300 };
+	struct bounce_report *rep = parse_opt(dsn_two, strlen(dsn_two), &opt);
+
+	assert_true(rep->truncated);
+	bounce_report_free(rep);
+	rep = parse_str(dsn_two);
+	assert_false(rep->truncated);
+	bounce_report_free(rep);
+}
+
+static void test_line_endings(void **state)
+{
+	(void)state;
+	for (int v = 0; v < 2; v++) {
+		size_t n = strlen(dsn_two), k = 0;
+		char *s = malloc(2 * n + 1);
+		struct bounce_report *rep;
+
+		assert_non_null(s);
+		for (size_t i = 0; i < n; i++) {
+			if (dsn_two[i] == '\n') {
+				s[k++] = '\r';
+				if (v == 0)
+					s[k++] = '\n';
+			} else {
+				s[k++] = dsn_two[i];
+			}
+		}
+		rep = parse(s, k);
+		assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+		assert_int_equal(rep->nrcpt, 2);
+		assert_string_equal(rep->rcpt[0].status, "5.1.1");
+		assert_string_equal(rep->rcpt[1].status, "4.2.2");
+		bounce_report_free(rep);
+		free(s);
+	}
+}
+
+static void test_dsn_fields(void **state)
+{
+	(void)state;
+	struct bounce_report *rep = parse_str(dsn_two);
+	const struct bounce_rcpt *a, *b;
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+	assert_string_equal(rep->reporting_mta, "mx.example.org");
+	assert_string_equal(rep->original_envelope_id, "ENV123");
+	assert_int_equal(rep->nrcpt, 2);
+	a = &rep->rcpt[0];
+	b = &rep->rcpt[1];
+	assert_string_equal(a->recipient, "alice@example.com");
+	assert_string_equal(a->action, "failed");
+	assert_string_equal(a->status, "5.1.1");
+	assert_string_equal(a->smtp_code, "550");
+	assert_string_equal(a->remote_mta, "mx.example.com");
+	assert_string_equal(a->reason, "userunknown");
+	assert_int_equal(a->class, BOUNCE_CLASS_HARD);
+	assert_true(a->permanent);
+	assert_non_null(strstr(a->diagnostic, "User unknown in local recipient table"));
+	assert_null(strchr(a->diagnostic, '\n'));
+	/* Action: failed with Status: 4.2.2 (an expired soft failure): soft */
+	assert_string_equal(b->recipient, "bob@example.net");
+	assert_string_equal(b->reason, "mailboxfull");
+	assert_int_equal(b->class, BOUNCE_CLASS_SOFT);
+	assert_false(b->permanent);
+	bounce_report_free(rep);
+}
+
+static void test_delayed_delivered(void **state)
+{
+	(void)state;
+	static const char s[] = DSN_HEAD "Final-Recipient: rfc822; c@example.com\nAction: delayed\n"
+					 "Status: 4.4.1\nDiagnostic-Code: smtp; connection timed out\n\n"
+					 "Final-Recipient: rfc822; d@example.com\nAction: delivered\n"
+					 "Status: 2.0.0\n\n--B--\n";
+	struct bounce_report *rep = parse_str(s);
+
+	assert_int_equal(rep->nrcpt, 2);
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_DELAYED);
+	assert_int_equal(rep->rcpt[1].class, BOUNCE_CLASS_DELIVERED);
+	assert_string_equal(rep->rcpt[1].reason, "delivered");
+	bounce_report_free(rep);
+}
+
+static void test_policy_is_soft(void **state)
+{
+	(void)state;
+	static const char s[] = DSN_HEAD "Final-Recipient: rfc822; e@example.com\nAction: failed\n"
+					 "Status: 5.7.1\nDiagnostic-Code: smtp; 554 5.7.1 Service unavailable;"
+					 " Client host [192.0.2.1] blocked using zen.spamhaus.org\n\n--B--\n";
+	struct bounce_report *rep = parse_str(s);
+
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].reason, "blocked");
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_SOFT);
+	assert_true(rep->rcpt[0].permanent);
+	bounce_report_free(rep);
+}
+
+static void test_known_recipient(void **state)
+{
+	(void)state;
+	struct bounce_options opt = { .known_recipient = "bob@example.net" };
+	struct bounce_report *rep = parse_opt(dsn_two, strlen(dsn_two), &opt);
+
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "bob@example.net");
+	assert_string_equal(rep->rcpt[0].status, "4.2.2");
+	bounce_report_free(rep);
+	/* a forwarded address: the VERP recipient, the only block's fields */
+	{
+		static const char one[] = DSN_HEAD "Final-Recipient: rfc822; alias@forward.example\n"
+						   "Action: failed\nStatus: 5.1.1\n\n--B--\n";
+
+		opt.known_recipient = "carol@example.com";
+		rep = parse_opt(one, strlen(one), &opt);
+		assert_int_equal(rep->nrcpt, 1);
+		assert_string_equal(rep->rcpt[0].recipient, "carol@example.com");
+		assert_string_equal(rep->rcpt[0].status, "5.1.1");
+		assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_HARD);
+		bounce_report_free(rep);
+	}
+}
+
+static void test_nonstandard_postfix(void **state)
+{
+	(void)state;
+	static const char s[] = "From: MAILER-DAEMON@mx.example.org\nTo: list@example.org\n"
+				"Subject: Undelivered Mail Returned to Sender\n\n"
+				"This is the mail system at host mx.example.org.\n\n"
+				"<frank@example.com>: host mx.example.com[192.0.2.9] said: 550 5.2.2\n"
+				"    <frank@example.com>: mailbox is full (in reply to RCPT TO command)\n";
+	struct bounce_report *rep = parse_str(s);
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_NONSTANDARD);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "frank@example.com");
+	assert_string_equal(rep->rcpt[0].status, "5.2.2");
+	assert_string_equal(rep->rcpt[0].reason, "mailboxfull");
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_SOFT);
+	bounce_report_free(rep);
+}
+
+static void test_autoreply_and_person(void **state)
+{
+	(void)state;
+	struct bounce_report *rep =
+		parse_str("From: Grace <grace@example.com>\nTo: list@example.org\nAuto-Submitted: auto-replied\n"
+			  "Subject: Out of office\n\nI am away until Monday.\n");
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_AUTOREPLY);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "grace@example.com");
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_AUTOREPLY);
+	bounce_report_free(rep);
+	rep = parse_str("From: Heidi <heidi@example.com>\nTo: list@example.org\nSubject: Re: news\n\n"
+			"Thanks, write to ivan@example.net about it.\n");
+	assert_int_equal(rep->kind, BOUNCE_KIND_NOTBOUNCE);
+	assert_int_equal(rep->nrcpt, 0);
+	bounce_report_free(rep);
+}
+
+static void test_mbox(void **state)
+{
+	(void)state;
+	static const char s[] = "From MAILER-DAEMON  Thu Apr 29 23:34:45 2015\nSubject: one\n\nbody\n"
+				"From x  line in a body\n"
+				"From MAILER-DAEMON  Fri Apr 30 23:34:45 2015\nSubject: two\n\nbody\n";
+	size_t off = 0, len = 0, n = 0;
+	const char *m;
+
+	while ((m = bounce_mbox_next(s, strlen(s), &off, &len))) {
+		n++;
+		assert_true(!strncmp(m, "Subject: ", 9));
+	}
+	assert_int_equal(n, 2);
+}
+
+static void test_rules(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_bounce_rules.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *fp;
+	struct bounce_rules *rules = NULL;
+	struct bounce_options opt = { 0 };
+	struct bounce_report *rep;
+	char err[512];
+
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fprintf(fp, "# site rules\n\nstatus=5.1.* text~\"local recipient table\" => reason=filtered class=soft\n");
+	fclose(fp);
+	assert_int_equal(bounce_rules_load(path, &rules, err, sizeof(err)), 0);
+	opt.rules = rules;
+	rep = parse_opt(dsn_two, strlen(dsn_two), &opt);
+	assert_string_equal(rep->rcpt[0].reason, "filtered");
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_SOFT);
+	assert_non_null(strstr(rep->rcpt[0].rule, ":3"));
+	assert_string_equal(rep->rcpt[1].reason, "mailboxfull");
+	bounce_report_free(rep);
+	bounce_rules_free(rules);
+
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "code=550 => reason=nosuchreason\n");
+	fclose(fp);
+	assert_int_equal(bounce_rules_load(path, &rules, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: unknown reason"));
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "# ok\nstatus=5.1.1 => reason=userunknown\nbogus\n");
+	fclose(fp);
+	assert_int_equal(bounce_rules_load(path, &rules, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":3: "));
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_binary),
+		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_truncated_mime),
+		cmocka_unit_test(test_broken_boundary),
+		cmocka_unit_test(test_8bit_garbage),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_huge_header_long_line),
+		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_line_endings),
+		cmocka_unit_test(test_dsn_fields),
+		cmocka_unit_test(test_delayed_delivered),
+		cmocka_unit_test(test_policy_is_soft),
+		cmocka_unit_test(test_known_recipient),
+		cmocka_unit_test(test_nonstandard_postfix),
+		cmocka_unit_test(test_autoreply_and_person),
+		cmocka_unit_test(test_mbox),
+		cmocka_unit_test(test_rules),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
