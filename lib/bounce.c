@@ -1411,6 +1411,22 @@ classify:
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
 }
 
+/* says_nothing: r's diagnostic is no more than its own address. */
+static int says_nothing(const struct rcpt *r)
+{
+	const char *a = strcasestr(r->diag, r->addr);
+	size_t letters = 0;
+
+	for (const char *p = r->diag; *p; p++) {
+		if (a && p == a) {
+			p += strlen(r->addr) - 1;
+			continue;
+		}
+		letters += isalpha((unsigned char)*p) != 0;
+	}
+	return letters < 4;
+}
+
 /* drop_empty: DSN blocks that named no recipient go when others did. */
 static void drop_empty(struct ctx *c)
 {
@@ -1838,6 +1854,15 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 
 		if (r)
 			copy_str(r->addr, sizeof(r->addr), c.from);
+	}
+	if (kind == BOUNCE_KIND_NONSTANDARD && c.nrc == 1 && c.rc[0].from_text && says_nothing(&c.rc[0])) {
+		/* the error text came before the recipient's line (or beside
+		 * it): with one recipient, all of it is the diagnostic */
+		const char *s0, *e0;
+
+		c.rc[0].diag[0] = '\0';
+		error_span(format_detect(&c, text), text, &s0, &e0);
+		diag_append(&c.rc[0], s0, e0);
 	}
 	if (kind == BOUNCE_KIND_NONSTANDARD && !c.nrc && c.orig_to[0] && !ignored_addr(&c, c.orig_to)) {
 		struct rcpt *r = rcpt_new(&c);
