@@ -1275,6 +1275,15 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 	return (rs && !strcmp(rs, R)) || (tm & RB(R));
 }
 
+/* says_temporary: the text says the failure is temporary (no code does). */
+static int says_temporary(const char *folded)
+{
+	for (size_t i = 0; i < bounce_ntemporary_phrases; i++)
+		if (strstr(folded, bounce_temporary_phrases[i]))
+			return 1;
+	return 0;
+}
+
 /* decide: fill status, code, reason and class of one recipient. */
 static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls,
 		   int *permanent)
@@ -1397,7 +1406,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 classify:
 	if (!r->status[0]) {
 		const char *d = "0.900";
-		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") ? '4' : '5';
+		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") || says_temporary(folded) ? '4' : '5';
 
 		for (size_t i = 0; i < bounce_npseudo_statuses; i++)
 			if (!strcmp(bounce_pseudo_statuses[i].reason, r->reason))

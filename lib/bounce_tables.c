@@ -743,6 +743,15 @@ const char *const bounce_bounce_senders[] = {
 };
 const size_t bounce_nbounce_senders = N(bounce_bounce_senders);
 
+/* Phrases (lowercase) that say a failure is temporary, for the pseudo
+ * status (4.0.9NN) when the message gives no code. */
+const char *const bounce_temporary_phrases[] = {
+	"temporary failure", "temporary error", "temporarily", "will be retried",
+	"delivery attempts will continue", "will retry", "is delayed", "has been delayed",
+	"still trying", "not yet been delivered",
+};
+const size_t bounce_ntemporary_phrases = N(bounce_temporary_phrases);
+
 /* Subjects (lowercase) of complaint reports sent without ARF's
  * message/feedback-report part (older Hotmail/Outlook.com loops). */
 const char *const bounce_complaint_subjects[] = {

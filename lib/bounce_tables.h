@@ -94,6 +94,8 @@ extern const size_t bounce_nbounce_subjects;
 extern const char *const bounce_bounce_senders[];
 extern const size_t bounce_nbounce_senders;
 
+extern const char *const bounce_temporary_phrases[];
+extern const size_t bounce_ntemporary_phrases;
 extern const char *const bounce_complaint_subjects[];
 extern const size_t bounce_ncomplaint_subjects;
 
