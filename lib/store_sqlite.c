@@ -279,7 +279,7 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 {
 	struct store *st;
 	enum store_status status;
-	int oflags, rc, memory = !strcmp(path, ":memory:");
+	int oflags, rc, created, memory = !strcmp(path, ":memory:");
 	long ms, version = 0;
 	struct stat sb;
 
@@ -304,9 +304,18 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 		oflags = SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	/* One handle per thread: no SQLite mutex needed on it. */
 	oflags |= SQLITE_OPEN_NOMUTEX;
+	created = (flags & STORE_CREATE) && !memory && stat(path, &sb) < 0 && errno == ENOENT;
 	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		status = fail(st, rc, path, err, errlen);
+		goto fail;
+	}
+	/* SQLite creates files 0644 (less the umask), and gives the -wal and
+	 * -shm files the database's mode: 0660 lets the group (Postfix's
+	 * sqlite: table, the milter) read through the WAL. */
+	if (created && chmod(path, 0660) < 0 && errno != ENOENT) {
+		err_set(err, errlen, "%s: chmod: %s", path, strerror(errno));
+		status = STORE_TEMPFAIL;
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
