@@ -2,6 +2,7 @@
  * configuration (and the secret file it names), print the effective
  * settings. Exit 0 when valid, 78 (EX_CONFIG) when not. */
 #include "cli.h"
+#include "verp.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +10,32 @@
 static void config_usage(FILE *fp)
 {
 	fprintf(fp, "usage: rebound [-c FILE] config check\n"
-		    "Validates the configuration file and prints the effective settings.\n");
+		    "Validates the configuration file and the secret file it names (its\n"
+		    "permissions and keys), then prints the effective settings. Exits 0 when\n"
+		    "both are valid, 78 when not, with FILE:LINE: and the reason on stderr.\n");
+}
+
+/* config_check_secret: secret_file loads (lib/secret.c: mode, keys) and a
+ * codec can be built on it; otherwise says why on stderr. */
+static int config_check_secret(const struct config *cfg)
+{
+	struct verp_keys *keys = NULL;
+	struct verp_codec *codec = NULL;
+	char err[1024];
+	int st;
+
+	if (verp_keys_load(cfg->secret_file, &keys, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rebound: %s\n", err);
+		return CLI_CONFIG;
+	}
+	if ((st = verp_codec_new(cfg, keys, NULL, &codec)) != VERP_OK) {
+		fprintf(stderr, "rebound: %s: cannot set up the VERP codec: %s\n", cfg->path, verp_strerror(st));
+		verp_keys_free(keys);
+		return CLI_CONFIG;
+	}
+	verp_codec_free(codec);
+	verp_keys_free(keys);
+	return CLI_OK;
 }
 
 int cmd_config(struct cli *cli, int argc, char **argv)
@@ -25,6 +51,8 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	cfg = cli_config(cli);
+	if (config_check_secret(cfg) != CLI_OK)
+		return CLI_CONFIG;
 	config_print(cfg, stdout);
 	return CLI_OK;
 }

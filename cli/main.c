@@ -22,6 +22,7 @@ static const struct {
 	{ "stats", cmd_stats, "count bounces by class, reason, domain and effect" },
 	{ "purge", cmd_purge, "delete old bounces" },
 	{ "parse", cmd_parse, "parse [--json] [--explain] [FILE...]: parse bounce messages" },
+	{ "verp", cmd_verp, "verp encode ADDRESS | decode RETURN-PATH: the signed return path and back" },
 };
 
 static void usage(FILE *fp)
