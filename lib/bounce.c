@@ -250,10 +250,10 @@ const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *
 
 static int addr_local_char(unsigned char c)
 {
-	return isalnum(c) || (c && strchr(".!#$%&'*+-/=?^_`{|}~", c)) || c >= 0x80;
+	return isalnum(c) || (c && strchr(".!#$%&'*+-/=?^_`{|}~", c));
 }
 
-static int addr_domain_char(unsigned char c) { return isalnum(c) || c == '.' || c == '-' || c >= 0x80; }
+static int addr_domain_char(unsigned char c) { return isalnum(c) || c == '.' || c == '-'; }
 
 /* addr_find: the next thing that looks like an address in [s, end);
  * returns its start and sets *alen, or NULL. */
@@ -294,12 +294,19 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 		v = semi + 1;
 	copy_str(tmp, sizeof(tmp), v);
 	v = trim(tmp);
+	{
+		/* a source route "<@relay:user@host>": keep user@host */
+		char *at = strchr(tmp, '@'), *colon = strchr(tmp, ':');
+
+		if (at && colon && at < colon && (at == tmp || at[-1] == '<' || at[-1] == ' '))
+			v = trim(colon + 1);
+	}
 	if ((list = internet_address_list_parse(NULL, v))) {
 		for (int i = 0; i < internet_address_list_length(list); i++) {
 			InternetAddress *ia = internet_address_list_get_address(list, i);
 
 			if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-				const char *a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+				const char *a = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
 
 				if (a && strchr(a, '@')) {
 					copy_str(dst, dstlen, a);
@@ -320,6 +327,14 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 	}
 }
 
+/* addr_full: local@domain with a dot in the domain. */
+static int addr_full(const char *a)
+{
+	const char *at = strrchr(a, '@');
+
+	return at && at > a && strchr(at, '.') && at[1] != '.';
+}
+
 /* ---- the working state of one parse ---------------------------------- */
 
 struct rcpt {
@@ -331,7 +346,9 @@ struct rcpt {
 	char remote_mta[256];
 	char reporting_mta[256];
 	char reason[32];
-	char rule[128];
+	char rule[160];
+	char diag_type[16];    /* "smtp", "x-unix", ... from Diagnostic-Code */
+	char context[MAX_DIAG + 1]; /* the text part's lines about this recipient */
 	int from_text; /* found in the error text, not in DSN fields */
 };
 
@@ -356,6 +373,9 @@ struct ctx {
 	char orig_msgid[512];
 	char orig_to[320];
 	char orig_from[320];
+	char hdrblob[8192];    /* the top-level header, lowercase, bounded */
+	const struct bounce_format *format;
+	int format_done;
 	struct rcpt *rc;
 	size_t nrc;
 	int oom;
@@ -711,11 +731,14 @@ static void parse_dsn(struct ctx *c, const char *text)
 					return;
 				copy_str(r->reporting_mta, sizeof(r->reporting_mta), c->reporting_mta);
 			}
+			/* Final-Recipient names the address, unless it is no
+			 * whole address ("@relay", "user@host"): then the original */
 			if (fin) {
-				copy_str(r->addr, sizeof(r->addr), a);
+				if (addr_full(a) || !r->addr[0])
+					copy_str(r->addr, sizeof(r->addr), a);
 				has_final = 1;
 			} else {
-				if (!r->addr[0])
+				if (!r->addr[0] || !addr_full(r->addr))
 					copy_str(r->addr, sizeof(r->addr), a);
 				has_orig = 1;
 			}
@@ -747,6 +770,10 @@ static void parse_dsn(struct ctx *c, const char *text)
 			} else if (!strcmp(name, "remote-mta")) {
 				copy_str(r->remote_mta, sizeof(r->remote_mta), after_semi(value));
 			} else if (!strcmp(name, "diagnostic-code")) {
+				const char *semi = strchr(value, ';');
+
+				if (semi && semi - value < 16)
+					copy_n(r->diag_type, sizeof(r->diag_type), value, (size_t)(semi - value));
 				copy_str(r->diag, sizeof(r->diag), after_semi(value));
 			} else if (!strcmp(name, "reporting-mta")) {
 				copy_str(r->reporting_mta, sizeof(r->reporting_mta), after_semi(value));
@@ -792,16 +819,18 @@ static int line_has(const char *s, const char *e, const char *pat)
 	return strcasestr(buf, pat) != NULL;
 }
 
+/* format_detect: the first row of the formats table whose sign is in the
+ * bounce's header or text (computed once per message). */
 static const struct bounce_format *format_detect(struct ctx *c, const char *text)
 {
-	char hdr[1100];
-
-	snprintf(hdr, sizeof(hdr), "%.500s\n%.500s\n", c->from_raw, c->subject);
+	if (c->format_done)
+		return c->format;
+	c->format_done = 1;
 	for (size_t i = 0; i < bounce_nformats; i++) {
 		const struct bounce_format *f = &bounce_formats[i];
 
-		if (strcasestr(hdr, f->detect) || strcasestr(text, f->detect))
-			return f;
+		if (strstr(c->hdrblob, f->detect) || strcasestr(text, f->detect))
+			return c->format = f;
 	}
 	return NULL;
 }
@@ -848,17 +877,33 @@ static int skip_line(const char *s, const char *e)
 	return 0;
 }
 
-static void diag_append(struct rcpt *r, const char *s, const char *e)
+static void buf_append(char *buf, size_t size, const char *s, const char *e)
 {
-	size_t n = strlen(r->diag);
+	size_t n = strlen(buf);
 
 	while (s < e && isspace((unsigned char)*s))
 		s++;
 	if (s >= e)
 		return;
-	if (n && n + 1 < sizeof(r->diag))
-		r->diag[n++] = ' ';
-	copy_n(r->diag + n, sizeof(r->diag) - n, s, (size_t)(e - s));
+	if (n && n + 1 < size)
+		buf[n++] = ' ';
+	if (n < size)
+		copy_n(buf + n, size - n, s, (size_t)(e - s));
+}
+
+/* note: a line of error text about r: its diagnostic when r was found in
+ * the text, else context beside the DSN fields. */
+static void note(struct rcpt *r, const char *s, const char *e)
+{
+	if (r->from_text)
+		buf_append(r->diag, sizeof(r->diag), s, e);
+	else
+		buf_append(r->context, sizeof(r->context), s, e);
+}
+
+static void diag_append(struct rcpt *r, const char *s, const char *e)
+{
+	buf_append(r->diag, sizeof(r->diag), s, e);
 }
 
 /* error_span: [*s, *e) of text is the error report (before the returned
@@ -916,7 +961,9 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 			nl = p + MAX_LINE;
 		if (p == nl || strspn(p, " \t") == (size_t)(nl - p)) {
 			blank++;
-			if (blank >= 1 && cur && cur->diag[0])
+			/* a blank line ends what the DSN context says; error text
+			 * of a recipient found in the text runs to the next one */
+			if (cur && !cur->from_text && cur->context[0])
 				cur = NULL;
 			p = nl < e ? nl + 1 : e;
 			continue;
@@ -942,10 +989,9 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 		}
 		if (hit) {
 			cur = hit;
-			if (cur->from_text || !cur->diag[0])
-				diag_append(cur, p, nl);
-		} else if (cur && (cur->from_text || strlen(cur->diag) < MAX_DIAG / 2)) {
-			diag_append(cur, p, nl);
+			note(cur, p, nl);
+		} else if (cur) {
+			note(cur, p, nl);
 		}
 		p = nl < e ? nl + 1 : e;
 	}
@@ -1000,29 +1046,113 @@ static int find_code(const char *s, char *dst, size_t dstlen)
 static const char *status_reason(const char *status)
 {
 	char key[32];
-	size_t n;
 
 	if (!status[0] || (status[0] != '4' && status[0] != '5'))
 		return NULL;
 	snprintf(key, sizeof(key), "X%s", status + 1);
 	for (size_t i = 0; i < bounce_nstatus_reasons; i++) {
 		const char *k = bounce_status_reasons[i].code;
+		size_t n = strlen(k);
 
-		n = strlen(k);
-		if (!strcmp(k, key) || (n == 3 && !strncmp(k, key, 3) && key[3] == '.'))
+		if (!strcmp(k, status) || !strcmp(k, key) || (n == 3 && !strncmp(k, key, 3) && key[3] == '.'))
 			return bounce_status_reasons[i].reason;
 	}
 	return NULL;
 }
 
-static const char *phrase_reason(const char *folded, const char **which)
+/* strip_codes: drop the "550-5.7.1 " and "550 5.7.1 " that multi-line
+ * replies repeat inside the text, so that phrases match across lines. */
+static void strip_codes(char *s)
 {
-	for (size_t i = 0; i < bounce_nphrases; i++)
-		if (strstr(folded, bounce_phrases[i].text)) {
-			*which = bounce_phrases[i].text;
-			return bounce_phrases[i].reason;
+	char *w = s, *p = s;
+	int first = 1;
+
+	while (*p) {
+		if ((p == s || p[-1] == ' ') && p[0] >= '2' && p[0] <= '5' && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) && (p[3] == '-' || p[3] == ' ') && p[4] >= '2' &&
+		    p[4] <= '5' && p[5] == '.') {
+			char *q = p + 6;
+
+			q += strspn(q, "0123456789");
+			if (*q == '.' && isdigit((unsigned char)q[1])) {
+				q += 1 + strspn(q + 1, "0123456789");
+				if (*q == ' ' || !*q) {
+					if (first) {
+						first = 0;
+					} else {
+						p = *q ? q + 1 : q;
+						continue;
+					}
+				}
+			}
 		}
-	return NULL;
+		*w++ = *p++;
+	}
+	*w = '\0';
+}
+
+/* Reasons as bits, for the phrase matches of one diagnostic. */
+typedef unsigned long long rmask;
+static signed char phrase_bit[4096];
+static pthread_once_t bits_once = PTHREAD_ONCE_INIT;
+
+static int reason_bit(const char *reason)
+{
+	for (size_t i = 0; i < bounce_nreasons; i++)
+		if (!strcmp(reason, bounce_reasons[i]))
+			return (int)i;
+	return -1;
+}
+
+static void bits_init(void)
+{
+	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++)
+		phrase_bit[i] = (signed char)reason_bit(bounce_phrases[i].reason);
+}
+
+#define RB(name) (1ULL << reason_bit(name))
+
+/* text_mask: the reasons whose phrases occur in folded; which[] gets the
+ * first phrase found per reason (for --explain). */
+static rmask text_mask(const char *folded, const char **which)
+{
+	rmask m = 0;
+
+	pthread_once(&bits_once, bits_init);
+	if (!*folded)
+		return 0;
+	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
+		int b = phrase_bit[i];
+
+		if (b < 0 || (m & (1ULL << b)))
+			continue;
+		if (strstr(folded, bounce_phrases[i].text)) {
+			m |= 1ULL << b;
+			which[b] = bounce_phrases[i].text;
+		}
+	}
+	return m;
+}
+
+/* smtp_command: the command the remote server answered, from the last
+ * phrase of the commands table in folded; "" if none. */
+static const char *smtp_command(const char *folded)
+{
+	const char *best = "", *bestpos = NULL;
+
+	for (size_t i = 0; i < bounce_ncommands; i++) {
+		const char *p = folded, *q, *last = NULL;
+
+		while ((q = strstr(p, bounce_commands[i].text))) {
+			last = q;
+			p = q + 1;
+		}
+		if (last && (!bestpos || last > bestpos)) {
+			bestpos = last;
+			best = bounce_commands[i].command;
+		}
+	}
+	return best;
 }
 
 static int is_hard(const char *reason, int permanent)
@@ -1033,29 +1163,107 @@ static int is_hard(const char *reason, int permanent)
 	return 0;
 }
 
+static int in_list(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}
+
+/* The order in which reasons are tried (see docs/parser.md): first those
+ * a status code or a phrase can each decide, narrow before broad; then,
+ * when the status says little, the phrases of a second list. */
+static const char *const order_first[] = {
+	"mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
+	"authfailure", "requireptr", "userunknown", "filtered", "rejected", "hostunknown",
+	"spamdetected", "toomanyconn", "speeding", "badreputation", "blocked", NULL,
+};
+static const char *const order_second[] = {
+	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
+	"securityerror", "systemerror", "networkerror", "suspend", "expired", "contenterror",
+	"systemfull", "notaccept", "mailererror", "syntaxerror", NULL,
+};
+/* status reasons that say too little to stand against a phrase */
+static const char *const weak_status[] = { "undefined", "onhold", "systemerror", "securityerror",
+					   "networkerror", NULL };
+/* status reasons so specific that a phrase does not overrule them */
+static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesgtoobig", "hasmoved",
+					     "contenterror", "networkerror", "systemfull", "suspend",
+					     "expired", "notaccept", "rejected", "authfailure",
+					     "requireptr", "policyviolation", "hostunknown", NULL };
+static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", NULL };
+
+/* reason_holds: does reason R hold, given the status's reason rs, the
+ * phrase matches tm and the SMTP command? */
+static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd)
+{
+	rmask uu = RB("userunknown");
+
+	if (!strcmp(R, "userunknown")) {
+		if (rs && !strcmp(rs, "suspend"))
+			return 0;
+		if (rs && !strcmp(rs, "userunknown"))
+			return !(tm & (RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
+				       RB("rejected") | RB("notaccept")));
+		return !strcmp(cmd, "RCPT") && (tm & uu);
+	}
+	if (!strcmp(R, "filtered")) {
+		if (rs && !strcmp(rs, "suspend"))
+			return 0;
+		if (rs && !strcmp(rs, "filtered"))
+			return (tm & (uu | RB("filtered"))) != 0;
+		if (in_list(cmd, before_data))
+			return 0;
+		/* "unknown user" not known to answer RCPT: a filter (the
+		 * recipient may have been accepted and refused later) */
+		return (tm & (uu | RB("filtered"))) != 0;
+	}
+	if (!strcmp(R, "rejected")) {
+		if (rs && !strcmp(rs, "rejected"))
+			return 1;
+		if (!(tm & RB("rejected")))
+			return 0;
+		if (!strcmp(cmd, "MAIL"))
+			return 1;
+		if (!strcmp(cmd, "DATA"))
+			return !rs || strcmp(rs, "userunknown");
+		return !rs || in_list(rs, weak_status);
+	}
+	return (rs && !strcmp(rs, R)) || (tm & RB(R));
+}
+
 /* decide: fill status, code, reason and class of one recipient. */
 static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls,
 		   int *permanent)
 {
-	char folded[MAX_DIAG + 1];
-	const char *rs, *rt, *which = NULL;
+	char folded[MAX_DIAG + 1], ctxf[2 * MAX_DIAG + 2];
+	const char *which[64] = { 0 };
+	const char *rs, *cmd, *reason = NULL;
+	rmask tm;
 
 	bounce_fold(folded, sizeof(folded), r->diag);
+	strip_codes(folded);
+	snprintf(ctxf, sizeof(ctxf), "%s %s", r->diag, r->context);
+	bounce_fold(ctxf, sizeof(ctxf), ctxf);
 	if (!r->code[0])
 		find_code(r->diag, r->code, sizeof(r->code));
 	if (!r->status[0] || !strcmp(r->status, "5.0.0") || !strcmp(r->status, "4.0.0")) {
 		char st[32];
 
-		if (find_status(r->diag, st, sizeof(st)) && st[0] != '2')
+		if (find_status(r->diag, st, sizeof(st)) && st[0] != '2' &&
+		    (!r->status[0] || st[0] == r->status[0]))
 			copy_str(r->status, sizeof(r->status), st);
 	}
 	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
+	*cls = BOUNCE_CLASS_NONE;
 
 	if (kind == BOUNCE_KIND_ARF) {
 		copy_str(r->reason, sizeof(r->reason), "feedback");
 		copy_str(r->rule, sizeof(r->rule), "kind arf");
 		*cls = BOUNCE_CLASS_COMPLAINT;
 		*permanent = 0;
+		r->status[0] = r->code[0] = '\0';
 		return;
 	}
 	if (kind == BOUNCE_KIND_AUTOREPLY) {
@@ -1063,10 +1271,11 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		copy_str(r->rule, sizeof(r->rule), "kind autoreply");
 		*cls = BOUNCE_CLASS_AUTOREPLY;
 		*permanent = 0;
+		r->status[0] = r->code[0] = '\0';
 		return;
 	}
 	if (r->status[0] == '2' || !strcmp(r->action, "delivered") || !strcmp(r->action, "relayed") ||
-	    !strcmp(r->action, "expanded")) {
+	    !strcmp(r->action, "expanded") || !strcmp(r->action, "deliverable")) {
 		copy_str(r->reason, sizeof(r->reason), "delivered");
 		snprintf(r->rule, sizeof(r->rule), "action %s / status %s", r->action, r->status);
 		*cls = BOUNCE_CLASS_DELIVERED;
@@ -1076,40 +1285,68 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->reason,
 			       sizeof(r->reason), cls, r->rule, sizeof(r->rule)))
 		goto classify;
+
 	rs = status_reason(r->status);
-	rt = phrase_reason(folded, &which);
-	if (rs && (!rt || !strcmp(rs, "mailboxfull") || !strcmp(rs, "hasmoved") ||
-		   !strcmp(rs, "mesgtoobig") || !strcmp(rs, "requireptr") || !strcmp(rs, "authfailure") ||
-		   !strcmp(rs, "suspend") || !strcmp(rs, "expired") || !strcmp(rs, "policyviolation"))) {
-		copy_str(r->reason, sizeof(r->reason), rs);
+	tm = text_mask(folded[0] ? folded : ctxf, which);
+	cmd = smtp_command(ctxf);
+	if (!*cmd && c->format && c->format->command)
+		cmd = c->format->command;
+	if (rs && in_list(rs, strong_status)) {
+		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
-	} else if (rt) {
-		copy_str(r->reason, sizeof(r->reason), rt);
-		snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"", which);
-	} else if (rs) {
-		copy_str(r->reason, sizeof(r->reason), rs);
-		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
-	} else if (!strcmp(r->action, "delayed")) {
-		copy_str(r->reason, sizeof(r->reason), "expired");
-		copy_str(r->rule, sizeof(r->rule), "action delayed");
-	} else if (!strncmp(r->status + 1, ".7", 2)) {
-		copy_str(r->reason, sizeof(r->reason), "securityerror");
-		snprintf(r->rule, sizeof(r->rule), "status %s (class .7)", r->status);
-	} else if (r->diag[0]) {
-		copy_str(r->reason, sizeof(r->reason), "onhold");
-		copy_str(r->rule, sizeof(r->rule), "no rule matched the diagnostic");
-	} else {
-		copy_str(r->reason, sizeof(r->reason), "undefined");
-		copy_str(r->rule, sizeof(r->rule), "nothing to go by");
 	}
-	*cls = BOUNCE_CLASS_NONE;
+	for (size_t i = 0; !reason && order_first[i]; i++)
+		if (reason_holds(order_first[i], rs, tm, cmd)) {
+			reason = order_first[i];
+			if (rs && !strcmp(rs, reason))
+				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
+			else
+				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", which[reason_bit(reason)]
+					 ? which[reason_bit(reason)] : "", *cmd ? " after " : "", cmd);
+		}
+	if (!reason && (!rs || !strcmp(rs, "userunknown") || in_list(rs, weak_status))) {
+		for (size_t i = 0; !reason && order_second[i]; i++)
+			if (tm & RB(order_second[i])) {
+				reason = order_second[i];
+				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"", which[reason_bit(reason)]);
+			}
+		if (!reason && !rs && (!strncasecmp(r->diag_type, "x-unix", 6) ||
+				       !strncasecmp(r->diag_type, "x-postfix", 9))) {
+			reason = "mailererror";
+			snprintf(r->rule, sizeof(r->rule), "diagnostic type %s", r->diag_type);
+		}
+		if (!reason && !rs && r->code[0] == '5' && r->code[1] == '0') {
+			reason = "syntaxerror";
+			snprintf(r->rule, sizeof(r->rule), "reply code %s", r->code);
+		}
+		if (!reason && !rs && (!strcmp(r->action, "delayed") || !strcmp(r->action, "expired"))) {
+			reason = "expired";
+			snprintf(r->rule, sizeof(r->rule), "action %s", r->action);
+		}
+		if (!reason && !rs && (!strcmp(cmd, "HELO") || !strcmp(cmd, "EHLO"))) {
+			reason = "blocked";
+			snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
+		}
+	}
+	if (!reason && rs) {
+		reason = rs;
+		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
+	}
+	if (!reason && !strcmp(r->action, "delayed")) {
+		reason = "expired";
+		copy_str(r->rule, sizeof(r->rule), "action delayed");
+	}
+	if (!reason && c->format && c->format->reason) {
+		reason = c->format->reason;
+		snprintf(r->rule, sizeof(r->rule), "format %s", c->format->name);
+	}
+	if (!reason) {
+		reason = r->diag[0] ? "onhold" : "undefined";
+		copy_str(r->rule, sizeof(r->rule), r->diag[0] ? "no rule matched the diagnostic"
+							      : "nothing to go by");
+	}
+	copy_str(r->reason, sizeof(r->reason), reason);
 classify:
-	if (!strcmp(r->action, "delayed"))
-		*cls = BOUNCE_CLASS_DELAYED;
-	else if (*cls == BOUNCE_CLASS_NONE)
-		*cls = is_hard(r->reason, *permanent || (!r->status[0] && r->code[0] != '4'))
-			       ? BOUNCE_CLASS_HARD
-			       : BOUNCE_CLASS_SOFT;
 	if (!r->status[0]) {
 		const char *d = "0.900";
 		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") ? '4' : '5';
@@ -1120,8 +1357,52 @@ classify:
 		snprintf(r->status, sizeof(r->status), "%c.%s", first, d);
 		*permanent = first == '5';
 	}
+	if (!strcmp(r->action, "delayed"))
+		*cls = BOUNCE_CLASS_DELAYED;
+	else if (*cls == BOUNCE_CLASS_NONE)
+		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
 	if (*cls == BOUNCE_CLASS_HARD && r->status[0] == '4' && r->code[0] != '5')
 		*cls = BOUNCE_CLASS_SOFT;
+}
+
+/* drop_empty: DSN blocks that named no recipient go when others did. */
+static void drop_empty(struct ctx *c)
+{
+	size_t w = 0;
+	int any = 0;
+
+	for (size_t i = 0; i < c->nrc; i++)
+		any |= c->rc[i].addr[0] != '\0';
+	if (!any)
+		return;
+	for (size_t i = 0; i < c->nrc; i++)
+		if (c->rc[i].addr[0])
+			c->rc[w++] = c->rc[i];
+	c->nrc = w;
+}
+
+/* failed_recipients: X-Failed-Recipients (Exim, Google) names them. */
+static void failed_recipients(struct ctx *c)
+{
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(c->msg), "X-Failed-Recipients");
+	InternetAddressList *l;
+
+	if (!v || !(l = internet_address_list_parse(NULL, v)))
+		return;
+	for (int i = 0; i < internet_address_list_length(l); i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *a;
+		struct rcpt *r;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		a = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		if (a && strchr(a, '@') && !rcpt_find(c, a) && (r = rcpt_new(c))) {
+			copy_str(r->addr, sizeof(r->addr), a);
+			r->from_text = 1;
+		}
+	}
+	g_object_unref(l);
 }
 
 /* ---- kinds -------------------------------------------------------------- */
@@ -1137,10 +1418,14 @@ static int any_in(const char *s, const char *const *list, size_t n)
 	return 0;
 }
 
+/* is_autoreply: 2 when the header or subject says auto-reply outright
+ * (X-Autoreply, "Out of office"), 1 for Auto-Submitted: auto-replied
+ * alone (bounces carry it too), 0 for none. */
 static int is_autoreply(struct ctx *c)
 {
 	GMimeObject *o = GMIME_OBJECT(c->msg);
 	char v[512], f[512];
+	int sign = 0;
 
 	for (size_t i = 0; i < bounce_nautoreply_headers; i++) {
 		const struct bounce_header_sign *h = &bounce_autoreply_headers[i];
@@ -1150,13 +1435,15 @@ static int is_autoreply(struct ctx *c)
 			continue;
 		bounce_fold(f, sizeof(f), v);
 		if (!h->value[0] || strstr(f, h->value))
-			return 1;
+			sign = strcmp(h->name, "auto-submitted") ? 2 : 1;
+		if (sign == 2)
+			return 2;
 	}
 	bounce_fold(f, sizeof(f), c->subject);
 	for (size_t i = 0; i < bounce_nautoreply_subjects; i++)
 		if (!strncmp(f, bounce_autoreply_subjects[i], strlen(bounce_autoreply_subjects[i])))
-			return 1;
-	return 0;
+			return 2;
+	return sign;
 }
 
 static int looks_like_bounce(struct ctx *c, const char *text)
@@ -1360,7 +1647,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	GMimeStream *st;
 	GMimeParser *parser;
 	const char *text;
-	struct sbuf textbuf = { .max = MAX_TEXT };
+	int auto_sign;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -1409,6 +1696,17 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 
 		copy_str(c.subject, sizeof(c.subject), subj ? subj : "");
 		obj_header(GMIME_OBJECT(c.msg), "From", c.from_raw, sizeof(c.from_raw));
+		{
+			GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(c.msg));
+			char *hs = hl ? g_mime_header_list_to_string(hl, NULL) : NULL;
+
+			if (hs) {
+				copy_str(c.hdrblob, sizeof(c.hdrblob), hs);
+				for (char *q = c.hdrblob; *q; q++)
+					*q = (char)tolower((unsigned char)*q);
+				g_free(hs);
+			}
+		}
 		if ((l = g_mime_message_get_from(c.msg)) && internet_address_list_length(l) > 0) {
 			char *s = internet_address_list_to_string(l, NULL, FALSE);
 
@@ -1435,9 +1733,10 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		orig_in_text(&c);
 	read_orig_headers(&c);
 	text = sbuf_get(&c.text);
-	(void)textbuf;
 
-	if (c.msg && (c.have_arf_part)) {
+	auto_sign = c.msg ? is_autoreply(&c) : 0;
+	if (c.msg && (c.have_arf_part || any_in(c.subject, bounce_complaint_subjects,
+						 bounce_ncomplaint_subjects))) {
 		kind = BOUNCE_KIND_ARF;
 		parse_arf(&c, sbuf_get(&c.arf));
 		if (!c.nrc && c.orig_to[0]) {
@@ -1447,25 +1746,28 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 				copy_str(r->addr, sizeof(r->addr), c.orig_to);
 		}
 	} else if (c.msg && (c.have_dsn_part || looks_like_dsn(text)) && looks_like_bounce(&c, text)) {
-		kind = BOUNCE_KIND_DSN;
+		kind = c.have_dsn_part ? BOUNCE_KIND_DSN : BOUNCE_KIND_NONSTANDARD;
 		parse_dsn(&c, c.have_dsn_part ? sbuf_get(&c.dsn) : text);
+		drop_empty(&c);
 		if (!c.nrc) {
 			kind = BOUNCE_KIND_NONSTANDARD;
+			failed_recipients(&c);
 		}
 		scan_text(&c, text, c.nrc == 0);
-		if (!c.have_dsn_part)
-			kind = BOUNCE_KIND_NONSTANDARD;
+	} else if (c.msg && auto_sign == 2 && !any_in(c.from_raw, bounce_bounce_senders, bounce_nbounce_senders)) {
+		kind = BOUNCE_KIND_AUTOREPLY;
 	} else if (c.msg && looks_like_bounce(&c, text)) {
 		kind = BOUNCE_KIND_NONSTANDARD;
-		scan_text(&c, text, 1);
-	} else if (c.msg && is_autoreply(&c)) {
+		failed_recipients(&c);
+		scan_text(&c, text, c.nrc == 0);
+	} else if (c.msg && auto_sign) {
 		kind = BOUNCE_KIND_AUTOREPLY;
-		if (c.from[0]) {
-			struct rcpt *r = rcpt_new(&c);
+	}
+	if (kind == BOUNCE_KIND_AUTOREPLY && c.from[0]) {
+		struct rcpt *r = rcpt_new(&c);
 
-			if (r)
-				copy_str(r->addr, sizeof(r->addr), c.from);
-		}
+		if (r)
+			copy_str(r->addr, sizeof(r->addr), c.from);
 	}
 	if (kind == BOUNCE_KIND_NONSTANDARD && !c.nrc && c.orig_to[0] && !ignored_addr(&c, c.orig_to)) {
 		struct rcpt *r = rcpt_new(&c);
@@ -1481,12 +1783,6 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 				diag_append(r, s, e);
 			}
 		}
-	}
-	if (kind == BOUNCE_KIND_DSN || kind == BOUNCE_KIND_NONSTANDARD) {
-		/* a DSN block with no words: the text may have them */
-		for (size_t i = 0; i < c.nrc; i++)
-			if (!c.rc[i].diag[0])
-				scan_text(&c, text, 0);
 	}
 	if (c.oom)
 		goto enomem;

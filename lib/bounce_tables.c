@@ -27,7 +27,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "exceed the quota", "mailboxfull" },
 	{ "is over its quota", "mailboxfull" },
 	{ "user is over", "mailboxfull" },
-	{ "insufficient disk space", "mailboxfull" },
 	{ "not enough storage space", "mailboxfull" },
 	{ "mailbox exceeds allowed size", "mailboxfull" },
 	{ "mailbox would exceed", "mailboxfull" },
@@ -41,7 +40,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "out of disk space", "mailboxfull" },
 	{ "mail quota exceeded", "mailboxfull" },
 	{ "too much mail data", "mailboxfull" },
-	{ "is full", "mailboxfull" },
 	/* the message is too big */
 	{ "message too large", "mesgtoobig" },
 	{ "message too big", "mesgtoobig" },
@@ -60,11 +58,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "message exceeds local size limit", "mesgtoobig" },
 	{ "too large for this recipient", "mesgtoobig" },
 	/* a limit other than size or quota */
-	{ "too many recipients", "exceedlimit" },
 	{ "exceeds the limit", "exceedlimit" },
 	{ "header size exceeds", "exceedlimit" },
 	{ "message header size", "exceedlimit" },
-	{ "too many hops", "exceedlimit" },
+	{ "too many recipients", "toomanyconn" },
 	/* the account is disabled or suspended */
 	{ "account disabled", "suspend" },
 	{ "account has been disabled", "suspend" },
@@ -75,6 +72,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "account is suspended", "suspend" },
 	{ "account suspended", "suspend" },
 	{ "account is locked", "suspend" },
+	{ "temporary locked", "suspend" },
+	{ "temporarily locked", "suspend" },
+	{ "mailbox is frozen", "suspend" },
 	{ "account locked", "suspend" },
 	{ "account expired", "suspend" },
 	{ "mailbox disabled", "suspend" },
@@ -97,6 +97,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "is now at", "hasmoved" },
 	{ "has changed their email address", "hasmoved" },
 	/* relaying refused */
+	{ "not configured to relay", "norelaying" },
 	{ "relay access denied", "norelaying" },
 	{ "relaying denied", "norelaying" },
 	{ "relay denied", "norelaying" },
@@ -120,7 +121,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "spf fail", "authfailure" },
 	{ "spf: ", "authfailure" },
 	{ "sender policy framework", "authfailure" },
-	{ "dkim", "authfailure" },
 	{ "not authorized to send", "authfailure" },
 	{ "is not allowed to send mail from", "authfailure" },
 	{ "not designated as permitted sender", "authfailure" },
@@ -129,6 +129,13 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "sender authentication", "authfailure" },
 	{ "unauthenticated email", "authfailure" },
 	{ "not pass authentication", "authfailure" },
+	{ "dkim signature", "authfailure" },
+	{ "dkim check", "authfailure" },
+	{ "dkim fail", "authfailure" },
+	{ "dkim=fail", "authfailure" },
+	{ "dkim verification", "authfailure" },
+	{ "no passing dkim", "authfailure" },
+	{ "authentication information", "authfailure" },
 	/* reverse DNS (PTR) required */
 	{ "reverse dns", "requireptr" },
 	{ "reverse lookup", "requireptr" },
@@ -200,9 +207,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mailbox invalid", "userunknown" },
 	{ "account does not exist", "userunknown" },
 	{ "account that you tried to reach does not exist", "userunknown" },
-	{ "does not exist", "userunknown" },
-	{ "doesn't exist", "userunknown" },
-	{ "doesn't have a", "userunknown" },
 	{ "does not have an account", "userunknown" },
 	{ "not a valid mailbox", "userunknown" },
 	{ "not a valid user", "userunknown" },
@@ -223,7 +227,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "no mail box", "userunknown" },
 	{ "this user doesn't have", "userunknown" },
 	{ "undeliverable address", "userunknown" },
-	{ "unrouteable address", "userunknown" },
 	{ "sorry, no mailbox here by that name", "userunknown" },
 	{ "mailbox not exist", "userunknown" },
 	{ "recipient address rejected", "userunknown" },
@@ -232,12 +235,17 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "disabled or discontinued", "userunknown" },
 	{ "not our customer", "userunknown" },
 	{ "we do not have a customer", "userunknown" },
-	{ "retry timeout exceeded", "userunknown" },
 	{ "user not exist", "userunknown" },
 	{ "is not a registered", "userunknown" },
 	{ "unknown recipients", "userunknown" },
 	{ "destination address does not exist", "userunknown" },
 	{ "unknown account", "userunknown" },
+	{ "user does not exist", "userunknown" },
+	{ "user doesn't exist", "userunknown" },
+	{ "recipient doesn't exist", "userunknown" },
+	{ "mailbox doesn't exist", "userunknown" },
+	{ "invalid final delivery userid", "userunknown" },
+	{ "recipientnotfound", "userunknown" },
 	/* the host or domain does not exist */
 	{ "host unknown", "hostunknown" },
 	{ "unknown host", "hostunknown" },
@@ -248,7 +256,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "no such domain", "hostunknown" },
 	{ "domain is not", "hostunknown" },
 	{ "name or service not known", "hostunknown" },
-	{ "name service error", "hostunknown" },
 	{ "recipient domain must exist", "hostunknown" },
 	{ "domain must exist", "hostunknown" },
 	{ "no mx", "hostunknown" },
@@ -268,13 +275,20 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "spamcop", "blocked" },
 	{ "dnsbl", "blocked" },
 	{ "rbl", "blocked" },
+	{ "unrouteable address", "hostunknown" },
+	{ "an mx or srv record indicated no smtp service", "notaccept" },
 	/* spam */
-	{ "spam", "spamdetected" },
+	{ "spam ", "spamdetected" },
+	{ "spam.", "spamdetected" },
+	{ "spam,", "spamdetected" },
+	{ "spam)", "spamdetected" },
+	{ "(spam", "spamdetected" },
+	{ "spam-", "spamdetected" },
+	{ "spam;", "spamdetected" },
 	{ "junk mail", "spamdetected" },
 	{ "bulk mail", "spamdetected" },
 	{ "unsolicited", "spamdetected" },
 	{ "content filter", "filtered" },
-	{ "message content rejected", "spamdetected" },
 	{ "mail appears to be unsolicited", "spamdetected" },
 	/* too many connections, rate limits */
 	{ "too many connections", "toomanyconn" },
@@ -285,12 +299,13 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "connection rate limit", "toomanyconn" },
 	{ "too many messages", "toomanyconn" },
 	{ "too many emails", "toomanyconn" },
+	{ "receiving mail at a rate", "speeding" },
 	{ "rate limit", "speeding" },
 	{ "ratelimit", "speeding" },
 	{ "sending rate", "speeding" },
 	{ "too fast", "speeding" },
-	{ "try again later", "speeding" },
 	/* the sender's IP or reputation */
+	{ "user complaints", "badreputation" },
 	{ "poor reputation", "badreputation" },
 	{ "bad reputation", "badreputation" },
 	{ "low reputation", "badreputation" },
@@ -300,20 +315,20 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "listed in", "blocked" },
 	{ "is listed", "blocked" },
 	{ "your ip", "blocked" },
-	{ "ip address", "blocked" },
 	{ "client host", "blocked" },
-	{ "access denied", "blocked" },
 	{ "connection refused", "blocked" },
 	{ "connections not accepted", "blocked" },
 	{ "blocked", "blocked" },
 	{ "banned", "blocked" },
 	{ "dynamic ip", "blocked" },
 	{ "dial-up", "blocked" },
+	{ "invalid helo", "blocked" },
+	{ "helo command rejected", "blocked" },
+	{ "ehlo command rejected", "blocked" },
 	{ "dialup", "blocked" },
-	{ "helo", "blocked" },
 	{ "service not available", "blocked" },
 	{ "no access from", "blocked" },
-	{ "denied by", "blocked" },
+	{ "not accepting connections", "blocked" },
 	/* message content and format */
 	{ "message header", "contenterror" },
 	{ "improper use of 8-bit", "contenterror" },
@@ -327,20 +342,30 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "not rfc compliant", "notcompliantrfc" },
 	{ "multiple addresses in from", "notcompliantrfc" },
 	{ "duplicate header", "notcompliantrfc" },
+	{ "duplicate header", "contenterror" },
+	{ "message content rejected", "contenterror" },
 	/* policy, filtering, rejection */
 	{ "policy violation", "policyviolation" },
 	{ "violates our policy", "policyviolation" },
 	{ "violation of policy", "policyviolation" },
 	{ "violated", "policyviolation" },
 	{ "prohibited attachment", "policyviolation" },
-	{ "attachment", "policyviolation" },
 	{ "policy", "policyviolation" },
+	{ "protocol violation", "policyviolation" },
+	{ "denied by policy", "policyviolation" },
+	{ "content presents a potential", "policyviolation" },
+	{ "prohibited attachment", "policyviolation" },
+	{ "attachment is not allowed", "policyviolation" },
 	{ "filtered", "filtered" },
 	{ "filter", "filtered" },
 	{ "refused by recipient", "filtered" },
 	{ "not accepting mail from", "filtered" },
 	{ "does not accept mail from", "filtered" },
 	{ "recipient not authorized", "filtered" },
+	{ "access denied", "rejected" },
+	{ "sender was rejected", "rejected" },
+	{ "purported responsible address", "rejected" },
+	{ "sending to/from an address", "rejected" },
 	{ "sender address rejected", "rejected" },
 	{ "sender rejected", "rejected" },
 	{ "sender denied", "rejected" },
@@ -349,18 +374,14 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "domain of sender address", "rejected" },
 	{ "sender verify failed", "rejected" },
 	{ "sender address", "rejected" },
-	{ "from address", "rejected" },
-	{ "mail from", "rejected" },
-	{ "return path", "rejected" },
 	{ "envelope sender", "rejected" },
 	{ "your sender", "rejected" },
 	{ "invalid sender", "rejected" },
-	{ "message rejected", "rejected" },
-	{ "rejected", "rejected" },
-	{ "refused", "rejected" },
 	/* security */
 	{ "starttls", "securityerror" },
-	{ "tls", "securityerror" },
+	{ "tls required", "securityerror" },
+	{ "requires tls", "securityerror" },
+	{ "must issue a starttls", "securityerror" },
 	{ "certificate", "securityerror" },
 	{ "authentication required", "securityerror" },
 	{ "authentication failed", "securityerror" },
@@ -377,19 +398,23 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "system full", "systemfull" },
 	{ "mail system full", "systemfull" },
 	{ "out of memory", "systemerror" },
-	{ "mail loop", "systemerror" },
 	{ "loops back to myself", "systemerror" },
-	{ "routing loop", "systemerror" },
-	{ "too many hops", "systemerror" },
 	{ "system error", "systemerror" },
 	{ "internal error", "systemerror" },
 	{ "local error", "systemerror" },
 	{ "server error", "systemerror" },
 	{ "temporary failure", "systemerror" },
 	{ "temporarily unavailable", "systemerror" },
-	{ "not available", "systemerror" },
 	{ "system config", "systemerror" },
+	{ "unauthenticated senders", "securityerror" },
+	{ "service currently unavailable", "systemerror" },
+	{ "transaction failed", "systemerror" },
 	/* the network */
+	{ "routing loop", "networkerror" },
+	{ "mail loop", "networkerror" },
+	{ "too many hops", "networkerror" },
+	{ "hop count exceeded", "networkerror" },
+	{ "name service error", "networkerror" },
 	{ "connection timed out", "networkerror" },
 	{ "timed out", "networkerror" },
 	{ "timeout", "networkerror" },
@@ -403,9 +428,15 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "unable to connect", "networkerror" },
 	{ "can't connect", "networkerror" },
 	{ "cannot connect", "networkerror" },
-	{ "dns", "networkerror" },
 	{ "malformed or unexpected name server reply", "networkerror" },
 	/* expiry */
+	{ "retry timeout exceeded", "expired" },
+	{ "have been failing", "expired" },
+	{ "has been failing", "expired" },
+	{ "envelope expired", "expired" },
+	{ "been in the queue too long", "expired" },
+	{ "did not accept our requests to connect", "expired" },
+	{ "message will be retried", "expired" },
 	{ "retry time", "expired" },
 	{ "delivery time expired", "expired" },
 	{ "delivery expired", "expired" },
@@ -414,10 +445,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "could not be delivered for", "expired" },
 	{ "was not delivered within", "expired" },
 	{ "too long in queue", "expired" },
-	{ "too long", "expired" },
 	{ "giving up", "expired" },
 	{ "gave up", "expired" },
-	{ "queue", "expired" },
 	/* local delivery programs */
 	{ "command died", "mailererror" },
 	{ "command failed", "mailererror" },
@@ -432,49 +461,104 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "unrecognized command", "syntaxerror" },
 	{ "bad sequence of commands", "syntaxerror" },
 	{ "syntax", "syntaxerror" },
-	{ "invalid", "userunknown" },
 };
 const size_t bounce_nphrases = N(bounce_phrases);
 
 /* (b) Servers' own formats. */
 const struct bounce_format bounce_formats[] = {
-	/* name, detect, start, end, recipient lead, diagnostic lead */
-	{ "qmail", "qmail-send", "hi. this is the qmail-send program", "--- below this line is a copy of the message",
-	  "<", NULL },
+	/* name, detect, start, end, recipient lead, diagnostic lead, command, reason */
+	{ "qmail", "qmail-send", "hi. this is the qmail-send program",
+	  "--- below this line is a copy of the message", "<", NULL, NULL, NULL },
 	{ "qmail-netqmail", "i'm afraid i wasn't able to deliver", "i'm afraid i wasn't able to deliver",
-	  "--- below this line is a copy of the message", "<", NULL },
-	{ "postfix-old", "this is the mail system at host", "this is the mail system at host",
-	  "content-type: message/rfc822", "<", "said:" },
-	{ "postfix-older", "this is the postfix program at host", "this is the postfix program at host",
-	  "--- delivery report unavailable ---", "<", "said:" },
+	  "--- below this line is a copy of the message", "<", NULL, NULL, NULL },
+	{ "postfix", "this is the mail system at host", "this is the mail system at host",
+	  "content-type: message/rfc822", "<", "said:", NULL, NULL },
+	{ "postfix-old", "this is the postfix program at host", "this is the postfix program at host",
+	  "--- delivery report unavailable ---", "<", "said:", NULL, NULL },
 	{ "exim", "this message was created automatically by mail delivery software",
 	  "this message was created automatically by mail delivery software",
-	  "------ this is a copy of the message", "  ", "smtp error from remote mail server" },
+	  "------ this is a copy of the message", "  ", "smtp error from remote mail server", NULL, NULL },
 	{ "sendmail", "----- transcript of session follows -----", "----- the following addresses had",
-	  "----- original message follows -----", "<", ">>> " },
+	  "----- original message follows -----", "<", ">>> ", NULL, NULL },
 	{ "courier", "courier mail server at", "courier mail server at", "------------------------------------",
-	  "<", NULL },
+	  "<", NULL, NULL, NULL },
 	{ "opensmtpd", "this is the mailer-daemon at", "this is the mailer-daemon at",
-	  "below is a copy of the original message", NULL, NULL },
-	{ "domino", "your message", "was not delivered to:", "------ original message", NULL,
-	  "because:" },
-	{ "exchange", "delivery has failed to these recipients", "delivery has failed to these recipients",
-	  "original message headers", NULL, NULL },
-	{ "office365", "your message couldn't be delivered", "your message couldn't be delivered",
-	  "original message headers", NULL, "remote server returned" },
-	{ "gmail", "delivery to the following recipient failed",
-	  "delivery to the following recipient", "----- original message -----", NULL, NULL },
+	  "below is a copy of the original message", NULL, NULL, NULL, NULL },
+	/* Lotus Domino: failures are per recipient, directory lookups */
+	{ "domino", "not listed in domino directory", "was not delivered to:", "------ original message",
+	  NULL, "because:", "RCPT", NULL },
+	{ "domino-2", "lotus domino", "was not delivered to:", "------ original message", NULL, "because:",
+	  "RCPT", NULL },
+	/* Exchange 2003 and older: recipient-level NDRs */
+	{ "exchange2003", "x-ms-tnef-correlator", "did not reach the following recipient",
+	  NULL, NULL, NULL, "RCPT", NULL },
+	{ "exchange2003-text", "did not reach the following recipient(s)",
+	  "did not reach the following recipient", NULL, NULL, NULL, "RCPT", NULL },
+	{ "office365", "x-ms-exchange-message-is-ndr", "your message couldn't be delivered",
+	  "original message headers", NULL, "remote server returned", "RCPT", NULL },
+	{ "exchange2007", "delivery has failed to these recipients", "delivery has failed to these recipients",
+	  "original message headers", NULL, NULL, "RCPT", NULL },
+	{ "mcafee", "x-nai-header", NULL, NULL, NULL, NULL, "RCPT", NULL },
+	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, NULL, NULL, "RCPT", NULL },
+	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
+	  "----- original message -----", NULL, NULL, NULL, NULL },
 	{ "yahoo", "sorry, we were unable to deliver your message", "sorry, we were unable to deliver your message",
-	  "--- below this line is a copy of the message", NULL, NULL },
+	  "--- below this line is a copy of the message", NULL, NULL, NULL, NULL },
 	{ "dragonfly", "this is the dragonfly mail agent", "this is the dragonfly mail agent",
-	  "original message follows", NULL, NULL },
-	{ "imailserver", "imail", "body of message generated response", NULL, NULL, NULL },
-	{ "amazonses", "amazonses", "an error occurred while trying to deliver the mail",
-	  NULL, NULL, NULL },
+	  "original message follows", NULL, NULL, NULL, NULL },
+	{ "amazonses", "x-ses-outgoing", "an error occurred while trying to deliver the mail", NULL, NULL, NULL,
+	  NULL, NULL },
+	/* Google Groups: a post the group did not take */
+	{ "googlegroups", "googlegroups.com", NULL, NULL, NULL, NULL, NULL, "rejected" },
 	{ "v5sendmail", "----- unsent message follows -----", "----- transcript of session follows -----",
-	  "----- unsent message follows -----", NULL, NULL },
+	  "----- unsent message follows -----", NULL, NULL, NULL, NULL },
 };
 const size_t bounce_nformats = N(bounce_formats);
+
+/* (e) SMTP commands: a phrase (lowercase) that says which command the
+ * remote server answered; the last one in the text wins. */
+const struct bounce_command bounce_commands[] = {
+	{ "in reply to rcpt to", "RCPT" },
+	{ "in reply to end of data", "DATA" },
+	{ "in reply to data", "DATA" },
+	{ "in reply to mail from", "MAIL" },
+	{ "in reply to initial greeting", "CONN" },
+	{ "in reply to ehlo", "EHLO" },
+	{ "in reply to helo", "HELO" },
+	{ "after rcpt to", "RCPT" },
+	{ "after end of data", "DATA" },
+	{ "after data", "DATA" },
+	{ "after mail from", "MAIL" },
+	{ "after initial connection", "CONN" },
+	{ "after ehlo", "EHLO" },
+	{ "after helo", "HELO" },
+	{ ">>> rcpt to", "RCPT" },
+	{ ">>> data", "DATA" },
+	{ ">>> mail from", "MAIL" },
+	{ ">>> ehlo", "EHLO" },
+	{ ">>> helo", "HELO" },
+	{ "rcpt to:<", "RCPT" },
+	{ "but sender was rejected", "MAIL" },
+	{ "but my name was rejected", "HELO" },
+	{ "but greeting failed", "CONN" },
+	{ "but connection died", "CONN" },
+	{ "does not like recipient", "RCPT" },
+	{ "refused to talk to me", "CONN" },
+	{ "rcpt to command", "RCPT" },
+	{ "after rcpt command", "RCPT" },
+	{ "smtp:rcpt", "RCPT" },
+	{ "[rcpt_to]", "RCPT" },
+	{ "did not like our rcpt to", "RCPT" },
+	{ "did not like our mail from", "MAIL" },
+	{ "did not like our data", "DATA" },
+	{ "most progress was rcpt to response", "RCPT" },
+	{ "smtp:data", "DATA" },
+	{ "smtp:mail", "MAIL" },
+	{ "data command", "DATA" },
+	{ "mail from command", "MAIL" },
+	{ "end of data command", "DATA" },
+};
+const size_t bounce_ncommands = N(bounce_commands);
 
 const char *const bounce_end_markers[] = {
 	"--- below this line is a copy of the message",
@@ -510,76 +594,67 @@ const size_t bounce_nend_markers = N(bounce_end_markers);
 
 /* (c) RFC 3463 status codes. "X." matches 4 and 5. Most specific first. */
 const struct bounce_status_reason bounce_status_reasons[] = {
-	{ "X.1.0", NULL },
-	{ "X.1.1", "userunknown" },
-	{ "X.1.2", "hostunknown" },
-	{ "X.1.3", "userunknown" },
-	{ "X.1.4", "userunknown" },
-	{ "X.1.5", "userunknown" },
-	{ "X.1.6", "hasmoved" },
-	{ "X.1.7", "rejected" },
-	{ "X.1.8", "rejected" },
-	{ "X.1.9", "systemerror" },
-	{ "X.1.10", "notaccept" },
-	{ "X.2.0", NULL },
-	{ "X.2.1", "suspend" },
+	/* exact codes where the temporary and the permanent differ */
+	{ "4.4.4", "networkerror" },
+	{ "5.4.0", "networkerror" },
+	{ "4.7.1", "blocked" },
+	{ "4.7.2", "blocked" },
+	{ "4.4.5", "systemfull" },
+	/* X.1 addressing */
+	{ "X.1.0", "userunknown" },  /* other address status */
+	{ "X.1.1", "userunknown" },  /* bad destination mailbox address */
+	{ "X.1.2", "hostunknown" },  /* bad destination system address */
+	{ "X.1.3", "userunknown" },  /* bad destination mailbox address syntax */
+	{ "X.1.4", "filtered" },     /* destination mailbox address ambiguous */
+	{ "X.1.6", "hasmoved" },     /* destination mailbox has moved */
+	{ "X.1.7", "rejected" },     /* bad sender's mailbox address syntax */
+	{ "X.1.8", "rejected" },     /* bad sender's system address */
+	{ "X.1.9", "systemerror" },  /* relayed to non-compliant mailer */
+	{ "X.1.10", "notaccept" },   /* recipient address has null MX (RFC 7505) */
+	/* X.2 mailbox */
+	{ "X.2.0", "filtered" },     /* other or undefined mailbox status */
+	{ "X.2.1", "filtered" },     /* mailbox disabled, not accepting messages (from this sender) */
 	{ "X.2.2", "mailboxfull" },
-	{ "X.2.3", "exceedlimit" },
-	{ "X.2.4", "systemerror" },
-	{ "X.3.0", NULL },
+	{ "X.2.3", "exceedlimit" },  /* message length exceeds administrative limit */
+	{ "X.2.4", "filtered" },     /* mailing list expansion problem */
+	/* X.3 mail system */
+	{ "X.3.0", "systemerror" },
 	{ "X.3.1", "systemfull" },
 	{ "X.3.2", "notaccept" },
 	{ "X.3.3", "systemerror" },
 	{ "X.3.4", "mesgtoobig" },
 	{ "X.3.5", "systemerror" },
-	{ "X.4.0", NULL },
-	{ "X.4.1", "networkerror" },
-	{ "X.4.2", "networkerror" },
-	{ "X.4.3", "systemerror" },
-	{ "X.4.4", "hostunknown" },
-	{ "X.4.5", "systemerror" },
-	{ "X.4.6", "networkerror" },
-	{ "X.4.7", "expired" },
-	{ "X.5.0", NULL },
-	{ "X.5.1", "syntaxerror" },
-	{ "X.5.2", "syntaxerror" },
-	{ "X.5.3", "exceedlimit" },
-	{ "X.5.4", "syntaxerror" },
-	{ "X.5.5", "syntaxerror" },
-	{ "X.6.0", "contenterror" },
+	/* X.4 network and routing */
+	{ "X.4.1", "expired" },      /* no answer from host */
+	{ "X.4.2", "networkerror" }, /* bad connection */
+	{ "X.4.3", "systemerror" },  /* directory server failure */
+	{ "X.4.4", "hostunknown" },  /* unable to route */
+	{ "X.4.6", "networkerror" }, /* routing loop */
+	{ "X.4.7", "expired" },      /* delivery time expired */
+	/* X.5 protocol */
+	{ "X.5.3", "toomanyconn" },  /* too many recipients */
+	{ "X.5.4", "systemerror" },
+	{ "X.5.5", "systemerror" },
+	{ "X.5.6", "securityerror" },
+	/* X.6 content */
 	{ "X.6", "contenterror" },
-	{ "X.7.0", NULL },
-	{ "X.7.1", NULL },
-	{ "X.7.2", "securityerror" },
-	{ "X.7.3", "securityerror" },
-	{ "X.7.4", "securityerror" },
-	{ "X.7.5", "securityerror" },
-	{ "X.7.6", "securityerror" },
-	{ "X.7.7", "securityerror" },
-	{ "X.7.8", "securityerror" },
-	{ "X.7.9", "policyviolation" },
-	{ "X.7.10", "securityerror" },
-	{ "X.7.11", "securityerror" },
-	{ "X.7.12", "securityerror" },
-	{ "X.7.13", "suspend" },
-	{ "X.7.14", "securityerror" },
-	{ "X.7.15", "securityerror" },
-	{ "X.7.16", "mailboxfull" },
-	{ "X.7.17", "suspend" },
-	{ "X.7.18", "suspend" },
-	{ "X.7.19", "suspend" },
-	{ "X.7.20", "authfailure" },
+	/* X.7 security and policy */
+	{ "X.7.0", "securityerror" },
+	{ "X.7.1", "securityerror" },  /* delivery not authorized: says little */
+	{ "X.7.9", "policyviolation" }, /* authentication mechanism too weak: a policy */
+	{ "X.7.13", "suspend" },     /* user account disabled */
+	{ "X.7.16", "mesgtoobig" },
+	{ "X.7.17", "hasmoved" },    /* mailbox owner has changed */
+	{ "X.7.18", "hasmoved" },    /* domain owner has changed */
+	{ "X.7.20", "authfailure" }, /* no passing DKIM signature */
 	{ "X.7.21", "authfailure" },
 	{ "X.7.22", "authfailure" },
-	{ "X.7.23", "authfailure" },
+	{ "X.7.23", "authfailure" }, /* SPF validation failed */
 	{ "X.7.24", "authfailure" },
-	{ "X.7.25", "requireptr" },
-	{ "X.7.26", "authfailure" },
-	{ "X.7.27", "notaccept" },
-	{ "X.7.28", "spamdetected" },
-	{ "X.7.29", "authfailure" },
-	{ "X.7.30", "securityerror" },
-	{ "X.7", NULL },
+	{ "X.7.25", "requireptr" },  /* reverse DNS validation failed */
+	{ "X.7.26", "authfailure" }, /* multiple authentication checks failed */
+	{ "X.7.27", "notaccept" },   /* null MX */
+	{ "X.7", "securityerror" },
 };
 const size_t bounce_nstatus_reasons = N(bounce_status_reasons);
 
@@ -634,14 +709,23 @@ const char *const bounce_bounce_subjects[] = {
 	"could not be delivered", "delivery problem", "nondeliverable", "non-deliverable",
 	"non delivery", "nicht zustellbar", "error", "failed", "warning", "bounce", "rejected",
 	"delivery notification", "unable to deliver", "message status",
+	"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc", /* "error" in Japanese (katakana) */
 };
 const size_t bounce_nbounce_subjects = N(bounce_bounce_subjects);
 
 const char *const bounce_bounce_senders[] = {
-	"mailer-daemon", "postmaster", "mail delivery", "mail.delivery", "mailer_daemon",
+	"mailer-daemon", "postmaster", "post_master", "mail delivery", "mail.delivery", "mailer_daemon",
 	"double-bounce", "mail administrator", "bounce",
 };
 const size_t bounce_nbounce_senders = N(bounce_bounce_senders);
+
+/* Subjects (lowercase) of complaint reports sent without ARF's
+ * message/feedback-report part (older Hotmail/Outlook.com loops). */
+const char *const bounce_complaint_subjects[] = {
+	"complaint about message from",
+	"abuse report",
+};
+const size_t bounce_ncomplaint_subjects = N(bounce_complaint_subjects);
 
 const char *const bounce_reasons[] = {
 	"authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit",

@@ -21,7 +21,8 @@ extern const size_t bounce_nphrases;
 /* (b) A server's non-standard format: how it marks the start of its error
  * text, the end (where the returned message begins), and the words that
  * lead the recipient and the diagnostic. detect is a substring (lowercase)
- * of the bounce's From/Subject/X-Mailer/body that names the server; start
+ * of the bounce's header (names and values) or body that names the
+ * server; start
  * and end are lowercase substrings of lines. NULL fields are unused. */
 struct bounce_format {
 	const char *name;
@@ -30,9 +31,21 @@ struct bounce_format {
 	const char *end;         /* error text ends before this line */
 	const char *rcpt_lead;   /* a recipient line starts with this (lowercase) */
 	const char *diag_lead;   /* the diagnostic follows this (lowercase) */
+	const char *command;     /* the SMTP command its failures answer when
+				  * the text does not say (e.g. "RCPT") */
+	const char *reason;      /* what its bounces mean when neither the
+				  * status nor a phrase says */
 };
 extern const struct bounce_format bounce_formats[];
 extern const size_t bounce_nformats;
+
+/* (e) SMTP commands named in error texts (see bounce_tables.c). */
+struct bounce_command {
+	const char *text;    /* lowercase, white space folded */
+	const char *command; /* CONN, EHLO, HELO, MAIL, RCPT, DATA */
+};
+extern const struct bounce_command bounce_commands[];
+extern const size_t bounce_ncommands;
 
 /* Markers (lowercase substrings of a line) after which the text is the
  * returned message, not the error report; for any server. */
@@ -82,6 +95,9 @@ extern const char *const bounce_bounce_subjects[];
 extern const size_t bounce_nbounce_subjects;
 extern const char *const bounce_bounce_senders[];
 extern const size_t bounce_nbounce_senders;
+
+extern const char *const bounce_complaint_subjects[];
+extern const size_t bounce_ncomplaint_subjects;
 
 /* The reasons of the Sisimai vocabulary (for validating site rules). */
 extern const char *const bounce_reasons[];

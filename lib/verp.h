@@ -30,7 +30,7 @@ enum verp_status {
 };
 
 /* Keys from secret_file: one per line, newest first, each >= 32
- * characters; the file must not be readable by group or others.
+ * characters; the file must have no permission bits for group or others.
  * verp_keys_load returns 0 and *out (free with verp_keys_free), or -1 with
  * "FILE[:LINE]: message" in err (lib/secret.c; blank and '#' lines are
  * skipped, white space around a key is ignored; docs/verp.md). */

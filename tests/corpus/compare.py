@@ -9,7 +9,7 @@ bare CR), and compares with expected.tsv (see its README):
   expected line by recipient (case-insensitive) first, else by position.
 - The expected recipient is column 2; when it is empty (the 30 DragonFly
   lines, where Sisimai 4.25 found nothing) it is recipient_s510 (column 11,
-  p5-sisimai 5.1.0's). The 3 ARF lines with Sisimai's placeholder address
+  p5-sisimai 5.1.0's). On the 3 lines where the two differ, either counts. The 3 ARF lines with Sisimai's placeholder address
   (an address the message does not contain) count as found when the
   record at that position is an ARF report.
 - recipient: the expected recipient was found; status: equal; reason:
@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 # Floors, raised as the parser improves (percent).
-FLOORS = {"recipient": 93.0, "hardsoft": 82.0, "status": 73.0, "reason": 51.0}
+FLOORS = {"recipient": 97.0, "hardsoft": 90.0, "status": 85.0, "reason": 69.0}
 PLACEHOLDER = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
 
@@ -81,11 +81,13 @@ def compare(expected, got):
         for pos, e in enumerate(lines):
             n += 1
             want = (e["recipient"] or e.get("recipient_s510", "")).lower()
+            # Sisimai 4.25 and 5.1 differ on 3 lines: either one counts
+            alt = (e.get("recipient_s510", "") or want).lower()
             rec = None
             found = False
             if want and want != PLACEHOLDER:
                 for i, r in enumerate(recs):
-                    if i not in used and r["recipient"].lower() == want:
+                    if i not in used and r["recipient"].lower() in (want, alt):
                         rec, found = r, True
                         used.add(i)
                         break

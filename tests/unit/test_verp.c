@@ -21,7 +21,7 @@
 #include "verp.h"
 
 #define DAY 86400L
-/* 2026-11-17 10:13:20 UTC: an arbitrary fixed clock. */
+/* 2026-11-18 11:13:20 UTC (day 20775, stamp 295): an arbitrary fixed clock. */
 #define T0 ((time_t)1795000400)
 
 static const char *const key_new = "0123456789abcdef0123456789abcdef-new";
@@ -358,6 +358,46 @@ static void test_single_changes(void **state)
 	assert_int_equal(d.form, VERP_FORM_MESSAGE);
 	assert_string_equal(d.token, "abc-123");
 	assert_changes_fail(&fx, path, &d);
+	fixture_close(&fx);
+}
+
+/* Random multi-character edits (deterministic): never a crash, and never
+ * a successful decode unless the edits only changed case. */
+static void test_random_edits(void **state)
+{
+	static const char alphabet[] = "abcxyz0279_=.-+/@AZ\"\\ \xc3\xff";
+	struct fixture fx;
+	char path[VERP_MAX + 1], buf[VERP_MAX + 8], lower[VERP_MAX + 8];
+	struct verp_decoded d;
+	uint32_t seed = 7;
+
+	(void)state;
+	open_default(&fx);
+	assert_int_equal(verp_encode(fx.codec, "Some.One+x@example.com", T0, path), VERP_OK);
+	for (int round = 0; round < 20000; round++) {
+		size_t len = strlen(path);
+		int edits = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 4;
+
+		strcpy(buf, path);
+		for (int e = 0; e < edits && len > 0 && len < VERP_MAX; e++) {
+			uint32_t r = (seed = seed * 1103515245u + 12345u) >> 8;
+			size_t at = r % len;
+			char c = alphabet[(r >> 10) % (sizeof(alphabet) - 1)];
+
+			switch ((r >> 20) % 3) {
+			case 0: buf[at] = c; break;
+			case 1: memmove(buf + at, buf + at + 1, len - at); len--; break;
+			default: memmove(buf + at + 1, buf + at, len - at + 1); buf[at] = c; len++; break;
+			}
+		}
+		strcpy(lower, buf);
+		change_case(lower, 0);
+		if (verp_decode(fx.codec, buf, T0, &d) == VERP_OK) {
+			if (strcmp(lower, path) != 0)
+				fail_msg("edited return path decodes: \"%s\"", buf);
+			assert_string_equal(d.recipient, "Some.One+x@example.com");
+		}
+	}
 	fixture_close(&fx);
 }
 
@@ -926,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_table),
 		cmocka_unit_test(test_known_answer),
 		cmocka_unit_test(test_single_changes),
+		cmocka_unit_test(test_random_edits),
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_malformed),

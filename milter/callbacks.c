@@ -1,0 +1,407 @@
+/* callbacks.c: the libmilter callbacks of rebound-milter. A connection
+ * context (struct conn) is made at negotiation and freed at close; it owns
+ * the message context (struct msg) and a lazily opened store handle. A
+ * message context is made at MAIL FROM and freed by msg_end(), the one
+ * cleanup path, called from envfrom (a new message), abort, eom and close.
+ * libmilter calls the callbacks of one connection one at a time, so the
+ * contexts need no lock; what connections share (the configuration
+ * snapshot, state.c) is reference-counted under a lock. */
+#include "callbacks.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+#include "rewrite.h"
+#include "rules.h"
+#include "state.h"
+#include "store.h"
+
+/* Recipients kept per message; more and the message passes unchanged (with
+ * a warning): Postfix's smtpd_recipient_limit defaults to 1000. */
+#define MSG_RCPT_MAX 10000
+
+struct msg {
+	struct state *st;       /* reference taken at MAIL FROM */
+	char *sender;           /* without angle brackets */
+	char *ret, *envid;      /* the client's DSN arguments, NULL if none */
+	char *sasl_user, *client_addr, *service;
+	char **rcpts;
+	size_t nrcpts, cap;
+	int too_many;           /* more than MSG_RCPT_MAX recipients */
+	int list_header;
+	int failed;             /* out of memory on the way: tempfail at end */
+};
+
+struct conn {
+	int no_chgfrom;         /* the MTA cannot change the sender: tempfail */
+	int nr_mail, nr_rcpt, nr_hdr; /* steps that expect no reply */
+	struct msg *msg;
+	struct store *store;    /* opened when first needed, for this connection */
+	unsigned long store_gen; /* snapshot generation it was opened under */
+};
+
+static atomic_int callbacks_nmsg;
+
+int callbacks_active(void)
+{
+	return atomic_load(&callbacks_nmsg);
+}
+
+/* msg_end: the one cleanup path of a message context. */
+static void msg_end(struct conn *c)
+{
+	struct msg *m = c->msg;
+
+	if (!m)
+		return;
+	c->msg = NULL;
+	atomic_fetch_sub(&callbacks_nmsg, 1);
+	state_release(m->st);
+	for (size_t i = 0; i < m->nrcpts; i++)
+		free(m->rcpts[i]);
+	free(m->rcpts);
+	free(m->sender);
+	free(m->ret);
+	free(m->envid);
+	free(m->sasl_user);
+	free(m->client_addr);
+	free(m->service);
+	free(m);
+}
+
+static void conn_store_close(struct conn *c)
+{
+	if (c->store) {
+		store_close(c->store);
+		c->store = NULL;
+	}
+}
+
+/* conn_store_get: the connection's store handle, (re)opened when missing or
+ * opened under an older configuration. The handle is used by one thread at
+ * a time (the one running this connection's callbacks). */
+static struct store *conn_store_get(void *ctx, const struct state *st, char *err, size_t errlen)
+{
+	struct conn *c = ctx;
+
+	if (c->store && c->store_gen != st->generation)
+		conn_store_close(c);
+	if (!c->store) {
+		if (store_open(st->cfg->database, st->cfg->database_timeout, STORE_CREATE, &c->store, err, errlen) != STORE_OK) {
+			c->store = NULL;
+			return NULL;
+		}
+		c->store_gen = st->generation;
+	}
+	return c->store;
+}
+
+static void conn_store_broken(void *ctx)
+{
+	conn_store_close(ctx);
+}
+
+/* conn_get: the connection context; made here if libmilter skipped
+ * negotiation for this connection (then no step is no-reply). */
+static struct conn *conn_get(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (!c && (c = calloc(1, sizeof(*c)))) {
+		if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+/* strip_brackets: a copy of "<addr>" without the brackets. */
+static char *strip_brackets(const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
+		return strndup(s + 1, n - 2);
+	return strdup(s);
+}
+
+/* dup_macro: a copy of a macro's value, NULL if the MTA did not send it
+ * (copies: libmilter's values change with the next command). */
+static int dup_macro(SMFICTX *ctx, const char *name, char **out)
+{
+	const char *v = smfi_getsymval(ctx, (char *)name);
+
+	*out = NULL;
+	if (!v || !*v)
+		return 0;
+	return (*out = strdup(v)) ? 0 : -1;
+}
+
+static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+			     unsigned long f3, unsigned long *pf0, unsigned long *pf1, unsigned long *pf2,
+			     unsigned long *pf3)
+{
+	struct conn *c = conn_get(ctx);
+	struct state *st = state_acquire();
+	int headers = st && st->rules.headers;
+	unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOBODY | SMFIP_NOEOH | SMFIP_NOUNKNOWN |
+			     SMFIP_NODATA | SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_EOH | SMFIP_NR_BODY |
+			     SMFIP_NR_DATA | SMFIP_NR_UNKN;
+
+	(void)f2;
+	(void)f3;
+	state_release(st);
+	if (!c)
+		return SMFIS_REJECT; /* out of memory: the MTA applies milter_default_action */
+	*pf2 = *pf3 = 0;
+	if (!(f0 & SMFIF_CHGFROM)) {
+		log_error("the MTA does not offer the CHGFROM action (change of envelope sender): "
+			  "answering MAIL FROM with a temporary failure (Postfix 2.6 or later is needed)");
+		c->no_chgfrom = 1;
+		*pf0 = 0;
+		/* Keep MAIL FROM, with a reply, to answer it. */
+		*pf1 = f1 & (skip | SMFIP_NORCPT | SMFIP_NOHDRS);
+		return SMFIS_CONTINUE;
+	}
+	*pf0 = SMFIF_CHGFROM | (f0 & SMFIF_SETSYMLIST);
+	skip |= SMFIP_NR_MAIL | SMFIP_NR_RCPT;
+	skip |= headers ? SMFIP_NR_HDR : SMFIP_NOHDRS;
+	*pf1 = f1 & skip;
+	c->nr_mail = !!(*pf1 & SMFIP_NR_MAIL);
+	c->nr_rcpt = !!(*pf1 & SMFIP_NR_RCPT);
+	c->nr_hdr = !!(*pf1 & SMFIP_NR_HDR);
+	if (*pf0 & SMFIF_SETSYMLIST) {
+		/* Ask for exactly the macros selection and logging use, so that
+		 * main.cf needs no milter_*_macros (they apply when the MTA
+		 * cannot take this list). */
+		if (smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen} {client_addr} {daemon_name}") != MI_SUCCESS ||
+		    smfi_setsymlist(ctx, SMFIM_EOM, "i") != MI_SUCCESS)
+			log_warn("cannot ask the MTA for macros: main.cf's milter_mail_macros must list "
+				 "{auth_authen} {client_addr} {daemon_name}");
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* esmtp_args: keep the client's RET and ENVID (validated) from MAIL FROM. */
+static void esmtp_args(struct msg *m, char **argv)
+{
+	for (int i = 1; argv[i]; i++) {
+		const char *a = argv[i];
+
+		if (strncasecmp(a, "RET=", 4) == 0) {
+			if (strcasecmp(a + 4, "HDRS") && strcasecmp(a + 4, "FULL"))
+				continue;
+			free(m->ret);
+			if (!(m->ret = strdup(a + 4)))
+				m->failed = 1;
+		} else if (strncasecmp(a, "ENVID=", 6) == 0) {
+			if (strlen(a + 6) > 3 * REWRITE_ENVID_MAX || !rewrite_xtext_valid(a + 6))
+				continue;
+			free(m->envid);
+			if (!(m->envid = strdup(a + 6)))
+				m->failed = 1;
+		}
+	}
+}
+
+static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = conn_get(ctx);
+	struct msg *m;
+
+	if (!c)
+		return SMFIS_TEMPFAIL;
+	msg_end(c);
+	if (c->no_chgfrom) {
+		smfi_setreply(ctx, "451", "4.3.5",
+			      "rebound-milter: the mail server cannot change the envelope sender (milter CHGFROM)");
+		return SMFIS_TEMPFAIL;
+	}
+	/* A failure here cannot be answered when MAIL expects no reply: it is
+	 * kept in the context and answered at end of message. */
+	if (!(m = calloc(1, sizeof(*m))))
+		return c->nr_mail ? SMFIS_NOREPLY : SMFIS_TEMPFAIL;
+	c->msg = m;
+	atomic_fetch_add(&callbacks_nmsg, 1);
+	m->st = state_acquire();
+	if (!m->st || !argv || !argv[0] || !(m->sender = strip_brackets(argv[0])))
+		m->failed = 1;
+	else
+		esmtp_args(m, argv);
+	if (dup_macro(ctx, "{auth_authen}", &m->sasl_user) < 0 ||
+	    dup_macro(ctx, "{client_addr}", &m->client_addr) < 0 ||
+	    dup_macro(ctx, "{daemon_name}", &m->service) < 0)
+		m->failed = 1;
+	return c->nr_mail ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg *m = c ? c->msg : NULL;
+	sfsistat next = c && c->nr_rcpt ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+
+	if (!m || !argv || !argv[0])
+		return next;
+	if (m->nrcpts >= MSG_RCPT_MAX) {
+		m->too_many = 1;
+		return next;
+	}
+	if (m->nrcpts == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 4;
+		char **r = realloc(m->rcpts, cap * sizeof(char *));
+
+		if (!r) {
+			m->failed = 1;
+			return next;
+		}
+		m->rcpts = r;
+		m->cap = cap;
+	}
+	if (!(m->rcpts[m->nrcpts] = strip_brackets(argv[0])))
+		m->failed = 1;
+	else
+		m->nrcpts++;
+	return next;
+}
+
+static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c && c->msg && rules_header_marks_list(name, value))
+		c->msg->list_header = 1;
+	return c && c->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* eom_tempfail: log why and answer 451. */
+static sfsistat eom_tempfail(SMFICTX *ctx, const char *qid, const char *from, size_t nrcpt, const char *what)
+{
+	log_error("%s: from=<%s>, nrcpt=%zu: temporary failure: %s", qid, from, nrcpt, what);
+	smfi_setreply(ctx, "451", "4.3.0", "rebound-milter: temporary failure, try again later");
+	return SMFIS_TEMPFAIL;
+}
+
+static sfsistat cb_eom(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg *m = c ? c->msg : NULL;
+	const char *qid = smfi_getsymval(ctx, "i");
+	char from[VERP_ADDRESS_MAX + 1], sqid[64];
+	struct rewrite_result *res;
+	struct rewrite_msg rm;
+	struct rewrite_store rs = { conn_store_get, conn_store_broken, c };
+	sfsistat ret = SMFIS_CONTINUE;
+
+	log_sanitize(sqid, sizeof(sqid), qid && *qid ? qid : "NOQUEUE");
+	if (!m)
+		return SMFIS_CONTINUE;
+	log_sanitize(from, sizeof(from), m->sender ? m->sender : "");
+	if (m->failed) {
+		ret = eom_tempfail(ctx, sqid, from, m->nrcpts, "out of memory or no configuration");
+		msg_end(c);
+		return ret;
+	}
+	if (m->too_many) {
+		log_warn("%s: from=<%s>: more than %d recipients: not rewritten", sqid, from, MSG_RCPT_MAX);
+		msg_end(c);
+		return SMFIS_CONTINUE;
+	}
+	if (!(res = malloc(sizeof(*res)))) {
+		ret = eom_tempfail(ctx, sqid, from, m->nrcpts, "out of memory");
+		msg_end(c);
+		return ret;
+	}
+	rm = (struct rewrite_msg){
+		.sender = m->sender,
+		.recipients = (const char *const *)m->rcpts,
+		.nrecipients = m->nrcpts,
+		.ret = m->ret,
+		.envid = m->envid,
+		.select = { m->sender, m->sasl_user, m->client_addr, m->service, m->list_header },
+	};
+	rewrite_decide(m->st, &rm, &rs, time(NULL), res);
+	switch (res->action) {
+	case REWRITE_NONE:
+		if (res->detail[0])
+			log_warn("%s: from=<%s>, nrcpt=%zu: not rewritten: %s: %s", sqid, from, m->nrcpts, res->why,
+				 res->detail);
+		else
+			log_debug("%s: from=<%s>, nrcpt=%zu: not rewritten: %s", sqid, from, m->nrcpts, res->why);
+		break;
+	case REWRITE_TEMPFAIL: {
+		char what[600];
+
+		snprintf(what, sizeof(what), "%s%s%s", strcmp(res->why, "store") == 0 ? "store: " : "",
+			 res->detail, strcmp(res->why, "store") == 0 ? " (on_store_error = tempfail)" : "");
+		ret = eom_tempfail(ctx, sqid, from, m->nrcpts, what);
+		break;
+	}
+	case REWRITE_CHGFROM:
+		if (smfi_chgfrom(ctx, res->return_path, res->args[0] ? res->args : NULL) != MI_SUCCESS) {
+			ret = eom_tempfail(ctx, sqid, from, m->nrcpts, "the MTA refused the sender change");
+			break;
+		}
+		log_info("%s: from=<%s>, return_path=<%s>, nrcpt=%zu, mode=%s", sqid, from, res->return_path,
+			 m->nrcpts, res->mode);
+		break;
+	}
+	free(res);
+	msg_end(c);
+	return ret;
+}
+
+static sfsistat cb_abort(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c)
+		msg_end(c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_close(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (!c)
+		return SMFIS_CONTINUE;
+	msg_end(c);
+	conn_store_close(c);
+	smfi_setpriv(ctx, NULL);
+	free(c);
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc callbacks_filter = {
+	.xxfi_name = "rebound-milter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_CHGFROM | SMFIF_SETSYMLIST,
+	.xxfi_connect = NULL,
+	.xxfi_helo = NULL,
+	.xxfi_envfrom = cb_envfrom,
+	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_header = cb_header,
+	.xxfi_eoh = NULL,
+	.xxfi_body = NULL,
+	.xxfi_eom = cb_eom,
+	.xxfi_abort = cb_abort,
+	.xxfi_close = cb_close,
+	.xxfi_unknown = NULL,
+	.xxfi_data = NULL,
+	.xxfi_negotiate = cb_negotiate,
+};
+
+struct smfiDesc *callbacks_desc(void)
+{
+	return &callbacks_filter;
+}

@@ -1,0 +1,15 @@
+/* callbacks.h: rebound-milter's libmilter callbacks and their per-connection
+ * and per-message contexts. */
+#ifndef REBOUND_MILTER_CALLBACKS_H
+#define REBOUND_MILTER_CALLBACKS_H
+
+#include <libmilter/mfapi.h>
+
+/* callbacks_desc: the filter description to pass to smfi_register. */
+struct smfiDesc *callbacks_desc(void);
+
+/* callbacks_active: messages in progress right now (between MAIL FROM and
+ * end of message or abort), for a shutdown that lets them finish. */
+int callbacks_active(void);
+
+#endif

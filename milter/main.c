@@ -1,0 +1,262 @@
+/* main.c: rebound-milter, the libmilter daemon that rewrites the envelope
+ * sender of outbound list mail to signed VERP return paths (see
+ * rebound-milter(8)). Start-up order: read the configuration, go to the
+ * background, bind the socket (as root), write the pid file, drop to the
+ * configured user, load the keys and rules as that user, then run
+ * libmilter in a thread of its own while this thread handles signals:
+ * SIGHUP reloads (the new configuration is used only if it is valid),
+ * SIGTERM and SIGINT stop within a bounded time. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "callbacks.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "state.h"
+
+/* How long a stop waits for messages in progress to end. */
+#define SHUTDOWN_GRACE_MS 5000
+
+static int signal_pipe[2] = { -1, -1 };
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: rebound-milter [-c FILE] [-f] [-n] [-v]\n"
+		    "  -c FILE  configuration file (default " CONFIG_DEFAULT_PATH ")\n"
+		    "  -f       stay in the foreground and log to stderr too\n"
+		    "  -n       check the configuration (and the keys) and exit\n"
+		    "  -v       verbose: also log why messages are not rewritten\n");
+}
+
+/* on_signal: hand the signal to the main loop (async-signal-safe). */
+static void on_signal(int sig)
+{
+	char c = sig == SIGHUP ? 'H' : 'T';
+	int saved = errno;
+
+	if (write(signal_pipe[1], &c, 1) < 0) {
+		/* full pipe: a signal is already waiting */
+	}
+	errno = saved;
+}
+
+static void *milter_thread(void *arg)
+{
+	int rc = smfi_main();
+	char c = 'X';
+
+	(void)arg;
+	if (rc != MI_SUCCESS)
+		log_error("libmilter stopped with an error");
+	if (write(signal_pipe[1], &c, 1) < 0) {
+		/* the main loop is gone */
+	}
+	return NULL;
+}
+
+/* reload: SIGHUP. The new snapshot replaces the old only if all of it loaded. */
+static void reload(const char *path, const struct config *boot)
+{
+	struct state *st;
+	char err[1024];
+
+	if (state_load(path, &st, err, sizeof(err)) < 0) {
+		log_error("reload failed, keeping the running configuration: %s", err);
+		return;
+	}
+	if (strcmp(st->cfg->milter_socket, boot->milter_socket) || strcmp(st->cfg->user, boot->user) ||
+	    strcmp(st->cfg->pid_file, boot->pid_file))
+		log_warn("reload: milter_socket, user and pid_file take effect only on restart");
+	state_install(st);
+	log_info("configuration reloaded from %s", path);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* run: the main loop; returns when asked to stop or libmilter ended. */
+static int run(const char *path, const struct config *boot, const char *unix_path)
+{
+	struct sigaction sa;
+	sigset_t block, old;
+	pthread_t thread;
+	struct timespec t0;
+	int milter_done = 0, rc;
+	char c;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	if (sigaction(SIGHUP, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGINT, &sa, NULL) < 0) {
+		log_error("sigaction: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* The libmilter thread (and its own signal thread, which would stop the
+	 * milter on SIGHUP) must never get these: they start with them blocked,
+	 * and this thread, which keeps them unblocked, is where the kernel
+	 * delivers a signal sent to the process. */
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = pthread_create(&thread, NULL, milter_thread, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_error("pthread_create: %s", strerror(rc));
+		return EX_OSERR;
+	}
+	log_info("started, listening on %s", boot->milter_socket);
+	for (;;) {
+		ssize_t n = read(signal_pipe[0], &c, 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || c == 'T')
+			break;
+		if (c == 'X') {
+			milter_done = 1;
+			break;
+		}
+		if (c == 'H')
+			reload(path, boot);
+	}
+	log_info("stopping (%s, %d message(s) open)", milter_done ? "libmilter ended" : "signal", callbacks_active());
+	/* No new connections: the socket file goes now. libmilter is not
+	 * asked to stop: smfi_stop() waits for the listener's lock, which
+	 * libmilter holds for up to 5 s while it polls, and stalls open
+	 * connections meanwhile. An inet listener stays open until exit.
+	 * Then a bounded wait for messages in progress to end (idle
+	 * connections, which Postfix keeps for its SMTP session, are not waited for). */
+	if (unix_path && unlink(unix_path) < 0 && errno != ENOENT)
+		log_warn("cannot remove socket %s: %s", unix_path, strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (callbacks_active() > 0 && ms_since(&t0) < SHUTDOWN_GRACE_MS) {
+		struct timespec ts = { 0, 20 * 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	if (callbacks_active() > 0)
+		log_warn("stopping with %d message(s) still open after %ld ms", callbacks_active(), ms_since(&t0));
+	if (milter_done)
+		pthread_join(thread, NULL);
+	else
+		pthread_detach(thread);
+	return milter_done ? EX_SOFTWARE : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = CONFIG_DEFAULT_PATH, *unix_path;
+	struct config *boot = NULL;
+	struct state *st = NULL;
+	int foreground = 0, check = 0, c, rc;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	char err[1024];
+
+	while ((c = getopt(argc, argv, "c:fnvh")) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 'f': foreground = 1; break;
+		case 'n': check = 1; break;
+		case 'v': log_set_verbose(1); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	log_open("rebound-milter", foreground || check ? LOG_DEST_STDERR | (check ? 0 : LOG_DEST_SYSLOG)
+						       : LOG_DEST_SYSLOG);
+	if (check) {
+		if (state_load(path, &st, err, sizeof(err)) < 0) {
+			log_error("%s", err);
+			return EX_CONFIG;
+		}
+		state_release(st);
+		printf("%s: configuration OK\n", path);
+		return 0;
+	}
+	if (config_load(path, &boot, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return EX_CONFIG;
+	}
+	if (geteuid() == 0 && daemon_lookup_user(boot->user, &uid, &gid, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		config_free(boot);
+		return EX_CONFIG;
+	}
+	if (pipe2(signal_pipe, O_CLOEXEC) < 0) {
+		log_error("pipe: %s", strerror(errno));
+		config_free(boot);
+		return EX_OSERR;
+	}
+	fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
+	if (!foreground && daemon_detach(err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		config_free(boot);
+		return EX_OSERR;
+	}
+	rc = EX_OSERR;
+	unix_path = daemon_unix_path(boot->milter_socket);
+	if (smfi_register(*callbacks_desc()) != MI_SUCCESS) {
+		log_error("smfi_register failed");
+		goto out;
+	}
+	if (smfi_setconn(boot->milter_socket) != MI_SUCCESS || smfi_opensocket(1) != MI_SUCCESS) {
+		log_error("cannot listen on %s (see the previous message)", boot->milter_socket);
+		unix_path = NULL; /* not ours to remove */
+		goto out;
+	}
+	if (daemon_socket_setup(boot->milter_socket, geteuid() == 0, uid, gid, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		goto out;
+	}
+	if (daemon_pidfile_write(boot->pid_file, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		goto out;
+	}
+	if (daemon_drop_privileges(boot->user, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		goto out_pid;
+	}
+	/* Keys, rules and codec as the user: what a reload will see. */
+	if (state_load(path, &st, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		rc = EX_CONFIG;
+		goto out_pid;
+	}
+	state_install(st);
+	rc = run(path, boot, unix_path);
+	log_info("stopped");
+out_pid:
+	daemon_pidfile_remove(boot->pid_file);
+out:
+	if (unix_path && unlink(unix_path) < 0 && errno != ENOENT)
+		log_warn("cannot remove socket %s: %s", unix_path, strerror(errno));
+	state_shutdown();
+	config_free(boot);
+	log_close();
+	return rc;
+}

@@ -1,0 +1,239 @@
+/* rules.c: the selection rules of rebound-milter (which mail is list mail),
+ * including CIDR matching for list_clients; see rules.h. */
+#include "rules.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+/* strv_free: free n strings and the array. */
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n && v; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void str_lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* strv_copy_lower: lowercased copies of a config list; -1 on no memory. */
+static int strv_copy(const struct config_list *l, char ***out, size_t *n, int lower)
+{
+	char **v = calloc(l->n + 1, sizeof(char *));
+
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (!(v[i] = strdup(l->items[i]))) {
+			strv_free(v, i);
+			return -1;
+		}
+		if (lower)
+			str_lower(v[i]);
+	}
+	*out = v;
+	*n = l->n;
+	return 0;
+}
+
+int rules_parse_net(const char *s, struct rules_net *out)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	int bits;
+
+	memset(out, 0, sizeof(*out));
+	if (alen == 0 || alen >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (buf[0] == '[' && buf[alen - 1] == ']') { /* Postfix writes [::1]/128 */
+		memmove(buf, buf + 1, alen - 2);
+		buf[alen - 2] = '\0';
+	}
+	if (inet_pton(AF_INET, buf, out->addr) == 1) {
+		out->family = AF_INET;
+		bits = 32;
+	} else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
+		out->family = AF_INET6;
+		bits = 128;
+	} else {
+		return -1;
+	}
+	out->prefix = bits;
+	if (slash) {
+		char *end;
+		long p;
+
+		if (!isdigit((unsigned char)slash[1]))
+			return -1;
+		errno = 0;
+		p = strtol(slash + 1, &end, 10);
+		if (errno || *end || p < 0 || p > bits)
+			return -1;
+		out->prefix = (int)p;
+	}
+	/* Host bits below the prefix must be zero (as Postfix insists). */
+	for (int i = out->prefix; i < bits; i++)
+		if (out->addr[i / 8] & (0x80 >> (i % 8)))
+			return -1;
+	return 0;
+}
+
+int rules_net_contains(const struct rules_net *net, const char *addr)
+{
+	unsigned char a[16];
+	const unsigned char *cmp = a;
+	int family;
+
+	if (!addr)
+		return 0;
+	if (strncasecmp(addr, "IPv6:", 5) == 0)
+		addr += 5;
+	if (inet_pton(AF_INET, addr, a) == 1) {
+		family = AF_INET;
+	} else if (inet_pton(AF_INET6, addr, a) == 1) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+		family = AF_INET6;
+		if (net->family == AF_INET && memcmp(a, mapped, 12) == 0) {
+			family = AF_INET;
+			cmp = a + 12;
+		}
+	} else {
+		return 0;
+	}
+	if (family != net->family)
+		return 0;
+	for (int i = 0; i < net->prefix; i += 8) {
+		int left = net->prefix - i;
+		unsigned char mask = left >= 8 ? 0xff : (unsigned char)(0xff << (8 - left));
+
+		if ((cmp[i / 8] & mask) != (net->addr[i / 8] & mask))
+			return 0;
+	}
+	return 1;
+}
+
+int rules_build(const struct config *cfg, struct rules *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < cfg->list_senders.n; i++) {
+		const char *s = cfg->list_senders.items[i];
+		const char *at = strchr(s, '@');
+
+		if (!at || at[1] == '\0' || strchr(at + 1, '@')) {
+			snprintf(err, errlen, "%s: list_senders: bad item \"%s\" (use user@domain or @domain)",
+				 cfg->path, s);
+			return -1;
+		}
+	}
+	if (strv_copy(&cfg->list_senders, &out->senders, &out->nsenders, 1) < 0 ||
+	    strv_copy(&cfg->list_sasl_users, &out->sasl_users, &out->nsasl_users, 1) < 0 ||
+	    strv_copy(&cfg->list_services, &out->services, &out->nservices, 0) < 0)
+		goto nomem;
+	if (cfg->list_clients.n) {
+		if (!(out->clients = calloc(cfg->list_clients.n, sizeof(*out->clients))))
+			goto nomem;
+		for (size_t i = 0; i < cfg->list_clients.n; i++) {
+			if (rules_parse_net(cfg->list_clients.items[i], &out->clients[i]) < 0) {
+				snprintf(err, errlen,
+					 "%s: list_clients: bad network \"%s\" (use 192.0.2.0/24, 2001:db8::/32 or an address; no host bits below the prefix)",
+					 cfg->path, cfg->list_clients.items[i]);
+				rules_free(out);
+				return -1;
+			}
+			out->nclients++;
+		}
+	}
+	out->headers = cfg->list_headers;
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	rules_free(out);
+	return -1;
+}
+
+void rules_free(struct rules *r)
+{
+	strv_free(r->senders, r->nsenders);
+	strv_free(r->sasl_users, r->nsasl_users);
+	strv_free(r->services, r->nservices);
+	free(r->clients);
+	memset(r, 0, sizeof(*r));
+}
+
+int rules_any(const struct rules *r)
+{
+	return r->nsenders || r->nsasl_users || r->nclients || r->nservices || r->headers;
+}
+
+/* sender_matches: "user@domain" matches that address, "@domain" every
+ * address in the domain; compared without regard to case. */
+static int sender_matches(const char *pattern, const char *sender)
+{
+	const char *at = strrchr(sender, '@');
+
+	if (pattern[0] == '@')
+		return at && strcasecmp(pattern + 1, at + 1) == 0;
+	return strcasecmp(pattern, sender) == 0;
+}
+
+const char *rules_match(const struct rules *r, const struct rules_input *in)
+{
+	if (in->sender && *in->sender)
+		for (size_t i = 0; i < r->nsenders; i++)
+			if (sender_matches(r->senders[i], in->sender))
+				return "list_senders";
+	if (in->sasl_user && *in->sasl_user)
+		for (size_t i = 0; i < r->nsasl_users; i++)
+			if (strcasecmp(r->sasl_users[i], in->sasl_user) == 0)
+				return "list_sasl_users";
+	if (in->client_addr)
+		for (size_t i = 0; i < r->nclients; i++)
+			if (rules_net_contains(&r->clients[i], in->client_addr))
+				return "list_clients";
+	if (in->service)
+		for (size_t i = 0; i < r->nservices; i++)
+			if (strcmp(r->services[i], in->service) == 0)
+				return "list_services";
+	if (r->headers && in->list_header)
+		return "list_headers";
+	return NULL;
+}
+
+/* word_is: whether value, without surrounding white space and a trailing
+ * comment, is word (case-insensitive). */
+static int word_is(const char *value, const char *word)
+{
+	size_t n = strlen(word);
+
+	value += strspn(value, " \t\r\n");
+	if (strncasecmp(value, word, n) != 0)
+		return 0;
+	value += n;
+	value += strspn(value, " \t\r\n");
+	return *value == '\0' || *value == '(' || *value == ';';
+}
+
+int rules_header_marks_list(const char *name, const char *value)
+{
+	if (!name || !value)
+		return 0;
+	if (strcasecmp(name, "List-Id") == 0 || strcasecmp(name, "List-Unsubscribe") == 0)
+		return 1;
+	if (strcasecmp(name, "Precedence") == 0)
+		return word_is(value, "bulk") || word_is(value, "list");
+	return 0;
+}
