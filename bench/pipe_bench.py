@@ -104,6 +104,11 @@ def encode_all(rebound, conf, addrs):
     return out
 
 
+def fstype(path):
+    t = subprocess.run(['findmnt', '-no', 'FSTYPE,SOURCE', '-T', path], capture_output=True, text=True).stdout.split()
+    return ' '.join(t) if t else 'an unknown file system'
+
+
 def run_worker(spec, user):
     kw = {}
     if os.geteuid() == 0:
@@ -164,10 +169,10 @@ def run(ctx):
         raise NotMeasured(f'rebound-pipe did not record a valid bounce (exit {bad[0][1]}; run it by hand on '
                           'bench/pipe_bench.py\'s message to see why)')
     seq = list(range(nwarm, nwarm + nseq))
-    s = run_worker({'jobs': [job(i) for i in seq], 'concurrency': 1, 'deadline_s': 120 if not quick else 40,
+    s = run_worker({'jobs': [job(i) for i in seq], 'concurrency': 1, 'deadline_s': 60 if not quick else 30,
                     'baseline': [[parse, msgs[i]] for i in seq]}, user)
     conc = list(range(nwarm + nseq, total))
-    c = run_worker({'jobs': [job(i) for i in conc], 'concurrency': 8, 'deadline_s': 120 if not quick else 40},
+    c = run_worker({'jobs': [job(i) for i in conc], 'concurrency': 8, 'deadline_s': 60 if not quick else 30},
                    user)
 
     st = [r for r in s['results'] if r]
@@ -216,7 +221,7 @@ def run(ctx):
     ]
     md = [f'Each bounce a Postfix-style DSN (5.1.1, one recipient, {os.path.getsize(msgs[0])} bytes) to its own '
           f'recipient, fed on standard input to `rebound-pipe -c FILE -q QUEUEID RETURN-PATH` with a return path '
-          f'from `rebound verp encode`, as user nobody; a fresh SQLite database (WAL) on the local disk; '
+          f'from `rebound verp encode`, as user nobody; a fresh SQLite database in a temporary directory on {fstype(d)}; '
           f'each exit 0 is after the commit.\n',
           table(['measure', 'figure', 'notes'], rows_md),
           f'\nCheck: exit statuses {", ".join(f"{k}: {v}" for k, v in sorted(exits.items()))}; the bounces table '

@@ -840,7 +840,7 @@ static const struct bounce_format *format_detect(struct ctx *c, const char *text
  * addresses of the reporting system. */
 static int ignored_addr(struct ctx *c, const char *a)
 {
-	static const char *const roles[] = { "postmaster@", "mailer-daemon@", "mailer_daemon@",
+	static const char *const roles[] = { "mailer-daemon@", "mailer_daemon@",
 					     "root@", "abuse@", "double-bounce@", "noreply@",
 					     "no-reply@", "support@", "help@", "helpdesk@" };
 
@@ -860,9 +860,9 @@ static int skip_line(const char *s, const char *e)
 					    "message-id:", "received:", "date:", "in-reply-to:",
 					    "references:", "mail from:", ">>> mail from", "x-",
 					    "errors-to:", "by ", "for <", "envelope-from", "arrival-date" };
-	static const char *const any[] = { "contact", "please", "http://", "https://", "mailto:",
+	static const char *const any[] = { "contact", "please",
 					   "mail from:<", "mail from: <", "sender:", "envelope-from",
-					   "return-path", "postmaster", "helo", "ehlo", "message-id",
+					   "return-path", "helo", "ehlo", "message-id",
 					   "smtp.mailfrom", "with esmtp", "(via", " from <" };
 	const char *t = s;
 
@@ -976,6 +976,10 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 
 				copy_n(addr, sizeof(addr), a, alen);
 				q = a + alen;
+				/* inside a URL or a mailto: link: not a recipient */
+				if (a > p && (a[-1] == '/' || a[-1] == '=' ||
+					      (a - p >= 7 && !strncasecmp(a - 7, "mailto:", 7))))
+					continue;
 				if (ignored_addr(c, addr))
 					continue;
 				r = rcpt_find(c, addr);
@@ -999,14 +1003,21 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 
 /* ---- status, reply code, reason, class -------------------------------- */
 
-/* find_status: an RFC 3463 code in s into dst (size >= 16). */
+/* find_status: an RFC 3463 code in s into dst. When a relay quotes the
+ * remote server ("5.1.0 - Unknown address error 550-'5.2.2 ..."), the
+ * last code that follows a reply code ("550-5.2.2", "421 4.4.2") is the
+ * remote's own; else the first code. */
 static int find_status(const char *s, char *dst, size_t dstlen)
 {
+	const char *first = NULL, *best = NULL;
+	size_t firstlen = 0, bestlen = 0;
+
 	for (const char *p = s; *p; p++) {
-		const char *q = p;
+		const char *q;
 		size_t a, b;
 
-		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.' || (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
+		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.' ||
+		    (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
 			continue;
 		q = p + 2;
 		a = strspn(q, "0123456789");
@@ -1016,10 +1027,26 @@ static int find_status(const char *s, char *dst, size_t dstlen)
 		if (b < 1 || b > 3 || isalnum((unsigned char)q[a + 1 + b]) ||
 		    (q[a + 1 + b] == '.' && isdigit((unsigned char)q[a + 2 + b])))
 			continue;
-		copy_n(dst, dstlen, p, (size_t)(q + a + 1 + b - p));
-		return 1;
+		if (!first) {
+			first = p;
+			firstlen = (size_t)(q + a + 1 + b - p);
+		}
+		if (p - s >= 4 && (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
+		    isdigit((unsigned char)p[-3]) && p[-4] >= '2' && p[-4] <= '5' &&
+		    (p - s == 4 || !isalnum((unsigned char)p[-5]))) {
+			best = p;
+			bestlen = (size_t)(q + a + 1 + b - p);
+		}
+		p = q + a + b;
 	}
-	return 0;
+	if (!best) {
+		best = first;
+		bestlen = firstlen;
+	}
+	if (!best)
+		return 0;
+	copy_n(dst, dstlen, best, bestlen);
+	return 1;
 }
 
 /* find_code: an SMTP reply code (2xx-5xx) in s: three digits, not part of
@@ -1114,13 +1141,16 @@ static void bits_init(void)
 
 /* text_mask: the reasons whose phrases occur in folded; which[] gets the
  * first phrase found per reason (for --explain). */
-static rmask text_mask(const char *folded, const char **which)
+static rmask text_mask(const char *text, const char **which)
 {
 	rmask m = 0;
+	char folded[2 * MAX_DIAG + 8];
 
 	pthread_once(&bits_once, bits_init);
-	if (!*folded)
+	if (!*text)
 		return 0;
+	/* a space at both ends: phrases may ask for a word's edge */
+	snprintf(folded, sizeof(folded), " %s ", text);
 	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
 		int b = phrase_bit[i];
 
@@ -1176,23 +1206,23 @@ static int in_list(const char *s, const char *const *list)
  * when the status says little, the phrases of a second list. */
 static const char *const order_first[] = {
 	"mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
-	"authfailure", "requireptr", "userunknown", "filtered", "rejected", "hostunknown",
-	"spamdetected", "toomanyconn", "speeding", "badreputation", "blocked", NULL,
+	"userunknown", "filtered", "rejected", "hostunknown", "spamdetected", "authfailure",
+	"requireptr", "badreputation", "toomanyconn", "speeding", "blocked", NULL,
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
-	"securityerror", "systemerror", "networkerror", "suspend", "expired", "contenterror",
-	"systemfull", "notaccept", "mailererror", "syntaxerror", NULL,
+	"securityerror", "notaccept", "expired", "systemerror", "networkerror", "suspend",
+	"contenterror", "systemfull", "mailererror", "syntaxerror", NULL,
 };
 /* status reasons that say too little to stand against a phrase */
 static const char *const weak_status[] = { "undefined", "onhold", "systemerror", "securityerror",
 					   "networkerror", NULL };
 /* status reasons so specific that a phrase does not overrule them */
 static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesgtoobig", "hasmoved",
-					     "contenterror", "networkerror", "systemfull", "suspend",
-					     "expired", "notaccept", "rejected", "authfailure",
+					     "networkerror", "systemfull", "suspend",
+					     "expired", "rejected", "authfailure",
 					     "requireptr", "policyviolation", "hostunknown", NULL };
-static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", NULL };
+static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", "RCPT?", NULL };
 
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm and the SMTP command? */
@@ -1205,8 +1235,9 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 			return 0;
 		if (rs && !strcmp(rs, "userunknown"))
 			return !(tm & (RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
-				       RB("rejected") | RB("notaccept")));
-		return !strcmp(cmd, "RCPT") && (tm & uu);
+				       RB("rejected") | RB("notaccept") | RB("authfailure") | RB("requireptr") |
+				       RB("badreputation") | RB("speeding") | RB("spamdetected")));
+		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
 	if (!strcmp(R, "filtered")) {
 		if (rs && !strcmp(rs, "suspend"))
@@ -1248,11 +1279,13 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	bounce_fold(ctxf, sizeof(ctxf), ctxf);
 	if (!r->code[0])
 		find_code(r->diag, r->code, sizeof(r->code));
-	if (!r->status[0] || !strcmp(r->status, "5.0.0") || !strcmp(r->status, "4.0.0")) {
+	{
+		/* the remote server's own code is more specific than the
+		 * reporting MTA's summary (Status: 4.4.7 after a 450 4.7.1) */
 		char st[32];
 
 		if (find_status(r->diag, st, sizeof(st)) && st[0] != '2' &&
-		    (!r->status[0] || st[0] == r->status[0]))
+		    (!r->status[0] || st[0] == r->status[0]) && strcmp(st + 1, ".0.0"))
 			copy_str(r->status, sizeof(r->status), st);
 	}
 	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
@@ -1291,6 +1324,10 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	cmd = smtp_command(ctxf);
 	if (!*cmd && c->format && c->format->command)
 		cmd = c->format->command;
+	/* a DSN's per-recipient Diagnostic-Code that names no command is
+	 * taken as the answer to RCPT TO (the recipient's own result) */
+	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
+		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
 	if (rs && in_list(rs, strong_status)) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
@@ -1361,8 +1398,6 @@ classify:
 		*cls = BOUNCE_CLASS_DELAYED;
 	else if (*cls == BOUNCE_CLASS_NONE)
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
-	if (*cls == BOUNCE_CLASS_HARD && r->status[0] == '4' && r->code[0] != '5')
-		*cls = BOUNCE_CLASS_SOFT;
 }
 
 /* drop_empty: DSN blocks that named no recipient go when others did. */
@@ -1754,12 +1789,36 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 			failed_recipients(&c);
 		}
 		scan_text(&c, text, c.nrc == 0);
+		/* DSN fields without Diagnostic-Code: the human-readable part
+		 * speaks for them (all of it when there is one recipient) */
+		for (size_t i = 0; i < c.nrc; i++) {
+			struct rcpt *r = &c.rc[i];
+
+			if (r->diag[0] || r->from_text)
+				continue;
+			if (c.nrc == 1) {
+				const char *s0, *e0;
+
+				error_span(format_detect(&c, text), text, &s0, &e0);
+				diag_append(r, s0, e0);
+			} else {
+				copy_str(r->diag, sizeof(r->diag), r->context);
+			}
+		}
 	} else if (c.msg && auto_sign == 2 && !any_in(c.from_raw, bounce_bounce_senders, bounce_nbounce_senders)) {
 		kind = BOUNCE_KIND_AUTOREPLY;
 	} else if (c.msg && looks_like_bounce(&c, text)) {
 		kind = BOUNCE_KIND_NONSTANDARD;
 		failed_recipients(&c);
 		scan_text(&c, text, c.nrc == 0);
+		if (c.nrc && !c.rc[0].diag[0]) {
+			/* X-Failed-Recipients names none the text speaks of:
+			 * the text's recipients */
+			c.nrc = 0;
+			scan_text(&c, text, 1);
+			if (!c.nrc)
+				failed_recipients(&c);
+		}
 	} else if (c.msg && auto_sign) {
 		kind = BOUNCE_KIND_AUTOREPLY;
 	}
