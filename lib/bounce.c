@@ -630,7 +630,16 @@ static void walk(struct ctx *c, GMimeObject *top)
 			}
 		} else if (GMIME_IS_MESSAGE_PART(it.o)) {
 			GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(it.o));
+			GMimeObject *inner = m ? g_mime_message_get_mime_part(m) : NULL;
+			GMimeContentType *ict = inner ? g_mime_object_get_content_type(inner) : NULL;
 
+			/* a DSN forwarded as an attachment (a bounce of a bounce,
+			 * a relay that wraps the report): read the report inside */
+			if (ict && g_mime_content_type_is_type(ict, "multipart", "report") && !c->have_dsn_part &&
+			    !c->have_report && it.depth + 1 < MAX_DEPTH && sp < MAX_PARTS) {
+				stack[sp++] = (struct walk_item){ inner, it.depth + 1, 0 };
+				continue;
+			}
 			take_returned(c, m);
 		} else {
 			visit_leaf(c, it.o, it.in_report);
@@ -1129,6 +1138,16 @@ static void strip_codes(char *s)
 	*w = '\0';
 }
 
+/* status_exact: a row of the status table names exactly this code (a
+ * server's own use of it, e.g. Exchange Online's 5.4.1): it decides. */
+static int status_exact(const char *status)
+{
+	for (size_t i = 0; i < bounce_nstatus_reasons; i++)
+		if (bounce_status_reasons[i].reason && !strcmp(bounce_status_reasons[i].code, status))
+			return 1;
+	return 0;
+}
+
 /* Reasons as bits, for the phrase matches of one diagnostic. */
 typedef unsigned long long rmask;
 static signed char phrase_bit[4096];
@@ -1233,6 +1252,7 @@ static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesg
 					     "networkerror", "systemfull", "suspend",
 					     "expired", "rejected", "authfailure",
 					     "requireptr", "policyviolation", "hostunknown", NULL };
+static const char *const greeting[] = { "CONN", "EHLO", "HELO", NULL };
 static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", "RCPT?", NULL };
 
 /* reason_holds: does reason R hold, given the status's reason rs, the
@@ -1241,6 +1261,12 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 {
 	rmask uu = RB("userunknown");
 
+	/* after MAIL FROM, an unknown address or domain is the sender's */
+	if (!strcmp(cmd, "MAIL") && (!strcmp(R, "userunknown") || !strcmp(R, "hostunknown")))
+		return 0;
+	/* refused after HELO or at the greeting: our name, not the recipient's */
+	if (!strcmp(R, "hostunknown") && in_list(cmd, greeting) && !(rs && !strcmp(rs, R)))
+		return 0;
 	if (!strcmp(R, "userunknown")) {
 		if (rs && !strcmp(rs, "suspend"))
 			return 0;
@@ -1263,6 +1289,9 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 	}
 	if (!strcmp(R, "rejected")) {
 		if (rs && !strcmp(rs, "rejected"))
+			return 1;
+		if (!strcmp(cmd, "MAIL") && ((tm & uu) || (rs && (!strcmp(rs, "userunknown") ||
+								    !strcmp(rs, "hostunknown")))))
 			return 1;
 		if (!(tm & RB("rejected")))
 			return 0;
@@ -1348,7 +1377,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	 * taken as the answer to RCPT TO (the recipient's own result) */
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
-	if (rs && in_list(rs, strong_status)) {
+	if (rs && (in_list(rs, strong_status) || status_exact(r->status))) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
@@ -1420,11 +1449,18 @@ classify:
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
 }
 
-/* says_nothing: r's diagnostic is no more than its own address. */
+static int find_code(const char *s, char *dst, size_t dstlen);
+
+/* says_nothing: r's diagnostic is no more than its own address, or
+ * carries no reply code. */
 static int says_nothing(const struct rcpt *r)
 {
 	const char *a = strcasestr(r->diag, r->addr);
 	size_t letters = 0;
+	char code[8];
+
+	if (!find_code(r->diag, code, sizeof(code)))
+		return 1; /* no reply code: the words are elsewhere */
 
 	for (const char *p = r->diag; *p; p++) {
 		if (a && p == a) {
