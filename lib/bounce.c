@@ -388,7 +388,7 @@ struct ctx {
 	const struct bounce_format *format;
 	int format_done;
 	struct rcpt *rc;
-	size_t nrc;
+	size_t nrc, caprc;
 	int oom;
 };
 
@@ -398,9 +398,19 @@ static struct rcpt *rcpt_new(struct ctx *c)
 
 	if (c->nrc >= MAX_RCPT)
 		return NULL;
-	if (!c->rc && !(c->rc = calloc(MAX_RCPT, sizeof(*c->rc)))) {
-		c->oom = 1;
-		return NULL;
+	if (c->nrc == c->caprc) {
+		/* grows by doubling: most bounces name one recipient */
+		size_t cap = c->caprc ? c->caprc * 2 : 2;
+		struct rcpt *n;
+
+		if (cap > MAX_RCPT)
+			cap = MAX_RCPT;
+		if (!(n = realloc(c->rc, cap * sizeof(*n)))) {
+			c->oom = 1;
+			return NULL;
+		}
+		c->rc = n;
+		c->caprc = cap;
 	}
 	r = &c->rc[c->nrc++];
 	memset(r, 0, sizeof(*r));
@@ -965,30 +975,28 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 {
 	const struct bounce_format *f = format_detect(c, text);
 	const char *s, *e, *p;
-	struct rcpt *cur = NULL;
-	int blank = 0;
+	/* indices, not pointers: rcpt_new may move the array */
+	long cur = -1;
 
 	error_span(f, text, &s, &e);
 	for (p = s; p < e;) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		const char *a, *q = p;
 		size_t alen;
-		struct rcpt *hit = NULL;
+		long hit = -1;
 
 		if (!nl)
 			nl = e;
 		if (nl - p > MAX_LINE)
 			nl = p + MAX_LINE;
 		if (p == nl || strspn(p, " \t") == (size_t)(nl - p)) {
-			blank++;
 			/* a blank line ends what the DSN context says; error text
 			 * of a recipient found in the text runs to the next one */
-			if (cur && !cur->from_text && cur->context[0])
-				cur = NULL;
+			if (cur >= 0 && !c->rc[cur].from_text && c->rc[cur].context[0])
+				cur = -1;
 			p = nl < e ? nl + 1 : e;
 			continue;
 		}
-		blank = 0;
 		if (!skip_line(p, nl)) {
 			while ((a = addr_find(q, nl, &alen))) {
 				char addr[320];
@@ -1007,16 +1015,14 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 					copy_str(r->addr, sizeof(r->addr), addr);
 					r->from_text = 1;
 				}
-				if (r && !hit)
-					hit = r;
+				if (r && hit < 0)
+					hit = r - c->rc;
 			}
 		}
-		if (hit) {
+		if (hit >= 0)
 			cur = hit;
-			note(cur, p, nl);
-		} else if (cur) {
-			note(cur, p, nl);
-		}
+		if (cur >= 0)
+			note(&c->rc[cur], p, nl);
 		p = nl < e ? nl + 1 : e;
 	}
 }
