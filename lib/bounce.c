@@ -1148,6 +1148,8 @@ static void strip_codes(char *s)
  * server's own use of it, e.g. Exchange Online's 5.4.1): it decides. */
 static int status_exact(const char *status)
 {
+	if (status[0] != '5')
+		return 0; /* a temporary code may still be explained by its words */
 	for (size_t i = 0; i < bounce_nstatus_reasons; i++)
 		if (bounce_status_reasons[i].reason && !strcmp(bounce_status_reasons[i].code, status))
 			return 1;
@@ -1242,8 +1244,8 @@ static int in_list(const char *s, const char *const *list)
  * when the status says little, the phrases of a second list. */
 static const char *const order_first[] = {
 	"mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
-	"userunknown", "filtered", "rejected", "hostunknown", "spamdetected", "authfailure",
-	"requireptr", "badreputation", "toomanyconn", "speeding", "blocked", NULL,
+	"userunknown", "filtered", "rejected", "hostunknown", "notcompliantrfc", "badreputation",
+	"spamdetected", "authfailure", "requireptr", "toomanyconn", "speeding", "blocked", NULL,
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
@@ -1396,6 +1398,11 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", which[reason_bit(reason)]
 					 ? which[reason_bit(reason)] : "", *cmd ? " after " : "", cmd);
 		}
+	if (!reason && in_list(cmd, greeting) && strcmp(cmd, "CONN")) {
+		/* refused after HELO/EHLO: our name, a block */
+		reason = "blocked";
+		snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
+	}
 	if (!reason && (!rs || !strcmp(rs, "userunknown") || in_list(rs, weak_status))) {
 		for (size_t i = 0; !reason && order_second[i]; i++)
 			if (tm & RB(order_second[i])) {
