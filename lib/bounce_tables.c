@@ -294,6 +294,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ " ube,", "spamdetected" },
 	{ " ube ", "spamdetected" },
 	{ "scored as spam", "spamdetected" },
+	{ "message content rejected", "spamdetected" },
 	{ "spam classification", "spamdetected" },
 	{ "spam ", "spamdetected" },
 	{ "spam.", "spamdetected" },
@@ -369,7 +370,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "multiple addresses in from", "notcompliantrfc" },
 	{ "duplicate header", "notcompliantrfc" },
 	{ "duplicate header", "contenterror" },
-	{ "message content rejected", "contenterror" },
 	/* policy, filtering, rejection */
 	{ "policy violation", "policyviolation" },
 	{ "violates our policy", "policyviolation" },
@@ -460,6 +460,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "malformed or unexpected name server reply", "networkerror" },
 	/* expiry */
 	{ "retry timeout exceeded", "expired" },
+	{ "greylist", "expired" },
+	{ "graylist", "expired" },
 	{ "have been failing", "expired" },
 	{ "has been failing", "expired" },
 	{ "envelope expired", "expired" },
