@@ -266,6 +266,8 @@ static int addr_local_char(unsigned char c)
 
 static int addr_domain_char(unsigned char c) { return isalnum(c) || c == '.' || c == '-'; }
 
+static const char *const addr_types[] = { "smtp=", "rfc822=", "smtp:", "rfc822;" };
+
 /* addr_find: the next thing that looks like an address in [s, end);
  * returns its start and sets *alen, or NULL. */
 static const char *addr_find(const char *s, const char *end, size_t *alen)
@@ -284,6 +286,11 @@ static const char *addr_find(const char *s, const char *end, size_t *alen)
 			e--;
 		while (b < at && (*b == '.' || *b == '\''))
 			b++;
+		/* Exchange's address types: "SMTP=user@host", "RFC822=..." */
+		for (size_t i = 0; i < sizeof(addr_types) / sizeof(addr_types[0]); i++)
+			if ((size_t)(at - b) > strlen(addr_types[i]) &&
+			    !strncasecmp(b, addr_types[i], strlen(addr_types[i])))
+				b += strlen(addr_types[i]);
 		if (b == at || e == at + 1 || !dot)
 			continue;
 		*alen = (size_t)(e - b);
