@@ -1603,9 +1603,14 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))
 				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
-			else
-				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", which[reason_bit(reason)]
-					 ? which[reason_bit(reason)] : "", *cmd ? " after " : "", cmd);
+			else {
+				const char *w = which[reason_bit(reason)];
+
+				if (!w) /* filtered on an "unknown user" phrase */
+					w = which[reason_bit("userunknown")];
+				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", w ? w : "",
+					 *cmd ? " after " : "", cmd);
+			}
 		}
 	if (!reason && in_list(cmd, greeting) && strcmp(cmd, "CONN")) {
 		/* refused after HELO/EHLO: our name, a block */

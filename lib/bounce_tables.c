@@ -536,7 +536,7 @@ const struct bounce_format bounce_formats[] = {
 	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
 	  "----- original message -----", NULL, NULL },
 	{ "yahoo", "sorry, we were unable to deliver your message", "sorry, we were unable to deliver your message",
-	  "--- below this line is a copy of the message", NULL, NULL },
+	  "--- below this line is a copy of the message", "RCPT", NULL },
 	{ "dragonfly", "this is the dragonfly mail agent", "this is the dragonfly mail agent",
 	  "original message follows", NULL, NULL },
 	{ "amazonses", "x-ses-outgoing", "an error occurred while trying to deliver the mail", NULL, NULL, NULL },
@@ -587,6 +587,8 @@ const struct bounce_command bounce_commands[] = {
 	{ "did not like our data", "DATA" },
 	{ "most progress was rcpt to response", "RCPT" },
 	{ "smtp:data", "DATA" },
+	/* a local delivery agent refusing the user answers for the recipient */
+	{ "mail.local: ", "RCPT" },
 	{ "smtp:mail", "MAIL" },
 	{ "data command", "DATA" },
 	{ "mail from command", "MAIL" },
