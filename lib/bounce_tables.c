@@ -430,7 +430,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "internal error", "systemerror" },
 	{ "local error", "systemerror" },
 	{ "server error", "systemerror" },
-	{ "temporary failure", "systemerror" },
 	{ "temporarily unavailable", "systemerror" },
 	{ "system config", "systemerror" },
 	{ "unauthenticated senders", "securityerror" },
@@ -774,6 +773,13 @@ const char *const bounce_complaint_subjects[] = {
 	"abuse report",
 };
 const size_t bounce_ncomplaint_subjects = N(bounce_complaint_subjects);
+
+/* Headers of complaint-like reports that are no ARF: an unsubscribe
+ * request a mail client sends on the user's behalf (List-Unsubscribe). */
+const struct bounce_header_sign bounce_complaint_headers[] = {
+	{ "x-apple-unsubscribe", "true" },
+};
+const size_t bounce_ncomplaint_headers = N(bounce_complaint_headers);
 
 const char *const bounce_reasons[] = {
 	"authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit",
