@@ -335,7 +335,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "is listed", "blocked" },
 	{ "your ip", "blocked" },
 	{ "client host", "blocked" },
-	{ "connection refused", "blocked" },
 	{ "connections not accepted", "blocked" },
 	{ "is blocked", "blocked" },
 	{ "been blocked", "blocked" },
@@ -443,8 +442,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "name service error", "networkerror" },
 	{ "dns error", "networkerror" },
 	{ "dns type", "networkerror" },
-	{ "connection timed out", "networkerror" },
-	{ "timed out", "networkerror" },
 	{ "connection timeout", "networkerror" },
 	{ "network is unreachable", "networkerror" },
 	{ "no route to host", "networkerror" },
@@ -459,6 +456,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "malformed or unexpected name server reply", "networkerror" },
 	/* expiry */
 	{ "retry timeout exceeded", "expired" },
+	/* a final report of connections that never worked: it expired */
+	{ "connection timed out", "expired" },
+	{ "timed out", "expired" },
+	{ "connection refused", "expired" },
 	{ "greylist", "expired" },
 	{ "graylist", "expired" },
 	{ "have been failing", "expired" },
