@@ -351,6 +351,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "banned", "blocked" },
 	{ "access denied", "blocked" },
 	{ "dynamic ip", "blocked" },
+	{ "smtp server of your isp", "blocked" },
+	{ "use your isp's", "blocked" },
 	{ "dial-up", "blocked" },
 	{ "invalid helo", "blocked" },
 	{ "helo command rejected", "blocked" },
