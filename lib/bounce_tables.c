@@ -600,6 +600,10 @@ const struct bounce_command bounce_commands[] = {
 	{ "did not like our data", "DATA" },
 	{ "most progress was rcpt to response", "RCPT" },
 	{ "smtp:data", "DATA" },
+	/* au (KDDI, ezweb.ne.jp) refuses unknown users after DATA with the
+	 * address left out of the reply: "550 : User unknown" */
+	{ "550 : user unknown", "DATA" },
+	{ "550: : user unknown", "DATA" },
 	/* a local delivery agent refusing the user answers for the recipient */
 	{ "mail.local: ", "RCPT" },
 	{ "smtp:mail", "MAIL" },
