@@ -15,9 +15,9 @@
 #include <time.h>
 
 #define DAY 86400L
-/* The longest tag_lifetime rebound.conf allows: a VERP id unused for that
- * long is in no valid return path any more. */
-#define VERP_ID_KEEP (365 * DAY)
+/* The longest tag_lifetime rebound.conf allows, plus a day (lib/verp.h):
+ * a VERP id unused for that long is in no valid return path any more. */
+#define VERP_ID_KEEP (366 * DAY)
 #define REASON_MAX 200
 
 /* Options; each command allows some (mask of OPT_*). */
@@ -525,7 +525,7 @@ int cmd_purge(struct cli *cli, int argc, char **argv)
 		.name = "purge", .usage = "--older-than DURATION",
 		.help = "Deletes bounces older than DURATION (e.g. 180d) and active addresses whose last\n"
 			"bounce is older; suppressed addresses stay. Also deletes expired message tokens\n"
-			"and VERP ids unused for a year (the longest tag_lifetime).\n",
+			"and VERP ids unused for 366 days (the longest tag_lifetime and a day).\n",
 		.allowed = OPT_OLDER,
 	};
 	struct store_purge_result res;

@@ -75,6 +75,17 @@ int sbuf_add(struct sbuf *b, const char *s, size_t n)
 		n = b->len < b->max ? b->max - b->len : 0;
 		b->cut = 1;
 	}
+	if (n == 0) {
+		/* nothing to add: still a string, never NULL */
+		if (!b->s) {
+			if (!(b->s = calloc(1, 1))) {
+				b->oom = 1;
+				return -1;
+			}
+			b->cap = 1;
+		}
+		return 0;
+	}
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 		char *p;

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -103,6 +105,9 @@ static const char *const stmt_sql[S_COUNT] = {
 struct store {
 	sqlite3 *db;
 	int flags;
+	long timeout_ms;
+	struct timespec busy_since; /* first SQLITE_BUSY of the current wait */
+	unsigned int seed;
 	int empty; /* read-only open of a database with no schema yet */
 	time_t (*clock)(void);
 	sqlite3_stmt *stmt[S_COUNT];
@@ -185,6 +190,29 @@ char *store_time_format(time_t t, char buf[STORE_TIME_MAX])
 	if (!gmtime_r(&t, &tm) || strftime(buf, STORE_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, STORE_TIME_MAX, "1970-01-01T00:00:00Z");
 	return buf;
+}
+
+/* busy_wait: SQLite's busy handler. SQLite's own sleeps grow to 100 ms,
+ * which leaves the lock idle most of the time when many short writers
+ * (one rebound-pipe per bounce) queue for it; short random sleeps keep it
+ * busy, until timeout_ms after the first try. */
+static int busy_wait(void *ctx, int count)
+{
+	struct store *st = ctx;
+	struct timespec now, pause;
+	long elapsed_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		st->busy_since = now;
+	elapsed_ms = (now.tv_sec - st->busy_since.tv_sec) * 1000 +
+		     (now.tv_nsec - st->busy_since.tv_nsec) / 1000000;
+	if (elapsed_ms >= st->timeout_ms)
+		return 0;
+	pause.tv_sec = 0;
+	pause.tv_nsec = (200 + (long)(rand_r(&st->seed) % 1800)) * 1000; /* 0.2 to 2 ms */
+	nanosleep(&pause, NULL);
+	return 1;
 }
 
 static time_t clock_default(void)
@@ -279,7 +307,7 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 {
 	struct store *st;
 	enum store_status status;
-	int oflags, rc, memory = !strcmp(path, ":memory:");
+	int oflags, rc, created, memory = !strcmp(path, ":memory:");
 	long ms, version = 0;
 	struct stat sb;
 
@@ -304,14 +332,25 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 		oflags = SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	/* One handle per thread: no SQLite mutex needed on it. */
 	oflags |= SQLITE_OPEN_NOMUTEX;
+	created = (flags & STORE_CREATE) && !memory && stat(path, &sb) < 0 && errno == ENOENT;
 	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		status = fail(st, rc, path, err, errlen);
 		goto fail;
 	}
+	/* SQLite creates files 0644 (less the umask), and gives the -wal and
+	 * -shm files the database's mode: 0660 lets the group (Postfix's
+	 * sqlite: table, the milter) read through the WAL. */
+	if (created && chmod(path, 0660) < 0 && errno != ENOENT) {
+		err_set(err, errlen, "%s: chmod: %s", path, strerror(errno));
+		status = STORE_TEMPFAIL;
+		goto fail;
+	}
 	sqlite3_extended_result_codes(st->db, 1);
 	ms = timeout_seconds > INT_MAX / 1000 ? INT_MAX : timeout_seconds * 1000;
-	sqlite3_busy_timeout(st->db, (int)(ms < 0 ? 0 : ms));
+	st->timeout_ms = ms < 0 ? 0 : ms;
+	st->seed = (unsigned int)getpid() ^ (unsigned int)(uintptr_t)st;
+	sqlite3_busy_handler(st->db, busy_wait, st);
 	if ((status = exec(st, "PRAGMA foreign_keys = ON", err, errlen)) != STORE_OK)
 		goto fail;
 	if (flags & STORE_READONLY) {

@@ -1,0 +1,281 @@
+/* main.c: rebound-pipe, the pipe(8) delivery program of the return domain.
+ *   rebound-pipe -c FILE [-q QUEUEID] [-e] RECIPIENT
+ * Reads one message (bounded), decodes the VERP return path RECIPIENT,
+ * parses the bounce, and records it with the policy in one transaction.
+ * Exit status, as pipe(8) judges it: 0 only after the commit (or after a
+ * message that is no bounce was logged and discarded or forwarded);
+ * EX_TEMPFAIL (75) for everything else, so that Postfix keeps the message
+ * and retries: locked, read-only or full database, I/O error, no memory,
+ * and configuration errors too (Postfix 3.7 maps EX_CONFIG to 5.3.5, a
+ * permanent error that would bounce the bounce; see rebound-pipe(8)).
+ * Never another status because of the message's content. */
+#include "bounce.h"
+#include "config.h"
+#include "log.h"
+#include "pipe.h"
+#include "policy.h"
+#include "store.h"
+#include "store_report.h"
+#include "verp.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#define READ_CHUNK 65536
+#define QUEUE_ID_MAX 64
+
+/* The state of one run; freed by pipe_free. */
+struct pipe_run {
+	const char *config_path, *return_path;
+	char queue_id[QUEUE_ID_MAX + 1];
+	struct config *cfg;
+	struct store *st;
+	struct verp_keys *keys;
+	struct verp_codec *codec;
+	struct bounce_rules *rules;
+	struct bounce_report *report;
+	char *data;
+	size_t len;
+};
+
+static void pipe_free(struct pipe_run *p)
+{
+	bounce_report_free(p->report);
+	bounce_rules_free(p->rules);
+	verp_codec_free(p->codec);
+	verp_keys_free(p->keys);
+	store_close(p->st);
+	config_free(p->cfg);
+	free(p->data);
+}
+
+/* tempfail: log why, say it on stderr too (pipe(8) puts the program's
+ * output into the defer reason), exit 75. */
+static void tempfail(struct pipe_run *p, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+static void tempfail(struct pipe_run *p, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_error("%s: deferred: %s", p->queue_id, msg);
+	fprintf(stderr, "rebound-pipe: %s\n", msg);
+	pipe_free(p);
+	exit(EX_TEMPFAIL);
+}
+
+/* read_message: stdin into p->data, at most limit + 1 bytes kept (the
+ * parser sees that it was cut); the rest is read and dropped so that
+ * Postfix's write does not fail. */
+static int read_message(struct pipe_run *p, size_t limit, char *err, size_t errlen)
+{
+	size_t cap = 0, keep = limit + 1;
+	char sink[READ_CHUNK];
+
+	for (;;) {
+		char *dst;
+		size_t room;
+		ssize_t r;
+
+		if (p->len < keep) {
+			if (cap - p->len < READ_CHUNK && cap < keep) {
+				size_t ncap = cap ? cap * 2 : READ_CHUNK * 4;
+				char *grown;
+
+				if (ncap > keep)
+					ncap = keep;
+				if (!(grown = realloc(p->data, ncap + 1))) {
+					snprintf(err, errlen, "out of memory reading the message");
+					return -1;
+				}
+				p->data = grown;
+				cap = ncap;
+			}
+			dst = p->data + p->len;
+			room = cap - p->len;
+		} else {
+			dst = sink;
+			room = sizeof(sink);
+		}
+		r = read(0, dst, room);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "cannot read the message: %s", strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			break;
+		if (dst != sink)
+			p->len += (size_t)r;
+	}
+	if (!p->data && !(p->data = malloc(1))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p->data[p->len] = '\0';
+	return 0;
+}
+
+static void usage_fail(struct pipe_run *p, const char *why)
+{
+	tempfail(p, "%s (usage: rebound-pipe -c FILE [-q QUEUEID] [-e] RECIPIENT)", why);
+}
+
+/* queue_id_set: Postfix queue ids are letters and digits; anything else
+ * is replaced so that the log stays parseable. */
+static void queue_id_set(struct pipe_run *p, const char *q)
+{
+	size_t i = 0;
+
+	for (; q[i] && i < QUEUE_ID_MAX; i++)
+		p->queue_id[i] = (q[i] >= '0' && q[i] <= '9') || (q[i] >= 'A' && q[i] <= 'Z') ||
+					 (q[i] >= 'a' && q[i] <= 'z') ? q[i] : '?';
+	p->queue_id[i] = '\0';
+	if (i == 0)
+		snprintf(p->queue_id, sizeof(p->queue_id), "NOQUEUE");
+}
+
+/* log_line: the one syslog line per recipient (rebound-pipe(8)). */
+static void log_line(const struct pipe_run *p, const struct store_report_line *l, const char *token,
+		     const char *verp_why)
+{
+	char rcpt[VERP_ADDRESS_MAX + 1], status[32], reason[64];
+	const struct bounce_rcpt *r = l->rcpt;
+
+	log_sanitize(rcpt, sizeof(rcpt), l->recipient);
+	log_sanitize(status, sizeof(status), r ? r->status : "");
+	log_sanitize(reason, sizeof(reason), r ? r->reason : "");
+	if (l->ignored)
+		log_info("%s: to=<%s>, status=%s, reason=%s, class=%s, verified=no, action=ignored "
+			 "(not a recipient of message %s)", p->queue_id, rcpt, status, reason,
+			 r ? bounce_class_name(r->class) : "", token);
+	else
+		log_info("%s: to=<%s>, status=%s, reason=%s, class=%s, verified=%s, action=%s%s%s", p->queue_id, rcpt,
+			 status, reason, r ? bounce_class_name(r->class) : "", l->verified ? "yes" : "no",
+			 store_effect_name(l->effect), l->verified ? "" : ", verp=", l->verified ? "" : verp_why);
+}
+
+int main(int argc, char **argv)
+{
+	struct pipe_run p = { .config_path = NULL };
+	struct verp_decoded dec;
+	struct policy pol;
+	struct store_report_ctx rctx = { 0 };
+	struct store_report_line *lines = NULL;
+	size_t nlines = 0;
+	enum verp_status vs;
+	enum store_status ss;
+	enum bounce_status bs;
+	char err[1024] = "", rp[VERP_MAX + 1];
+	time_t now = time(NULL);
+	int c, to_stderr = 0;
+
+	snprintf(p.queue_id, sizeof(p.queue_id), "NOQUEUE");
+	while ((c = getopt(argc, argv, "+c:q:e")) != -1) {
+		switch (c) {
+		case 'c': p.config_path = optarg; break;
+		case 'q': queue_id_set(&p, optarg); break;
+		case 'e': to_stderr = 1; break;
+		default:
+			log_open("rebound-pipe", LOG_DEST_SYSLOG | LOG_DEST_STDERR);
+			usage_fail(&p, "unknown option");
+		}
+	}
+	log_open("rebound-pipe", LOG_DEST_SYSLOG | (to_stderr ? LOG_DEST_STDERR : 0));
+	if (argc - optind != 1)
+		usage_fail(&p, "one RECIPIENT argument expected");
+	p.return_path = argv[optind];
+	if (geteuid() == 0 || getuid() == 0)
+		tempfail(&p, "refusing to run as root (set user= in master.cf)");
+	/* files created here (database, WAL) are group-readable and -writable:
+	 * Postfix's sqlite: table reads them as a member of the group */
+	umask(007);
+	if (config_load(p.config_path, &p.cfg, err, sizeof(err)) < 0)
+		tempfail(&p, "configuration: %s", err);
+	policy_from_config(&pol, p.cfg);
+	if (read_message(&p, (size_t)p.cfg->message_size_limit, err, sizeof(err)) < 0)
+		tempfail(&p, "%s", err);
+	if (*p.cfg->bounce_rules && bounce_rules_load(p.cfg->bounce_rules, &p.rules, err, sizeof(err)) < 0)
+		tempfail(&p, "bounce_rules: %s", err);
+	ss = store_open(p.cfg->database, p.cfg->database_timeout, STORE_CREATE, &p.st, err, sizeof(err));
+	if (ss != STORE_OK)
+		tempfail(&p, "database: %s", err);
+	if (verp_keys_load(p.cfg->secret_file, &p.keys, err, sizeof(err)) < 0)
+		tempfail(&p, "secret_file: %s", err);
+	if (verp_codec_new(p.cfg, p.keys, store_verp_map(p.st), &p.codec) != VERP_OK)
+		tempfail(&p, "cannot set up the VERP codec");
+
+	/* who the bounce is for */
+	snprintf(rp, sizeof(rp), "%.*s", VERP_MAX, p.return_path);
+	vs = verp_decode(p.codec, rp, now, &dec);
+	if (vs == VERP_TEMPFAIL || vs == VERP_NOMEM)
+		tempfail(&p, "decoding the return path: %s", verp_strerror(vs));
+	rctx.now = now;
+	rctx.return_path = rp;
+	rctx.queue_id = strcmp(p.queue_id, "NOQUEUE") ? p.queue_id : "";
+	rctx.policy = &pol;
+	rctx.verified = vs == VERP_OK;
+	if (dec.form == VERP_FORM_MESSAGE && *dec.token)
+		rctx.token = dec.token;
+	else if (*dec.recipient)
+		rctx.recipient = dec.recipient;
+	if (vs != VERP_OK) {
+		char claim[VERP_ADDRESS_MAX + 1], rpbuf[VERP_MAX + 1];
+
+		log_warn("%s: return path <%s>: %s%s%s; recorded unverified, no address's state changes", p.queue_id,
+			 log_sanitize(rpbuf, sizeof(rpbuf), rp), verp_strerror(vs), *dec.recipient ? ", claims " : "",
+			 log_sanitize(claim, sizeof(claim), dec.recipient));
+		rctx.token = NULL; /* an unverified token attributes nothing */
+	}
+
+	/* what it says */
+	{
+		struct bounce_options opt = {
+			.message_size_limit = (size_t)p.cfg->message_size_limit,
+			.known_recipient = vs == VERP_OK && !rctx.token ? rctx.recipient : NULL,
+			.rules = p.rules,
+		};
+
+		bs = bounce_parse(p.data, p.len, &opt, &p.report, err, sizeof(err));
+		if (bs == BOUNCE_ENOMEM)
+			tempfail(&p, "out of memory parsing the message");
+		if (bs != BOUNCE_OK)
+			tempfail(&p, "parser: %s", err);
+	}
+	if (p.report->kind == BOUNCE_KIND_NOTBOUNCE) {
+		char to[VERP_ADDRESS_MAX + 1];
+
+		if (*p.cfg->forward_other_to) {
+			if (pipe_forward(p.cfg->forward_other_to, p.data, p.len, err, sizeof(err)) < 0)
+				tempfail(&p, "forwarding a message that is not a bounce: %s", err);
+			log_info("%s: not a bounce, forwarded to <%s>%s", p.queue_id,
+				 log_sanitize(to, sizeof(to), p.cfg->forward_other_to),
+				 p.report->truncated ? " (cut at message_size_limit)" : "");
+		} else {
+			log_info("%s: not a bounce, discarded (forward_other_to is not set)", p.queue_id);
+		}
+		pipe_free(&p);
+		return EX_OK;
+	}
+
+	/* one transaction; exit 0 only after it committed */
+	ss = store_report_record(p.st, p.report, &rctx, &lines, &nlines, err, sizeof(err));
+	if (ss != STORE_OK)
+		tempfail(&p, "database: %s", err);
+	for (size_t i = 0; i < nlines; i++)
+		log_line(&p, &lines[i], rctx.token ? rctx.token : "", verp_strerror(vs));
+	if (p.report->truncated)
+		log_info("%s: message cut at message_size_limit (%ld bytes)", p.queue_id, p.cfg->message_size_limit);
+	free(lines);
+	pipe_free(&p);
+	return EX_OK;
+}

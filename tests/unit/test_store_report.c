@@ -1,0 +1,232 @@
+/* test_store_report.c: unit tests of lib/store_report.c, the way
+ * rebound-pipe attributes and records a parsed bounce: recipient mode,
+ * message mode (only the message's recipients), unverified return paths,
+ * a report that names nobody, not-a-bounce, and one transaction. Reports
+ * are built by hand; the parser has its own tests. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_report.h"
+
+#define T0 1795000000L
+
+static struct bounce_rcpt rcpt(const char *addr, const char *cls_status, enum bounce_class cls, const char *reason)
+{
+	struct bounce_rcpt r = {
+		.recipient = (char *)addr, .action = "failed", .status = (char *)cls_status, .smtp_code = "550",
+		.reason = (char *)reason, .class = cls, .permanent = cls == BOUNCE_CLASS_HARD,
+		.diagnostic = "550 5.1.1 user unknown", .remote_mta = "mx.example.com", .reporting_mta = "",
+		.rule = "",
+	};
+	return r;
+}
+
+static struct bounce_report report(enum bounce_kind kind, struct bounce_rcpt *r, size_t n)
+{
+	struct bounce_report rep = {
+		.kind = kind, .reporting_mta = "mail.example.org", .original_envelope_id = "",
+		.original_message_id = "<m@example.org>", .nrcpt = n, .rcpt = r,
+	};
+	return rep;
+}
+
+static time_t clock_t0(void)
+{
+	return T0;
+}
+
+struct fixture {
+	struct store *st;
+	struct policy pol;
+	struct store_report_ctx ctx;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char err[256];
+
+	assert_non_null(fx);
+	if (store_open(":memory:", 1, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
+		fail_msg("%s", err);
+	store_set_clock(fx->st, clock_t0);
+	policy_defaults(&fx->pol);
+	fx->ctx.now = T0;
+	fx->ctx.return_path = "bounces+x@bounce.example.org";
+	fx->ctx.queue_id = "4QID";
+	fx->ctx.policy = &fx->pol;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_close(fx->st);
+	free(fx);
+	return 0;
+}
+
+static int count_cb(void *ctx, const struct store_bounce_row *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int nbounces(struct fixture *fx)
+{
+	struct store_filter f = { 0 };
+	char err[256];
+	int n = 0;
+
+	assert_int_equal(store_bounces_list(fx->st, &f, count_cb, &n, err, sizeof(err)), STORE_OK);
+	return n;
+}
+
+static enum store_status state_of(struct fixture *fx, const char *addr)
+{
+	char err[256];
+
+	return store_recipient_get(fx->st, addr, NULL, NULL, err, sizeof(err));
+}
+
+static void test_recipient_mode(void **state)
+{
+	struct fixture *fx = *state;
+	struct bounce_rcpt r[1] = { rcpt("alice@example.com", "5.1.1", BOUNCE_CLASS_HARD, "userunknown") };
+	struct bounce_report rep = report(BOUNCE_KIND_DSN, r, 1);
+	struct store_report_line *lines;
+	size_t n;
+	char err[256];
+
+	fx->ctx.verified = 1;
+	fx->ctx.recipient = "Alice@example.com";
+	assert_int_equal(store_report_record(fx->st, &rep, &fx->ctx, &lines, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_true(lines[0].verified);
+	assert_string_equal(lines[0].recipient, "Alice@example.com");
+	assert_int_equal(lines[0].effect, STORE_EFFECT_SUPPRESSED);
+	free(lines);
+	assert_int_equal(state_of(fx, "alice@example.com"), STORE_OK);
+}
+
+static void test_unverified(void **state)
+{
+	struct fixture *fx = *state;
+	struct bounce_rcpt r[1] = { rcpt("bob@example.com", "5.1.1", BOUNCE_CLASS_HARD, "userunknown") };
+	struct bounce_report rep = report(BOUNCE_KIND_DSN, r, 1);
+	struct store_report_line *lines;
+	size_t n;
+	char err[256];
+
+	fx->ctx.verified = 0;
+	fx->ctx.recipient = "bob@example.com"; /* claimed by a bad tag */
+	assert_int_equal(store_report_record(fx->st, &rep, &fx->ctx, &lines, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_false(lines[0].verified);
+	assert_int_equal(lines[0].effect, STORE_EFFECT_UNVERIFIED);
+	free(lines);
+	assert_int_equal(nbounces(fx), 1);
+	assert_int_equal(state_of(fx, "bob@example.com"), STORE_NOTFOUND);
+}
+
+static void test_message_mode(void **state)
+{
+	struct fixture *fx = *state;
+	const char *sent[] = { "one@example.com", "two@example.com" };
+	struct bounce_rcpt r[3] = {
+		rcpt("one@example.com", "5.1.1", BOUNCE_CLASS_HARD, "userunknown"),
+		rcpt("stranger@example.com", "5.1.1", BOUNCE_CLASS_HARD, "userunknown"),
+		rcpt("TWO@example.com", "4.2.2", BOUNCE_CLASS_SOFT, "mailboxfull"),
+	};
+	struct bounce_report rep = report(BOUNCE_KIND_DSN, r, 3);
+	struct store_report_line *lines;
+	size_t n;
+	char err[256];
+
+	assert_int_equal(store_message_add(fx->st, "tok-1", sent, 2, T0, T0 + 86400, err, sizeof(err)), STORE_OK);
+	fx->ctx.verified = 1;
+	fx->ctx.token = "tok-1";
+	assert_int_equal(store_report_record(fx->st, &rep, &fx->ctx, &lines, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(lines[0].effect, STORE_EFFECT_SUPPRESSED);
+	assert_true(lines[1].ignored);
+	assert_int_equal(lines[2].effect, STORE_EFFECT_COUNTED);
+	free(lines);
+	assert_int_equal(nbounces(fx), 2); /* the stranger is not recorded */
+	assert_int_equal(state_of(fx, "stranger@example.com"), STORE_NOTFOUND);
+}
+
+static void test_names_nobody(void **state)
+{
+	struct fixture *fx = *state;
+	struct bounce_report rep = report(BOUNCE_KIND_NONSTANDARD, NULL, 0);
+	struct store_report_line *lines;
+	size_t n;
+	char err[256];
+
+	fx->ctx.verified = 1;
+	fx->ctx.recipient = "carol@example.com";
+	assert_int_equal(store_report_record(fx->st, &rep, &fx->ctx, &lines, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_null(lines[0].rcpt);
+	assert_int_equal(lines[0].effect, STORE_EFFECT_NOT_COUNTED); /* no class: nothing to count */
+	free(lines);
+	assert_int_equal(nbounces(fx), 1);
+}
+
+static void test_not_a_bounce(void **state)
+{
+	struct fixture *fx = *state;
+	struct bounce_report rep = report(BOUNCE_KIND_NOTBOUNCE, NULL, 0);
+	struct store_report_line *lines = (void *)1;
+	size_t n = 9;
+	char err[256];
+
+	fx->ctx.verified = 1;
+	fx->ctx.recipient = "carol@example.com";
+	assert_int_equal(store_report_record(fx->st, &rep, &fx->ctx, &lines, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_null(lines);
+	assert_int_equal(nbounces(fx), 0);
+}
+
+static void test_one_transaction(void **state)
+{
+	struct fixture *fx = *state;
+	struct bounce_rcpt r[1] = { rcpt("dave@example.com", "5.1.1", BOUNCE_CLASS_HARD, "userunknown") };
+	struct bounce_report rep = report(BOUNCE_KIND_DSN, r, 1);
+	struct store_report_line *lines;
+	size_t n;
+	char err[256];
+
+	/* a transaction already open: store_begin fails, nothing recorded */
+	assert_int_equal(store_begin(fx->st, err, sizeof(err)), STORE_OK);
+	fx->ctx.verified = 1;
+	fx->ctx.recipient = "dave@example.com";
+	assert_int_equal(store_report_record(fx->st, &rep, &fx->ctx, &lines, &n, err, sizeof(err)), STORE_ERROR);
+	store_rollback(fx->st);
+	assert_int_equal(nbounces(fx), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_recipient_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unverified, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_nobody, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_bounce, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_transaction, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
