@@ -394,6 +394,7 @@ struct ctx {
 	char hdrblob[8192];    /* the top-level header, lowercase, bounded */
 	const struct bounce_format *format;
 	int format_done;
+	int allow_to;          /* the bounce's To may be a recipient (second look) */
 	struct rcpt *rc;
 	size_t nrc, caprc;
 	int oom;
@@ -1077,7 +1078,7 @@ static int ignored_addr(struct ctx *c, const char *a)
 					     "root@", "abuse@", "double-bounce@", "noreply@",
 					     "no-reply@", "support@", "help@", "helpdesk@" };
 
-	if ((c->from[0] && !strcasecmp(a, c->from)) || (c->to[0] && !strcasecmp(a, c->to)) ||
+	if ((c->from[0] && !strcasecmp(a, c->from)) || (c->to[0] && !c->allow_to && !strcasecmp(a, c->to)) ||
 	    (c->orig_from[0] && !strcasecmp(a, c->orig_from)))
 		return 1;
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -2099,6 +2100,19 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 			failed_recipients(&c);
 		}
 		scan_text(&c, text, c.nrc == 0);
+		if (c.nrc == 1 && !addr_full(c.rc[0].addr)) {
+			/* Final-Recipient names no whole address ("@relay"): the
+			 * error text's one address is the recipient */
+			size_t n0 = c.nrc;
+
+			scan_text(&c, text, 1);
+			if (c.nrc == n0 + 1) {
+				copy_str(c.rc[0].addr, sizeof(c.rc[0].addr), c.rc[n0].addr);
+				c.nrc = n0;
+			} else {
+				c.nrc = n0;
+			}
+		}
 		/* DSN fields without Diagnostic-Code: the human-readable part
 		 * speaks for them (all of it when there is one recipient) */
 		for (size_t i = 0; i < c.nrc; i++) {
@@ -2121,6 +2135,12 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		kind = BOUNCE_KIND_NONSTANDARD;
 		failed_recipients(&c);
 		scan_text(&c, text, c.nrc == 0);
+		if (!c.nrc) {
+			/* nobody else: the bounce went back to the recipient's
+			 * own address (a test, a forward): look again */
+			c.allow_to = 1;
+			scan_text(&c, text, 1);
+		}
 		if (c.nrc && !c.rc[0].diag[0]) {
 			/* X-Failed-Recipients names none the text speaks of:
 			 * the text's recipients */

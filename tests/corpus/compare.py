@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 # Floors, raised as the parser improves (percent).
-FLOORS = {"recipient": 98.0, "hardsoft": 94.0, "status": 91.0, "reason": 81.5}
+FLOORS = {"recipient": 99.0, "hardsoft": 94.0, "status": 91.5, "reason": 82.0}
 PLACEHOLDER = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
 
