@@ -1558,7 +1558,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		char st[32];
 
 		if (find_status(r->diag, st, sizeof(st)) && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
-		    (!r->status[0] || st[0] == r->status[0]) && strcmp(st + 1, ".0.0"))
+		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0"))))
 			copy_str(r->status, sizeof(r->status), st);
 	}
 	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
