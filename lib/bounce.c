@@ -760,7 +760,10 @@ static void parse_dsn(struct ctx *c, const char *text)
 			if (!strcmp(name, "x-actual-recipient")) {
 				continue;
 			}
-			if (r && ((fin && has_final) || (!fin && has_orig) || r->action[0] || r->status[0])) {
+			/* a new block when this one has its address already (blocks
+			 * without blank lines); fields before the address belong to
+			 * the block it ends (Action and Status first, as some write) */
+			if (r && r->addr[0] && ((fin && has_final) || (!fin && has_orig))) {
 				r = NULL;
 				has_final = has_orig = 0;
 			}
