@@ -1257,11 +1257,17 @@ static int find_status(const char *s, char *dst, size_t dstlen)
 		if (b < 1 || b > 3 || isalnum((unsigned char)q[a + 1 + b]) ||
 		    (q[a + 1 + b] == '.' && isdigit((unsigned char)q[a + 2 + b])))
 			continue;
-		if (!first) {
+		/* a transcript's successes ("250 2.1.5 Ok", "221 2.0.0 Bye")
+		 * count only when there is nothing else */
+		if (*p == '2' && (first || best)) {
+			p = q + a + b;
+			continue;
+		}
+		if (!first || *first == '2') {
 			first = p;
 			firstlen = (size_t)(q + a + 1 + b - p);
 		}
-		if (p - s >= 4 && (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
+		if (*p != '2' && p - s >= 4 && (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
 		    isdigit((unsigned char)p[-3]) && p[-4] >= '2' && p[-4] <= '5' &&
 		    (p - s == 4 || !isalnum((unsigned char)p[-5]))) {
 			best = p;
@@ -1538,6 +1544,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	const char *which[64] = { 0 };
 	const char *rs, *cmd, *reason = NULL;
 	rmask tm;
+	int local;
 
 	bounce_fold(folded, sizeof(folded), r->diag);
 	strip_codes(folded);
@@ -1594,11 +1601,14 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	 * taken as the answer to RCPT TO (the recipient's own result) */
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
-	if (rs && (in_list(rs, strong_status) || status_exact(r->status))) {
+	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
+	 * reply: the SMTP-based order does not apply */
+	local = !strncasecmp(r->diag_type, "x-unix", 6);
+	if (!local && rs && (in_list(rs, strong_status) || status_exact(r->status))) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
-	for (size_t i = 0; !reason && order_first[i]; i++)
+	for (size_t i = 0; !reason && !local && order_first[i]; i++)
 		if (reason_holds(order_first[i], rs, tm, cmd, r->status[0] == '5' || r->code[0] == '5')) {
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))
