@@ -1275,6 +1275,15 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 	return (rs && !strcmp(rs, R)) || (tm & RB(R));
 }
 
+/* says_temporary: the text says the failure is temporary (no code does). */
+static int says_temporary(const char *folded)
+{
+	for (size_t i = 0; i < bounce_ntemporary_phrases; i++)
+		if (strstr(folded, bounce_temporary_phrases[i]))
+			return 1;
+	return 0;
+}
+
 /* decide: fill status, code, reason and class of one recipient. */
 static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls,
 		   int *permanent)
@@ -1397,7 +1406,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 classify:
 	if (!r->status[0]) {
 		const char *d = "0.900";
-		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") ? '4' : '5';
+		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") || says_temporary(folded) ? '4' : '5';
 
 		for (size_t i = 0; i < bounce_npseudo_statuses; i++)
 			if (!strcmp(bounce_pseudo_statuses[i].reason, r->reason))
@@ -1409,6 +1418,22 @@ classify:
 		*cls = BOUNCE_CLASS_DELAYED;
 	else if (*cls == BOUNCE_CLASS_NONE)
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
+}
+
+/* says_nothing: r's diagnostic is no more than its own address. */
+static int says_nothing(const struct rcpt *r)
+{
+	const char *a = strcasestr(r->diag, r->addr);
+	size_t letters = 0;
+
+	for (const char *p = r->diag; *p; p++) {
+		if (a && p == a) {
+			p += strlen(r->addr) - 1;
+			continue;
+		}
+		letters += isalpha((unsigned char)*p) != 0;
+	}
+	return letters < 4;
 }
 
 /* drop_empty: DSN blocks that named no recipient go when others did. */
@@ -1838,6 +1863,15 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 
 		if (r)
 			copy_str(r->addr, sizeof(r->addr), c.from);
+	}
+	if (kind == BOUNCE_KIND_NONSTANDARD && c.nrc == 1 && c.rc[0].from_text && says_nothing(&c.rc[0])) {
+		/* the error text came before the recipient's line (or beside
+		 * it): with one recipient, all of it is the diagnostic */
+		const char *s0, *e0;
+
+		c.rc[0].diag[0] = '\0';
+		error_span(format_detect(&c, text), text, &s0, &e0);
+		diag_append(&c.rc[0], s0, e0);
 	}
 	if (kind == BOUNCE_KIND_NONSTANDARD && !c.nrc && c.orig_to[0] && !ignored_addr(&c, c.orig_to)) {
 		struct rcpt *r = rcpt_new(&c);

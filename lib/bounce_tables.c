@@ -33,6 +33,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "maildir over quota", "mailboxfull" },
 	{ "recipient's mailbox is full", "mailboxfull" },
 	{ "mailfolder is full", "mailboxfull" },
+	{ "recipient's mailbox exceeded", "mailboxfull" },
 	{ "mail folder is full", "mailboxfull" },
 	{ "account is full", "mailboxfull" },
 	{ "disk quota", "mailboxfull" },
@@ -150,6 +151,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "cannot resolve your hostname", "requireptr" },
 	{ "client host rejected: cannot find your", "requireptr" },
 	{ "ip name lookup failed", "requireptr" },
+	{ "mismatches client ip", "requireptr" },
 	{ "no reverse", "requireptr" },
 	{ "does not have a reverse", "requireptr" },
 	{ "unresolvable address", "requireptr" },
@@ -192,6 +194,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "invalid address", "userunknown" },
 	{ "invalid user", "userunknown" },
 	{ "address unknown", "userunknown" },
+	{ "recipient address rejected. ", "userunknown" },
 	{ "address does not exist", "userunknown" },
 	{ "address not present", "userunknown" },
 	{ "address doesn't exist", "userunknown" },
@@ -268,6 +271,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail for this domain", "hostunknown" },
 	{ "not have a dns", "hostunknown" },
 	{ "dns lookup failed", "hostunknown" },
+	{ "dns lookup failure", "hostunknown" },
 	/* block lists (before "spam": spamhaus is a list) */
 	{ "blacklist", "blocked" },
 	{ "blocklist", "blocked" },
@@ -485,52 +489,50 @@ const size_t bounce_nphrases = N(bounce_phrases);
 
 /* (b) Servers' own formats. */
 const struct bounce_format bounce_formats[] = {
-	/* name, detect, start, end, recipient lead, diagnostic lead, command, reason */
+	/* name, detect, start, end, command, reason */
 	{ "qmail", "qmail-send", "hi. this is the qmail-send program",
-	  "--- below this line is a copy of the message", "<", NULL, NULL, NULL },
+	  "--- below this line is a copy of the message", NULL, NULL },
 	{ "qmail-netqmail", "i'm afraid i wasn't able to deliver", "i'm afraid i wasn't able to deliver",
-	  "--- below this line is a copy of the message", "<", NULL, NULL, NULL },
+	  "--- below this line is a copy of the message", NULL, NULL },
 	{ "postfix", "this is the mail system at host", "this is the mail system at host",
-	  "content-type: message/rfc822", "<", "said:", NULL, NULL },
+	  "content-type: message/rfc822", NULL, NULL },
 	{ "postfix-old", "this is the postfix program at host", "this is the postfix program at host",
-	  "--- delivery report unavailable ---", "<", "said:", NULL, NULL },
+	  "--- delivery report unavailable ---", NULL, NULL },
 	{ "exim", "this message was created automatically by mail delivery software",
 	  "this message was created automatically by mail delivery software",
-	  "------ this is a copy of the message", "  ", "smtp error from remote mail server", NULL, NULL },
+	  "------ this is a copy of the message", NULL, NULL },
 	{ "sendmail", "----- transcript of session follows -----", "----- the following addresses had",
-	  "----- original message follows -----", "<", ">>> ", NULL, NULL },
+	  "----- original message follows -----", NULL, NULL },
 	{ "courier", "courier mail server at", "courier mail server at", "------------------------------------",
-	  "<", NULL, NULL, NULL },
+	  NULL, NULL },
 	{ "opensmtpd", "this is the mailer-daemon at", "this is the mailer-daemon at",
-	  "below is a copy of the original message", NULL, NULL, NULL, NULL },
+	  "below is a copy of the original message", NULL, NULL },
 	/* Lotus Domino: failures are per recipient, directory lookups */
 	{ "domino", "not listed in domino directory", "was not delivered to:", "------ original message",
-	  NULL, "because:", "RCPT", NULL },
-	{ "domino-2", "lotus domino", "was not delivered to:", "------ original message", NULL, "because:",
 	  "RCPT", NULL },
+	{ "domino-2", "lotus domino", "was not delivered to:", "------ original message", "RCPT", NULL },
 	/* Exchange 2003 and older: recipient-level NDRs */
 	{ "exchange2003", "x-ms-tnef-correlator", "did not reach the following recipient",
-	  NULL, NULL, NULL, "RCPT", NULL },
+	  NULL, "RCPT", NULL },
 	{ "exchange2003-text", "did not reach the following recipient(s)",
-	  "did not reach the following recipient", NULL, NULL, NULL, "RCPT", NULL },
+	  "did not reach the following recipient", NULL, "RCPT", NULL },
 	{ "office365", "x-ms-exchange-message-is-ndr", "your message couldn't be delivered",
-	  "original message headers", NULL, "remote server returned", "RCPT", NULL },
+	  "original message headers", "RCPT", NULL },
 	{ "exchange2007", "delivery has failed to these recipients", "delivery has failed to these recipients",
-	  "original message headers", NULL, NULL, "RCPT", NULL },
-	{ "mcafee", "x-nai-header", NULL, NULL, NULL, NULL, "RCPT", NULL },
-	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, NULL, NULL, "RCPT", NULL },
+	  "original message headers", "RCPT", NULL },
+	{ "mcafee", "x-nai-header", NULL, NULL, "RCPT", NULL },
+	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, "RCPT", NULL },
 	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
-	  "----- original message -----", NULL, NULL, NULL, NULL },
+	  "----- original message -----", NULL, NULL },
 	{ "yahoo", "sorry, we were unable to deliver your message", "sorry, we were unable to deliver your message",
-	  "--- below this line is a copy of the message", NULL, NULL, NULL, NULL },
+	  "--- below this line is a copy of the message", NULL, NULL },
 	{ "dragonfly", "this is the dragonfly mail agent", "this is the dragonfly mail agent",
-	  "original message follows", NULL, NULL, NULL, NULL },
-	{ "amazonses", "x-ses-outgoing", "an error occurred while trying to deliver the mail", NULL, NULL, NULL,
-	  NULL, NULL },
+	  "original message follows", NULL, NULL },
+	{ "amazonses", "x-ses-outgoing", "an error occurred while trying to deliver the mail", NULL, NULL, NULL },
 	/* Google Groups: a post the group did not take */
-	{ "googlegroups", "googlegroups.com", NULL, NULL, NULL, NULL, NULL, "rejected" },
+	{ "googlegroups", "googlegroups.com", NULL, NULL, NULL, "rejected" },
 	{ "v5sendmail", "----- unsent message follows -----", "----- transcript of session follows -----",
-	  "----- unsent message follows -----", NULL, NULL, NULL, NULL },
+	  "----- unsent message follows -----", NULL, NULL },
 };
 const size_t bounce_nformats = N(bounce_formats);
 
@@ -740,6 +742,15 @@ const char *const bounce_bounce_senders[] = {
 	"double-bounce", "mail administrator", "bounce",
 };
 const size_t bounce_nbounce_senders = N(bounce_bounce_senders);
+
+/* Phrases (lowercase) that say a failure is temporary, for the pseudo
+ * status (4.0.9NN) when the message gives no code. */
+const char *const bounce_temporary_phrases[] = {
+	"temporary failure", "temporary error", "temporarily", "will be retried",
+	"delivery attempts will continue", "will retry", "is delayed", "has been delayed",
+	"still trying", "not yet been delivered",
+};
+const size_t bounce_ntemporary_phrases = N(bounce_temporary_phrases);
 
 /* Subjects (lowercase) of complaint reports sent without ARF's
  * message/feedback-report part (older Hotmail/Outlook.com loops). */

@@ -19,8 +19,8 @@ extern const struct bounce_phrase bounce_phrases[];
 extern const size_t bounce_nphrases;
 
 /* (b) A server's non-standard format: how it marks the start of its error
- * text, the end (where the returned message begins), and the words that
- * lead the recipient and the diagnostic. detect is a substring (lowercase)
+ * text, the end (where the returned message begins), the SMTP command its
+ * failures answer and what its bounces mean by default. detect is a substring (lowercase)
  * of the bounce's header (names and values) or body that names the
  * server; start
  * and end are lowercase substrings of lines. NULL fields are unused. */
@@ -29,8 +29,6 @@ struct bounce_format {
 	const char *detect;      /* where: header or body text, lowercase */
 	const char *start;       /* error text begins after this line */
 	const char *end;         /* error text ends before this line */
-	const char *rcpt_lead;   /* a recipient line starts with this (lowercase) */
-	const char *diag_lead;   /* the diagnostic follows this (lowercase) */
 	const char *command;     /* the SMTP command its failures answer when
 				  * the text does not say (e.g. "RCPT") */
 	const char *reason;      /* what its bounces mean when neither the
@@ -96,6 +94,8 @@ extern const size_t bounce_nbounce_subjects;
 extern const char *const bounce_bounce_senders[];
 extern const size_t bounce_nbounce_senders;
 
+extern const char *const bounce_temporary_phrases[];
+extern const size_t bounce_ntemporary_phrases;
 extern const char *const bounce_complaint_subjects[];
 extern const size_t bounce_ncomplaint_subjects;
 

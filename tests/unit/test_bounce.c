@@ -365,6 +365,61 @@ static void test_autoreply_and_person(void **state)
 	bounce_report_free(rep);
 }
 
+static void test_wrong_containers(void **state)
+{
+	(void)state;
+	/* delivery-status fields in an application/octet-stream part */
+	static const char oct[] =
+		"From: MAILER-DAEMON@mx.example.org\nSubject: failure notice\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain\n\nDelivery failed.\n\n"
+		"--B\nContent-Type: application/octet-stream\n\n"
+		"Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; ivan@example.com\n"
+		"Action: failed\nStatus: 5.2.2\nDiagnostic-Code: smtp; 552 5.2.2 over quota\n\n--B--\n";
+	/* the error text only as HTML */
+	static const char html[] =
+		"From: Mail Delivery Subsystem <mailer-daemon@example.org>\nSubject: Delivery Status Notification\n"
+		"MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+		"<html><body><p>Your message to <b>judy@example.com</b> was not delivered.</p>"
+		"<p>550 5.1.1 The email account that you tried to reach does not exist.</p></body></html>\n";
+	struct bounce_report *rep = parse_str(oct);
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "ivan@example.com");
+	assert_string_equal(rep->rcpt[0].reason, "mailboxfull");
+	bounce_report_free(rep);
+	rep = parse_str(html);
+	assert_int_equal(rep->kind, BOUNCE_KIND_NONSTANDARD);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "judy@example.com");
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_HARD);
+	bounce_report_free(rep);
+}
+
+static void test_arf(void **state)
+{
+	(void)state;
+	static const char arf[] =
+		"From: abuse@isp.example\nSubject: FW: news\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n\n"
+		"--F\nContent-Type: text/plain\n\nThis is an abuse report.\n\n"
+		"--F\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: x/1\n"
+		"Version: 1\nOriginal-Rcpt-To: <kim@example.com>\n\n"
+		"--F\nContent-Type: message/rfc822\n\nFrom: list@example.org\nTo: kim@example.com\n"
+		"Message-ID: <m1@example.org>\nSubject: news\n\nhello\n--F--\n";
+	struct bounce_report *rep = parse_str(arf);
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_ARF);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "kim@example.com");
+	assert_string_equal(rep->rcpt[0].reason, "feedback");
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_COMPLAINT);
+	assert_string_equal(rep->original_message_id, "<m1@example.org>");
+	bounce_report_free(rep);
+}
+
 static void test_mbox(void **state)
 {
 	(void)state;
@@ -442,6 +497,8 @@ int main(void)
 		cmocka_unit_test(test_known_recipient),
 		cmocka_unit_test(test_nonstandard_postfix),
 		cmocka_unit_test(test_autoreply_and_person),
+		cmocka_unit_test(test_wrong_containers),
+		cmocka_unit_test(test_arf),
 		cmocka_unit_test(test_mbox),
 		cmocka_unit_test(test_rules),
 	};
