@@ -388,7 +388,7 @@ struct ctx {
 	const struct bounce_format *format;
 	int format_done;
 	struct rcpt *rc;
-	size_t nrc;
+	size_t nrc, caprc;
 	int oom;
 };
 
@@ -398,9 +398,19 @@ static struct rcpt *rcpt_new(struct ctx *c)
 
 	if (c->nrc >= MAX_RCPT)
 		return NULL;
-	if (!c->rc && !(c->rc = calloc(MAX_RCPT, sizeof(*c->rc)))) {
-		c->oom = 1;
-		return NULL;
+	if (c->nrc == c->caprc) {
+		/* grows by doubling: most bounces name one recipient */
+		size_t cap = c->caprc ? c->caprc * 2 : 2;
+		struct rcpt *n;
+
+		if (cap > MAX_RCPT)
+			cap = MAX_RCPT;
+		if (!(n = realloc(c->rc, cap * sizeof(*n)))) {
+			c->oom = 1;
+			return NULL;
+		}
+		c->rc = n;
+		c->caprc = cap;
 	}
 	r = &c->rc[c->nrc++];
 	memset(r, 0, sizeof(*r));
@@ -630,7 +640,16 @@ static void walk(struct ctx *c, GMimeObject *top)
 			}
 		} else if (GMIME_IS_MESSAGE_PART(it.o)) {
 			GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(it.o));
+			GMimeObject *inner = m ? g_mime_message_get_mime_part(m) : NULL;
+			GMimeContentType *ict = inner ? g_mime_object_get_content_type(inner) : NULL;
 
+			/* a DSN forwarded as an attachment (a bounce of a bounce,
+			 * a relay that wraps the report): read the report inside */
+			if (ict && g_mime_content_type_is_type(ict, "multipart", "report") && !c->have_dsn_part &&
+			    !c->have_report && it.depth + 1 < MAX_DEPTH && sp < MAX_PARTS) {
+				stack[sp++] = (struct walk_item){ inner, it.depth + 1, 0 };
+				continue;
+			}
 			take_returned(c, m);
 		} else {
 			visit_leaf(c, it.o, it.in_report);
@@ -956,30 +975,28 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 {
 	const struct bounce_format *f = format_detect(c, text);
 	const char *s, *e, *p;
-	struct rcpt *cur = NULL;
-	int blank = 0;
+	/* indices, not pointers: rcpt_new may move the array */
+	long cur = -1;
 
 	error_span(f, text, &s, &e);
 	for (p = s; p < e;) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		const char *a, *q = p;
 		size_t alen;
-		struct rcpt *hit = NULL;
+		long hit = -1;
 
 		if (!nl)
 			nl = e;
 		if (nl - p > MAX_LINE)
 			nl = p + MAX_LINE;
 		if (p == nl || strspn(p, " \t") == (size_t)(nl - p)) {
-			blank++;
 			/* a blank line ends what the DSN context says; error text
 			 * of a recipient found in the text runs to the next one */
-			if (cur && !cur->from_text && cur->context[0])
-				cur = NULL;
+			if (cur >= 0 && !c->rc[cur].from_text && c->rc[cur].context[0])
+				cur = -1;
 			p = nl < e ? nl + 1 : e;
 			continue;
 		}
-		blank = 0;
 		if (!skip_line(p, nl)) {
 			while ((a = addr_find(q, nl, &alen))) {
 				char addr[320];
@@ -998,16 +1015,14 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 					copy_str(r->addr, sizeof(r->addr), addr);
 					r->from_text = 1;
 				}
-				if (r && !hit)
-					hit = r;
+				if (r && hit < 0)
+					hit = r - c->rc;
 			}
 		}
-		if (hit) {
+		if (hit >= 0)
 			cur = hit;
-			note(cur, p, nl);
-		} else if (cur) {
-			note(cur, p, nl);
-		}
+		if (cur >= 0)
+			note(&c->rc[cur], p, nl);
 		p = nl < e ? nl + 1 : e;
 	}
 }
@@ -1129,6 +1144,18 @@ static void strip_codes(char *s)
 	*w = '\0';
 }
 
+/* status_exact: a row of the status table names exactly this code (a
+ * server's own use of it, e.g. Exchange Online's 5.4.1): it decides. */
+static int status_exact(const char *status)
+{
+	if (status[0] != '5')
+		return 0; /* a temporary code may still be explained by its words */
+	for (size_t i = 0; i < bounce_nstatus_reasons; i++)
+		if (bounce_status_reasons[i].reason && !strcmp(bounce_status_reasons[i].code, status))
+			return 1;
+	return 0;
+}
+
 /* Reasons as bits, for the phrase matches of one diagnostic. */
 typedef unsigned long long rmask;
 static signed char phrase_bit[4096];
@@ -1217,8 +1244,8 @@ static int in_list(const char *s, const char *const *list)
  * when the status says little, the phrases of a second list. */
 static const char *const order_first[] = {
 	"mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
-	"userunknown", "filtered", "rejected", "hostunknown", "spamdetected", "authfailure",
-	"requireptr", "badreputation", "toomanyconn", "speeding", "blocked", NULL,
+	"userunknown", "filtered", "rejected", "hostunknown", "notcompliantrfc", "badreputation",
+	"spamdetected", "authfailure", "requireptr", "toomanyconn", "speeding", "blocked", NULL,
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
@@ -1233,6 +1260,7 @@ static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesg
 					     "networkerror", "systemfull", "suspend",
 					     "expired", "rejected", "authfailure",
 					     "requireptr", "policyviolation", "hostunknown", NULL };
+static const char *const greeting[] = { "CONN", "EHLO", "HELO", NULL };
 static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", "RCPT?", NULL };
 
 /* reason_holds: does reason R hold, given the status's reason rs, the
@@ -1241,6 +1269,12 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 {
 	rmask uu = RB("userunknown");
 
+	/* after MAIL FROM, an unknown address or domain is the sender's */
+	if (!strcmp(cmd, "MAIL") && (!strcmp(R, "userunknown") || !strcmp(R, "hostunknown")))
+		return 0;
+	/* refused after HELO or at the greeting: our name, not the recipient's */
+	if (!strcmp(R, "hostunknown") && in_list(cmd, greeting) && !(rs && !strcmp(rs, R)))
+		return 0;
 	if (!strcmp(R, "userunknown")) {
 		if (rs && !strcmp(rs, "suspend"))
 			return 0;
@@ -1263,6 +1297,9 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 	}
 	if (!strcmp(R, "rejected")) {
 		if (rs && !strcmp(rs, "rejected"))
+			return 1;
+		if (!strcmp(cmd, "MAIL") && ((tm & uu) || (rs && (!strcmp(rs, "userunknown") ||
+								    !strcmp(rs, "hostunknown")))))
 			return 1;
 		if (!(tm & RB("rejected")))
 			return 0;
@@ -1348,7 +1385,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	 * taken as the answer to RCPT TO (the recipient's own result) */
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
-	if (rs && in_list(rs, strong_status)) {
+	if (rs && (in_list(rs, strong_status) || status_exact(r->status))) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
@@ -1361,6 +1398,11 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", which[reason_bit(reason)]
 					 ? which[reason_bit(reason)] : "", *cmd ? " after " : "", cmd);
 		}
+	if (!reason && in_list(cmd, greeting) && strcmp(cmd, "CONN")) {
+		/* refused after HELO/EHLO: our name, a block */
+		reason = "blocked";
+		snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
+	}
 	if (!reason && (!rs || !strcmp(rs, "userunknown") || in_list(rs, weak_status))) {
 		for (size_t i = 0; !reason && order_second[i]; i++)
 			if (tm & RB(order_second[i])) {
@@ -1420,11 +1462,18 @@ classify:
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
 }
 
-/* says_nothing: r's diagnostic is no more than its own address. */
+static int find_code(const char *s, char *dst, size_t dstlen);
+
+/* says_nothing: r's diagnostic is no more than its own address, or
+ * carries no reply code. */
 static int says_nothing(const struct rcpt *r)
 {
 	const char *a = strcasestr(r->diag, r->addr);
 	size_t letters = 0;
+	char code[8];
+
+	if (!find_code(r->diag, code, sizeof(code)))
+		return 1; /* no reply code: the words are elsewhere */
 
 	for (const char *p = r->diag; *p; p++) {
 		if (a && p == a) {
