@@ -70,7 +70,7 @@ class Milter:
             f.write('# written by bench/milter_bench.py\n'
                     'return_domain = bounce.example.org\n'
                     f'secret_file = {secret}\n'
-                    f'database = {d}/rebound.db\n'
+                    f'database = {d}/db/rebound.db\n'
                     f'milter_socket = {socket_spec}\n'
                     f'user = {user.pw_name}\n'
                     f'pid_file = {d}/milter-{name}.pid\n'
@@ -155,6 +155,13 @@ def run(ctx):
     if have_milter:
         plan += [('rebound-milter, unix socket', 'rebound', 'unix'),
                  ('rebound-milter, inet socket', 'rebound', 'inet')]
+    # message mode: 2 recipients per message, the milter writes the store
+    mm = [('no milter, 2 recipients per message', 'no milter'),
+          ('rebound-milter, unix socket, 2 recipients per message (message mode)', 'rebound-milter, unix socket')]
+    dbdir = os.path.join(d, 'db')
+    os.mkdir(dbdir, 0o700)
+    if os.geteuid() == 0:
+        os.chown(dbdir, user.pw_uid, user.pw_gid)
     sink_port = free_port()
     services, milters, configs = [], [], []
     for i, (label, who, kind) in enumerate(plan):
@@ -175,7 +182,10 @@ def run(ctx):
             else:
                 milters.append(Milter(binary, d, name, spec, user))
             services.append((f'svc{i}', port, [f'smtpd_milters={pf_spec}']))
-        configs.append((label, port))
+        configs.append((label, port, 1))
+    if have_milter:
+        byname = {c[0]: c[1] for c in configs}
+        configs += [(label, byname[base], 2) for label, base in mm]
     extra = config_milter_lines(top)
     sink = Sink(sink_port)
     cleanups.append(sink.stop)
@@ -187,22 +197,22 @@ def run(ctx):
         cleanups.append(m.stop)
         m.start()
 
-    nmsg = 300 if quick else 1000
+    nmsg = 300 if quick else 800
     rounds = 1 if quick else 4
-    deadline = time.monotonic() + (90 if quick else 240)
+    deadline = time.monotonic() + (120 if quick else 270)
     runs = {c[0]: [] for c in configs}
     fails = []
     # one short warm-up run through each service (not counted)
-    for name, port in configs:
-        subprocess.run(['/usr/sbin/smtp-source', '-s', '2', '-m', '20', '-f', SENDER, '-t', RCPT,
+    for name, port, nr in configs:
+        subprocess.run(['/usr/sbin/smtp-source', '-s', '2', '-m', '20', '-r', str(nr), '-f', SENDER, '-t', RCPT,
                         f'127.0.0.1:{port}'], capture_output=True, timeout=60)
     pf.wait_empty(60)
     for r in range(rounds):
         order = configs[r % len(configs):] + configs[:r % len(configs)]
-        for name, port in order:
+        for name, port, nr in order:
             off = pf.log_size()
             t0 = time.perf_counter()
-            p = subprocess.run(['/usr/sbin/smtp-source', '-s', '10', '-m', str(nmsg), '-f', SENDER,
+            p = subprocess.run(['/usr/sbin/smtp-source', '-s', '10', '-m', str(nmsg), '-r', str(nr), '-f', SENDER,
                                 '-t', RCPT, f'127.0.0.1:{port}'], capture_output=True, text=True,
                                timeout=300)
             wall = time.perf_counter() - t0
@@ -219,24 +229,27 @@ def run(ctx):
 
     res = {}
     base = median([x['rate'] for x in runs['no milter']])
+    base2 = median([x['rate'] for x in runs[mm[0][0]]]) if have_milter else float('nan')
     rows = []
-    for name, _ in configs:
+    for name, _, nr in configs:
         rs = runs[name]
         rate = median([x['rate'] for x in rs])
         res[name] = {'runs': rs, 'median_rate': rate}
         q = sum(x['queued'] for x in rs)
         w = sum(x['rewritten'] for x in rs)
         rows.append([name, fmt_rate(rate), ', '.join(fmt_rate(x['rate']) for x in rs),
-                     '-' if name == 'no milter' else f'{rate / base * 100:.0f}%',
+                     '-' if name.startswith('no milter') else
+                     f'{rate / (base if nr == 1 else base2) * 100:.0f}%',
                      f'{q} / {w}'])
-    md = [f'`smtp-source -s 10 -m {nmsg}` (one recipient per message) into Postfix '
+    md = [f'`smtp-source -s 10 -m {nmsg}` (one recipient per message unless said) into Postfix '
           f'{pf.postconf("-h", "mail_version").strip()} on 127.0.0.1, relaying to `smtp-sink`; '
           f'{len(runs["no milter"])} runs per configuration, alternating, the queue drained between runs; '
           'rate = messages queued / smtp-source wall time. Everything (Postfix, sink, source, milter) '
           f'shares the {os.cpu_count()} cores. Milter settings from postfix-config/main.cf: '
           + (', '.join(f'`{x}`' for x in extra) if extra else 'none (Postfix defaults)') + '.\n',
           table(['configuration', 'median msg/s', 'runs (msg/s)', 'of no-milter rate',
-                 'queued / with a VERP return path'], rows)]
+                 'queued / with a VERP return path'], rows),
+          '\n"of no-milter rate" compares with the no-milter runs of the same number of recipients.']
     if not trivial:
         md.append('\nNot measured: the trivial milter (bench/peers/trivial-milter.c did not compile).')
     if trivial and have_milter:
@@ -247,9 +260,10 @@ def run(ctx):
     if have_milter:
         ru = res['rebound-milter, unix socket']['median_rate'] / base
         ri = res['rebound-milter, inet socket']['median_rate'] / base
+        rm = median([x['rate'] for x in runs[mm[1][0]]]) / base2
         md.append(f'\nGoal: at least 90% of the no-milter rate over a unix socket. Measured: {ru * 100:.0f}% '
                   + ('(met).' if ru >= 0.9 else f'(missed by {(0.9 - ru) * 100:.0f} points).')
-                  + f' Inet socket: {ri * 100:.0f}%.')
+                  + f' Inet socket: {ri * 100:.0f}%. Message mode (unix socket, 2 recipients): {rm * 100:.0f}%.')
     else:
         md.append('\nNot measured with the milter: rebound-milter not built (the no-milter rate above is '
                   'the baseline only).')
