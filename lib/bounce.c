@@ -266,6 +266,8 @@ static int addr_local_char(unsigned char c)
 
 static int addr_domain_char(unsigned char c) { return isalnum(c) || c == '.' || c == '-'; }
 
+static const char *const addr_types[] = { "smtp=", "rfc822=", "smtp:", "rfc822;" };
+
 /* addr_find: the next thing that looks like an address in [s, end);
  * returns its start and sets *alen, or NULL. */
 static const char *addr_find(const char *s, const char *end, size_t *alen)
@@ -284,6 +286,11 @@ static const char *addr_find(const char *s, const char *end, size_t *alen)
 			e--;
 		while (b < at && (*b == '.' || *b == '\''))
 			b++;
+		/* Exchange's address types: "SMTP=user@host", "RFC822=..." */
+		for (size_t i = 0; i < sizeof(addr_types) / sizeof(addr_types[0]); i++)
+			if ((size_t)(at - b) > strlen(addr_types[i]) &&
+			    !strncasecmp(b, addr_types[i], strlen(addr_types[i])))
+				b += strlen(addr_types[i]);
 		if (b == at || e == at + 1 || !dot)
 			continue;
 		*alen = (size_t)(e - b);
@@ -1245,7 +1252,7 @@ static int in_list(const char *s, const char *const *list)
 static const char *const order_first[] = {
 	"mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
 	"userunknown", "filtered", "rejected", "hostunknown", "notcompliantrfc", "badreputation",
-	"spamdetected", "authfailure", "requireptr", "toomanyconn", "speeding", "blocked", NULL,
+	"spamdetected", "authfailure", "requireptr", "expired", "toomanyconn", "speeding", "blocked", NULL,
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
@@ -1265,10 +1272,15 @@ static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT
 
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm and the SMTP command? */
-static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd)
+static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm)
 {
 	rmask uu = RB("userunknown");
 
+	/* words of expiry early on only for temporary failures (greylisting
+	 * that never passed); a permanent refusal wrapped in "too long in
+	 * the queue" is the refusal */
+	if (!strcmp(R, "expired") && perm && !(rs && !strcmp(rs, R)))
+		return 0;
 	/* after MAIL FROM, an unknown address or domain is the sender's */
 	if (!strcmp(cmd, "MAIL") && (!strcmp(R, "userunknown") || !strcmp(R, "hostunknown")))
 		return 0;
@@ -1390,7 +1402,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
 	for (size_t i = 0; !reason && order_first[i]; i++)
-		if (reason_holds(order_first[i], rs, tm, cmd)) {
+		if (reason_holds(order_first[i], rs, tm, cmd, r->status[0] == '5' || r->code[0] == '5')) {
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))
 				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);

@@ -200,6 +200,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "address doesn't exist", "userunknown" },
 	{ "address not found", "userunknown" },
 	{ "address couldn't be found", "userunknown" },
+	{ "address wasn't found", "userunknown" },
+	{ "address wasn\xe2\x80\x99t found", "userunknown" }, /* with a typographic apostrophe */
+	/* "not in the directory list" (Lotus Notes, Japanese) */
+	{ "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xae"
+	  "\xe3\x83\xaa\xe3\x82\xb9\xe3\x83\x88\xe3\x81\xab\xe3\x81\x82\xe3\x82\x8a\xe3\x81\xbe"
+	  "\xe3\x81\x9b\xe3\x82\x93", "userunknown" },
 	{ "address could not be found", "userunknown" },
 	{ "bad destination mailbox", "userunknown" },
 	{ "mailbox not found", "userunknown" },
@@ -288,6 +294,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ " ube,", "spamdetected" },
 	{ " ube ", "spamdetected" },
 	{ "scored as spam", "spamdetected" },
+	{ "message content rejected", "spamdetected" },
 	{ "spam classification", "spamdetected" },
 	{ "spam ", "spamdetected" },
 	{ "spam.", "spamdetected" },
@@ -363,7 +370,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "multiple addresses in from", "notcompliantrfc" },
 	{ "duplicate header", "notcompliantrfc" },
 	{ "duplicate header", "contenterror" },
-	{ "message content rejected", "contenterror" },
 	/* policy, filtering, rejection */
 	{ "policy violation", "policyviolation" },
 	{ "violates our policy", "policyviolation" },
@@ -454,6 +460,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "malformed or unexpected name server reply", "networkerror" },
 	/* expiry */
 	{ "retry timeout exceeded", "expired" },
+	{ "greylist", "expired" },
+	{ "graylist", "expired" },
 	{ "have been failing", "expired" },
 	{ "has been failing", "expired" },
 	{ "envelope expired", "expired" },
@@ -511,6 +519,9 @@ const struct bounce_format bounce_formats[] = {
 	{ "domino", "not listed in domino directory", "was not delivered to:", "------ original message",
 	  "RCPT", NULL },
 	{ "domino-2", "lotus domino", "was not delivered to:", "------ original message", "RCPT", NULL },
+	/* Lotus Notes: "Failure Reasons" per recipient, directory lookups */
+	{ "notes", "------- failure reasons", "------- failure reasons", "------- returned message", "RCPT",
+	  NULL },
 	/* Exchange 2003 and older: recipient-level NDRs */
 	{ "exchange2003", "x-ms-tnef-correlator", "did not reach the following recipient",
 	  NULL, "RCPT", NULL },
