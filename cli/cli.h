@@ -33,6 +33,7 @@ int cli_wants_help(int argc, char **argv);
 typedef int (*cli_command_fn)(struct cli *cli, int argc, char **argv);
 
 int cmd_config(struct cli *cli, int argc, char **argv);
+int cmd_init(struct cli *cli, int argc, char **argv);
 /* cli/cmd_query.c: the store's query commands */
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);

@@ -14,6 +14,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "config", cmd_config, "config check: validate the configuration and print it" },
+	{ "init", cmd_init, "create the database or bring its schema up to date" },
 	{ "list", cmd_list, "list the bounces received" },
 	{ "show", cmd_show, "show an address: state, counts, bounces" },
 	{ "suppressed", cmd_suppressed, "print the suppression list" },

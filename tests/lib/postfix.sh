@@ -74,6 +74,7 @@ pf_cleanup() {
 	# shellcheck disable=SC2086
 	pf_stop $PF_INSTANCES
 	PF_INSTANCES=
+	pf_leftovers
 	if [ -n "$PF_TMP" ] && [ -d "$PF_TMP" ]; then
 		if [ "${PF_KEEP:-0}" = 1 ]; then
 			pf_say "kept $PF_TMP"
@@ -82,6 +83,23 @@ pf_cleanup() {
 		fi
 	fi
 	PF_TMP=
+}
+
+# pf_leftovers: the last resort of pf_cleanup: SIGKILL any process still
+# running from a command line that names $PF_TMP (unique to this run, so
+# every such process was started by it), and say so.
+pf_leftovers() {
+	[ -n "$PF_TMP" ] || return 0
+	for _pl_f in $(grep -laF -- "$PF_TMP/" /proc/[0-9]*/cmdline 2>/dev/null); do
+		_pl_pid=${_pl_f#/proc/}; _pl_pid=${_pl_pid%/cmdline}
+		[ "$_pl_pid" != $$ ] || continue
+		# (read again: the grep above matched its own command line)
+		_pl_cmd=$( { tr '\0' ' ' <"$_pl_f"; } 2>/dev/null)
+		case $_pl_cmd in *"$PF_TMP/"*) ;; *) continue ;; esac
+		pf_say "left over after stop: pid $_pl_pid: $_pl_cmd"
+		kill -KILL "$_pl_pid" 2>/dev/null
+	done
+	return 0
 }
 
 # pf_wait SECS CMD...: run CMD every 0.1 s until it succeeds (0) or SECS
@@ -122,13 +140,35 @@ pf_free_port() {
 	return 1
 }
 
-# pf_test_user: make sure the unprivileged system user $PF_USER exists
-# (idempotent; useradd needs root, as the whole harness does).
+# pf_test_user: make sure the unprivileged system user $PF_USER exists,
+# with a group of the same name, and that the postfix account is a member
+# of that group (idempotent; needs root). This is how docs/install.md
+# sets up user rebound on a real server: Postfix's smtpd (which keeps the
+# supplementary groups of postfix) must connect to rebound-milter's socket
+# (mode 0660, group rebound) and read the database (directory 2770, files
+# 0660) through the sqlite: table. pipe(8) refuses a user= whose group is
+# postfix's own, hence a group of its own.
 pf_test_user() {
-	getent passwd "$PF_USER" >/dev/null && return 0
-	useradd --system --user-group --no-create-home --home-dir /nonexistent \
-		--shell /usr/sbin/nologin "$PF_USER" 2>/dev/null ||
-		getent passwd "$PF_USER" >/dev/null || { pf_say "cannot create user $PF_USER"; return 1; }
+	if ! getent passwd "$PF_USER" >/dev/null; then
+		useradd --system --user-group --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin "$PF_USER" 2>/dev/null ||
+			getent passwd "$PF_USER" >/dev/null || { pf_say "cannot create user $PF_USER"; return 1; }
+	fi
+	if [ "$(id -gn "$PF_USER")" = postfix ]; then
+		getent group "$PF_USER" >/dev/null || groupadd --system "$PF_USER" || return 1
+		usermod -g "$PF_USER" "$PF_USER" || { pf_say "cannot set the group of $PF_USER"; return 1; }
+	fi
+	PF_GROUP=$(id -gn "$PF_USER")
+	case " $(id -Gn postfix) " in
+	*" $PF_GROUP "*) ;;
+	*) usermod -a -G "$PF_GROUP" postfix || { pf_say "cannot add postfix to group $PF_GROUP"; return 1; } ;;
+	esac
+}
+
+# pf_user_dir DIR [MODE]: make DIR owned by $PF_USER and its group, mode
+# MODE (default 2770: what is created in it stays in the group).
+pf_user_dir() {
+	mkdir -p "$1" && chown "$PF_USER:$(id -gn "$PF_USER")" "$1" && chmod "${2:-2770}" "$1"
 }
 
 pf_dir() { echo "$PF_TMP/$1"; }
@@ -344,11 +384,11 @@ pf_wait_log() {
 	pf_wait "${3:-15}" pf_log_has "$1" "$2"
 }
 
-# pf_swaks PORT ARGS...: swaks against 127.0.0.1:PORT, quiet unless it
-# fails; the transcript is in $PF_TMP/swaks.out either way.
+# pf_swaks PORT ARGS...: swaks against 127.0.0.1:PORT, quiet; the
+# transcript goes to $PF_SWAKS_OUT (default $PF_TMP/swaks.out).
 pf_swaks() {
 	_sw_port=$1; shift
-	swaks --server 127.0.0.1 --port "$_sw_port" --timeout 10 "$@" >"$PF_TMP/swaks.out" 2>&1
+	swaks --server 127.0.0.1 --port "$_sw_port" --timeout 10 "$@" >"${PF_SWAKS_OUT:-$PF_TMP/swaks.out}" 2>&1
 }
 
 # pf_bg NAME CMD...: start CMD in the background (stdout and stderr to

@@ -1,0 +1,62 @@
+/* cmd_init.c: `rebound init`: create the database if it is missing and
+ * bring its schema up to date, as the user who runs it. An installation
+ * runs it once as the user of rebound-pipe and rebound-milter, before
+ * Postfix first reads the suppression table: Postfix's sqlite: client
+ * would otherwise create an empty database file owned by root, which
+ * rebound could not write (docs/install.md). */
+#include "cli.h"
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void init_usage(FILE *fp)
+{
+	fprintf(fp, "usage: rebound [-c FILE] [-d DATABASE] init\n"
+		    "Creates the database if it is missing (not its directory) and brings its\n"
+		    "schema up to date. Run it as the user of rebound-pipe and rebound-milter\n"
+		    "(runuser -u rebound -- rebound init), never as root: the files would belong\n"
+		    "to root. Exit 0 when the database is ready, 1 if not, 75 if it is locked.\n");
+}
+
+int cmd_init(struct cli *cli, int argc, char **argv)
+{
+	struct store *st = NULL;
+	enum store_status status;
+	const char *path;
+	char err[1024] = "";
+
+	if (cli_wants_help(argc, argv)) {
+		init_usage(stdout);
+		return CLI_OK;
+	}
+	if (argc != 1) {
+		init_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (geteuid() == 0) {
+		fprintf(stderr, "rebound init: refusing to run as root: the database would belong to root; run it as\n"
+				"the user of rebound-pipe, e.g. runuser -u rebound -- rebound init\n");
+		return CLI_FAIL;
+	}
+	path = cli_database(cli);
+	umask(007);
+	status = store_open(path, cli_config(cli)->database_timeout, STORE_CREATE, &st, err, sizeof(err));
+	if (status != STORE_OK) {
+		fprintf(stderr, "rebound init: %s\n", err);
+		return status == STORE_TEMPFAIL ? CLI_TEMPFAIL : CLI_FAIL;
+	}
+	store_close(st);
+	/* SQLite creates files 0644 & ~umask: the database must be 0660, as
+	 * the -wal and -shm files take its mode whoever creates them (Postfix
+	 * as a reader, or rebound-pipe), and each side writes them. */
+	if (chmod(path, 0660) < 0) {
+		fprintf(stderr, "rebound init: chmod 0660 %s: %s\n", path, strerror(errno));
+		return CLI_FAIL;
+	}
+	printf("%s: ready (schema version %d)\n", path, STORE_SCHEMA_VERSION);
+	return CLI_OK;
+}
