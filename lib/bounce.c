@@ -394,6 +394,7 @@ struct ctx {
 	char hdrblob[8192];    /* the top-level header, lowercase, bounded */
 	const struct bounce_format *format;
 	int format_done;
+	int allow_to;          /* the bounce's To may be a recipient (second look) */
 	struct rcpt *rc;
 	size_t nrc, caprc;
 	int oom;
@@ -841,6 +842,202 @@ static void parse_arf(struct ctx *c, const char *text)
 	}
 }
 
+/* ---- Amazon SES notifications (JSON) ----------------------------------- */
+
+/* json_string: the JSON string that starts at p (at its opening quote)
+ * into dst, escapes undone (\uXXXX beyond ASCII becomes '?'); returns the
+ * position after the closing quote, or NULL. */
+static const char *json_string(const char *p, const char *end, char *dst, size_t dstlen)
+{
+	size_t n = 0;
+
+	if (p >= end || *p != '"')
+		return NULL;
+	for (p++; p < end && *p != '"'; p++) {
+		char ch = *p;
+
+		if (ch == '\\' && p + 1 < end) {
+			p++;
+			switch (*p) {
+			case 'n': ch = ' '; break;
+			case 't': ch = ' '; break;
+			case 'u':
+				ch = '?';
+				if (end - p > 4) {
+					unsigned v = 0;
+
+					if (sscanf(p + 1, "%4x", &v) == 1 && v >= 0x20 && v < 0x7f)
+						ch = (char)v;
+					p += 4;
+				}
+				break;
+			default: ch = *p; break;
+			}
+		}
+		if (n + 1 < dstlen)
+			dst[n++] = ch;
+	}
+	if (dstlen)
+		dst[n] = '\0';
+	return p < end ? p + 1 : NULL;
+}
+
+/* json_value: the string value of "key" in [p, end) into dst; 1 if found. */
+static int json_value(const char *p, const char *end, const char *key, char *dst, size_t dstlen)
+{
+	char pat[64];
+	const char *q;
+	size_t n = (size_t)snprintf(pat, sizeof(pat), "\"%s\"", key);
+
+	dst[0] = '\0';
+	while (p < end && (q = memmem(p, (size_t)(end - p), pat, n))) {
+		q += n;
+		while (q < end && (*q == ' ' || *q == ':'))
+			q++;
+		if (q < end && *q == '"')
+			return json_string(q, end, dst, dstlen) != NULL;
+		p = q;
+	}
+	return 0;
+}
+
+/* json_array: the extent of the array value of "key": [*as, *ae). */
+static int json_array(const char *p, const char *end, const char *key, const char **as, const char **ae)
+{
+	char pat[64];
+	const char *q;
+	size_t n = (size_t)snprintf(pat, sizeof(pat), "\"%s\"", key);
+	int depth = 0, instr = 0;
+
+	if (!(q = memmem(p, (size_t)(end - p), pat, n)))
+		return 0;
+	q += n;
+	while (q < end && (*q == ' ' || *q == ':'))
+		q++;
+	if (q >= end || *q != '[')
+		return 0;
+	*as = q;
+	for (; q < end; q++) {
+		if (instr) {
+			if (*q == '\\')
+				q++;
+			else if (*q == '"')
+				instr = 0;
+		} else if (*q == '"') {
+			instr = 1;
+		} else if (*q == '[' || *q == '{') {
+			depth++;
+		} else if ((*q == ']' || *q == '}') && --depth == 0) {
+			*ae = q + 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* parse_ses: an Amazon SES notification (SNS JSON in the body): its
+ * recipients become DSN fields. Returns the kind, or NOTBOUNCE if the
+ * text is none. */
+static enum bounce_kind parse_ses(struct ctx *c, const char *text)
+{
+	const char *start = strstr(text, "{\"notificationType\"");
+	const char *end, *as, *ae;
+	char type[32], mta[256], smtp[MAX_DIAG];
+	struct sbuf f = { .max = MAX_PART_TEXT };
+	enum bounce_kind kind = BOUNCE_KIND_NOTBOUNCE;
+	const char *list = NULL;
+
+	if (!start)
+		return kind;
+	end = start + strlen(start);
+	json_value(start, end, "notificationType", type, sizeof(type));
+	if (!strcmp(type, "Bounce"))
+		list = "bouncedRecipients", kind = BOUNCE_KIND_DSN;
+	else if (!strcmp(type, "Complaint"))
+		list = "complainedRecipients", kind = BOUNCE_KIND_ARF;
+	else if (!strcmp(type, "Delivery"))
+		list = "recipients", kind = BOUNCE_KIND_DSN;
+	else
+		return BOUNCE_KIND_NOTBOUNCE;
+	if (json_value(start, end, "reportingMTA", mta, sizeof(mta)))
+		copy_str(c->reporting_mta, sizeof(c->reporting_mta), after_semi(mta));
+	json_value(start, end, "smtpResponse", smtp, sizeof(smtp));
+	if (!json_array(start, end, list, &as, &ae))
+		return BOUNCE_KIND_NOTBOUNCE;
+	/* objects {"emailAddress": ...} or plain strings */
+	for (const char *p = as + 1; p < ae;) {
+		char addr[320], v[MAX_DIAG];
+		const char *q = p;
+
+		while (q < ae && *q != '"' && *q != '{')
+			q++;
+		if (q >= ae)
+			break;
+		if (*q == '"') {
+			if (!(p = json_string(q, ae, addr, sizeof(addr))))
+				break;
+			if (strchr(addr, '@')) {
+				sbuf_str(&f, "\nFinal-Recipient: rfc822; ");
+				sbuf_str(&f, addr);
+				sbuf_str(&f, kind == BOUNCE_KIND_ARF ? "\n" : "\nAction: delivered\n");
+				if (smtp[0]) {
+					sbuf_str(&f, "Diagnostic-Code: smtp; ");
+					sbuf_str(&f, smtp);
+					sbuf_str(&f, "\n");
+				}
+			}
+			continue;
+		} else {
+			const char *oe = q, *os = q;
+			int depth = 0;
+
+			for (; oe < ae; oe++) {
+				if (*oe == '{')
+					depth++;
+				else if (*oe == '}' && --depth == 0)
+					break;
+			}
+			if (!json_value(os, oe, "emailAddress", addr, sizeof(addr)))
+				addr[0] = '\0';
+			if (addr[0]) {
+				sbuf_str(&f, "\nFinal-Recipient: rfc822; ");
+				sbuf_str(&f, addr);
+				sbuf_str(&f, "\n");
+				if (json_value(os, oe, "action", v, sizeof(v)))
+					sbuf_str(&f, "Action: "), sbuf_str(&f, v), sbuf_str(&f, "\n");
+				if (json_value(os, oe, "status", v, sizeof(v)))
+					sbuf_str(&f, "Status: "), sbuf_str(&f, v), sbuf_str(&f, "\n");
+				if (json_value(os, oe, "diagnosticCode", v, sizeof(v)))
+					sbuf_str(&f, "Diagnostic-Code: "), sbuf_str(&f, v), sbuf_str(&f, "\n");
+			}
+			p = oe < ae ? oe + 1 : ae;
+		}
+	}
+	if (f.oom) {
+		c->oom = 1;
+	} else if (kind == BOUNCE_KIND_ARF) {
+		/* Original-Rcpt-To fields for parse_arf */
+		struct sbuf g = { .max = MAX_PART_TEXT };
+		const char *p = sbuf_get(&f), *q;
+
+		while ((q = strstr(p, "Final-Recipient: rfc822; "))) {
+			const char *nl = strchr(q, '\n');
+
+			sbuf_str(&g, "Original-Rcpt-To: ");
+			q += strlen("Final-Recipient: rfc822; ");
+			sbuf_add(&g, q, nl ? (size_t)(nl - q) : strlen(q));
+			sbuf_str(&g, "\n");
+			p = nl ? nl : q + strlen(q);
+		}
+		parse_arf(c, sbuf_get(&g));
+		sbuf_free(&g);
+	} else {
+		parse_dsn(c, sbuf_get(&f));
+	}
+	sbuf_free(&f);
+	return c->nrc ? kind : BOUNCE_KIND_NOTBOUNCE;
+}
+
 /* ---- the error text of non-standard bounces ---------------------------- */
 
 /* line_has: the lowercase pattern occurs in the line [s, e). */
@@ -881,7 +1078,7 @@ static int ignored_addr(struct ctx *c, const char *a)
 					     "root@", "abuse@", "double-bounce@", "noreply@",
 					     "no-reply@", "support@", "help@", "helpdesk@" };
 
-	if ((c->from[0] && !strcasecmp(a, c->from)) || (c->to[0] && !strcasecmp(a, c->to)) ||
+	if ((c->from[0] && !strcasecmp(a, c->from)) || (c->to[0] && !c->allow_to && !strcasecmp(a, c->to)) ||
 	    (c->orig_from[0] && !strcasecmp(a, c->orig_from)))
 		return 1;
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -1353,7 +1550,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		 * reporting MTA's summary (Status: 4.4.7 after a 450 4.7.1) */
 		char st[32];
 
-		if (find_status(r->diag, st, sizeof(st)) && st[0] != '2' &&
+		if (find_status(r->diag, st, sizeof(st)) && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
 		    (!r->status[0] || st[0] == r->status[0]) && strcmp(st + 1, ".0.0"))
 			copy_str(r->status, sizeof(r->status), st);
 	}
@@ -1867,7 +2064,24 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	text = sbuf_get(&c.text);
 
 	auto_sign = c.msg ? is_autoreply(&c) : 0;
-	if (c.msg && (c.have_arf_part || any_in(c.subject, bounce_complaint_subjects,
+	if (c.msg && !c.have_dsn_part && !c.have_arf_part && strstr(text, "notificationType\\\"") &&
+	    !strstr(text, "{\"notificationType\"")) {
+		/* SNS wraps the SES notification in a JSON string: unwrap */
+		const char *m = strstr(text, "\"Message\"");
+		char *inner = malloc(MAX_PART_TEXT);
+
+		if (!inner)
+			goto enomem;
+		if (m && json_value(m, m + strlen(m), "Message", inner, MAX_PART_TEXT))
+			kind = parse_ses(&c, inner);
+		free(inner);
+	}
+	if (kind != BOUNCE_KIND_NOTBOUNCE) {
+		/* an Amazon SES notification wrapped by SNS */
+	} else if (c.msg && !c.have_dsn_part && !c.have_arf_part && strstr(text, "{\"notificationType\"") &&
+		   (kind = parse_ses(&c, text)) != BOUNCE_KIND_NOTBOUNCE) {
+		/* an Amazon SES notification: its JSON said it all */
+	} else if (c.msg && (c.have_arf_part || any_in(c.subject, bounce_complaint_subjects,
 						 bounce_ncomplaint_subjects))) {
 		kind = BOUNCE_KIND_ARF;
 		parse_arf(&c, sbuf_get(&c.arf));
@@ -1886,6 +2100,19 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 			failed_recipients(&c);
 		}
 		scan_text(&c, text, c.nrc == 0);
+		if (c.nrc == 1 && !addr_full(c.rc[0].addr)) {
+			/* Final-Recipient names no whole address ("@relay"): the
+			 * error text's one address is the recipient */
+			size_t n0 = c.nrc;
+
+			scan_text(&c, text, 1);
+			if (c.nrc == n0 + 1) {
+				copy_str(c.rc[0].addr, sizeof(c.rc[0].addr), c.rc[n0].addr);
+				c.nrc = n0;
+			} else {
+				c.nrc = n0;
+			}
+		}
 		/* DSN fields without Diagnostic-Code: the human-readable part
 		 * speaks for them (all of it when there is one recipient) */
 		for (size_t i = 0; i < c.nrc; i++) {
@@ -1908,6 +2135,12 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		kind = BOUNCE_KIND_NONSTANDARD;
 		failed_recipients(&c);
 		scan_text(&c, text, c.nrc == 0);
+		if (!c.nrc) {
+			/* nobody else: the bounce went back to the recipient's
+			 * own address (a test, a forward): look again */
+			c.allow_to = 1;
+			scan_text(&c, text, 1);
+		}
 		if (c.nrc && !c.rc[0].diag[0]) {
 			/* X-Failed-Recipients names none the text speaks of:
 			 * the text's recipients */

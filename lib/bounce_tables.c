@@ -540,6 +540,8 @@ const struct bounce_format bounce_formats[] = {
 	{ "dragonfly", "this is the dragonfly mail agent", "this is the dragonfly mail agent",
 	  "original message follows", NULL, NULL },
 	{ "amazonses", "x-ses-outgoing", "an error occurred while trying to deliver the mail", NULL, NULL, NULL },
+	/* au one net (KDDI): "Could not be delivered to: <addr>" */
+	{ "au-one-net", "could not be delivered to: <", "your mail sent on:", NULL, NULL, NULL },
 	/* Google Groups: a post the group did not take */
 	{ "googlegroups", "googlegroups.com", NULL, NULL, NULL, "rejected" },
 	{ "v5sendmail", "----- unsent message follows -----", "----- transcript of session follows -----",

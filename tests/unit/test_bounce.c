@@ -420,6 +420,35 @@ static void test_arf(void **state)
 	bounce_report_free(rep);
 }
 
+static void test_ses_json(void **state)
+{
+	(void)state;
+	static const char ses[] =
+		"From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n"
+		"{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\","
+		"\"bouncedRecipients\":[{\"emailAddress\":\"lee@example.com\",\"action\":\"failed\","
+		"\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"},"
+		"{\"emailAddress\":\"mo@example.net\",\"action\":\"failed\",\"status\":\"5.2.2\"}],"
+		"\"reportingMTA\":\"dsn; a1.smtp-out.amazonses.com\"},\"mail\":{\"source\":\"list@example.org\"}}\n";
+	static const char broken[] =
+		"From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n"
+		"{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[{\"emailAddress\":\"x@ex";
+	struct bounce_report *rep = parse_str(ses);
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+	assert_int_equal(rep->nrcpt, 2);
+	assert_string_equal(rep->rcpt[0].recipient, "lee@example.com");
+	assert_string_equal(rep->rcpt[0].reason, "userunknown");
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_HARD);
+	assert_string_equal(rep->rcpt[1].recipient, "mo@example.net");
+	assert_string_equal(rep->rcpt[1].reason, "mailboxfull");
+	assert_string_equal(rep->reporting_mta, "a1.smtp-out.amazonses.com");
+	bounce_report_free(rep);
+	/* cut JSON: no crash, whatever can be salvaged */
+	for (size_t n = strlen(broken) - 40; n <= strlen(broken); n++)
+		bounce_report_free(parse(broken, n));
+}
+
 static void test_mbox(void **state)
 {
 	(void)state;
@@ -499,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_autoreply_and_person),
 		cmocka_unit_test(test_wrong_containers),
 		cmocka_unit_test(test_arf),
+		cmocka_unit_test(test_ses_json),
 		cmocka_unit_test(test_mbox),
 		cmocka_unit_test(test_rules),
 	};
