@@ -10,7 +10,9 @@ BINDIR      = $(PREFIX)/bin
 SBINDIR     = $(PREFIX)/sbin
 MANDIR      = $(PREFIX)/share/man
 DATADIR     = $(PREFIX)/share/rebound
-UNITDIR    ?= /lib/systemd/system
+DOCDIR      = $(PREFIX)/share/doc/rebound
+# systemd reads units from /usr/local/lib/systemd/system too
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 
 CC      ?= cc
 PKGS     = gmime-3.0 sqlite3 libcrypto libmagic
@@ -111,20 +113,34 @@ bench: check-deps
 fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/Makefile
 
+# FHS: programs in $(BINDIR) and $(SBINDIR), man pages, the example
+# configuration in $(SYSCONFDIR)/rebound, the schema, the Postfix fragments
+# and postconf.sh in $(DATADIR), docs in $(DOCDIR), the systemd unit in
+# $(UNITDIR). Text files name the install paths: written as for
+# PREFIX=/usr/local and SYSCONFDIR=/etc, rewritten here for others.
+# Never creates users, the database or /var/lib/rebound (docs/install.md).
+# tests/install/run checks the result.
+INSTALL_SED = sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+              -e 's|/usr/local/share/rebound/|$(DATADIR)/|g' -e 's|/etc/rebound/|$(SYSCONFDIR)/rebound/|g'
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schema \
-	    $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(SYSCONFDIR)/rebound
+	    $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(SYSCONFDIR)/rebound $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BIN)/rebound $(DESTDIR)$(BINDIR)/rebound
 	install -m 755 $(BIN)/rebound-milter $(DESTDIR)$(SBINDIR)/rebound-milter
 	install -m 755 $(BIN)/rebound-pipe $(DESTDIR)$(SBINDIR)/rebound-pipe
 	for m in man/*.[158]; do [ -f "$$m" ] || continue; \
 	    s=$${m##*.}; install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man$$s/; done
-	install -m 644 postfix-config/rebound.conf.example $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
-	for f in schema/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schema/; done; true
-	for f in postfix-config/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/postfix-config/; done; true
+	$(INSTALL_SED) postfix-config/rebound.conf.example >$(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
+	chmod 644 $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
+	for f in schema/*.sql; do [ -f "$$f" ] || continue; install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schema/; done
+	for f in postfix-config/*; do [ -f "$$f" ] || continue; \
+	    case $$f in *.example|*.service) continue ;; *.sh) mode=755 ;; *) mode=644 ;; esac; \
+	    t=$(DESTDIR)$(DATADIR)/$$f; $(INSTALL_SED) "$$f" >"$$t" && chmod $$mode "$$t" || exit 1; done
 	if [ -f postfix-config/rebound-milter.service ]; then install -d $(DESTDIR)$(UNITDIR); \
-	    install -m 644 postfix-config/rebound-milter.service $(DESTDIR)$(UNITDIR)/; fi
+	    $(INSTALL_SED) postfix-config/rebound-milter.service >$(DESTDIR)$(UNITDIR)/rebound-milter.service && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/rebound-milter.service; fi
+	for d in README.md docs/*.md; do [ -f "$$d" ] || continue; install -m 644 "$$d" $(DESTDIR)$(DOCDIR)/; done
 
 clean:
 	rm -rf build build-san

@@ -1461,7 +1461,7 @@ static const char *const weak_status[] = { "undefined", "onhold", "systemerror",
 					   "networkerror", NULL };
 /* status reasons so specific that a phrase does not overrule them */
 static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesgtoobig", "hasmoved",
-					     "networkerror", "systemfull", "suspend",
+					     "systemfull", "suspend",
 					     "expired", "rejected", "authfailure",
 					     "requireptr", "policyviolation", "hostunknown", NULL };
 static const char *const greeting[] = { "CONN", "EHLO", "HELO", NULL };
@@ -1603,9 +1603,14 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))
 				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
-			else
-				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", which[reason_bit(reason)]
-					 ? which[reason_bit(reason)] : "", *cmd ? " after " : "", cmd);
+			else {
+				const char *w = which[reason_bit(reason)];
+
+				if (!w) /* filtered on an "unknown user" phrase */
+					w = which[reason_bit("userunknown")];
+				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", w ? w : "",
+					 *cmd ? " after " : "", cmd);
+			}
 		}
 	if (!reason && in_list(cmd, greeting) && strcmp(cmd, "CONN")) {
 		/* refused after HELO/EHLO: our name, a block */
@@ -1618,7 +1623,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 				reason = order_second[i];
 				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"", which[reason_bit(reason)]);
 			}
-		if (!reason && !rs && (!strncasecmp(r->diag_type, "x-unix", 6) ||
+		if (!reason && (!strncasecmp(r->diag_type, "x-unix", 6) ||
 				       !strncasecmp(r->diag_type, "x-postfix", 9))) {
 			reason = "mailererror";
 			snprintf(r->rule, sizeof(r->rule), "diagnostic type %s", r->diag_type);
@@ -1744,6 +1749,20 @@ static int any_in(const char *s, const char *const *list, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (strstr(f, list[i]))
 			return 1;
+	return 0;
+}
+
+/* complaint_header: a header that marks a complaint-like report. */
+static int complaint_header(struct ctx *c)
+{
+	char v[256], f[256];
+
+	for (size_t i = 0; i < bounce_ncomplaint_headers; i++) {
+		obj_header(GMIME_OBJECT(c->msg), bounce_complaint_headers[i].name, v, sizeof(v));
+		bounce_fold(f, sizeof(f), v);
+		if (v[0] && strstr(f, bounce_complaint_headers[i].value))
+			return 1;
+	}
 	return 0;
 }
 
@@ -2082,7 +2101,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		   (kind = parse_ses(&c, text)) != BOUNCE_KIND_NOTBOUNCE) {
 		/* an Amazon SES notification: its JSON said it all */
 	} else if (c.msg && (c.have_arf_part || any_in(c.subject, bounce_complaint_subjects,
-						 bounce_ncomplaint_subjects))) {
+						 bounce_ncomplaint_subjects) || complaint_header(&c))) {
 		kind = BOUNCE_KIND_ARF;
 		parse_arf(&c, sbuf_get(&c.arf));
 		if (!c.nrc && c.orig_to[0]) {
@@ -2090,6 +2109,13 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 
 			if (r)
 				copy_str(r->addr, sizeof(r->addr), c.orig_to);
+		}
+		if (!c.nrc && !c.have_arf_part && c.from[0]) {
+			/* an unsubscribe request: from the recipient itself */
+			struct rcpt *r = rcpt_new(&c);
+
+			if (r)
+				copy_str(r->addr, sizeof(r->addr), c.from);
 		}
 	} else if (c.msg && (c.have_dsn_part || looks_like_dsn(text)) && looks_like_bounce(&c, text)) {
 		kind = c.have_dsn_part ? BOUNCE_KIND_DSN : BOUNCE_KIND_NONSTANDARD;

@@ -335,7 +335,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "is listed", "blocked" },
 	{ "your ip", "blocked" },
 	{ "client host", "blocked" },
-	{ "connection refused", "blocked" },
 	{ "connections not accepted", "blocked" },
 	{ "is blocked", "blocked" },
 	{ "been blocked", "blocked" },
@@ -430,7 +429,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "internal error", "systemerror" },
 	{ "local error", "systemerror" },
 	{ "server error", "systemerror" },
-	{ "temporary failure", "systemerror" },
 	{ "temporarily unavailable", "systemerror" },
 	{ "system config", "systemerror" },
 	{ "unauthenticated senders", "securityerror" },
@@ -444,8 +442,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "name service error", "networkerror" },
 	{ "dns error", "networkerror" },
 	{ "dns type", "networkerror" },
-	{ "connection timed out", "networkerror" },
-	{ "timed out", "networkerror" },
 	{ "connection timeout", "networkerror" },
 	{ "network is unreachable", "networkerror" },
 	{ "no route to host", "networkerror" },
@@ -460,6 +456,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "malformed or unexpected name server reply", "networkerror" },
 	/* expiry */
 	{ "retry timeout exceeded", "expired" },
+	/* a final report of connections that never worked: it expired */
+	{ "connection timed out", "expired" },
+	{ "timed out", "expired" },
+	{ "connection refused", "expired" },
 	{ "greylist", "expired" },
 	{ "graylist", "expired" },
 	{ "have been failing", "expired" },
@@ -536,7 +536,7 @@ const struct bounce_format bounce_formats[] = {
 	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
 	  "----- original message -----", NULL, NULL },
 	{ "yahoo", "sorry, we were unable to deliver your message", "sorry, we were unable to deliver your message",
-	  "--- below this line is a copy of the message", NULL, NULL },
+	  "--- below this line is a copy of the message", "RCPT", NULL },
 	{ "dragonfly", "this is the dragonfly mail agent", "this is the dragonfly mail agent",
 	  "original message follows", NULL, NULL },
 	{ "amazonses", "x-ses-outgoing", "an error occurred while trying to deliver the mail", NULL, NULL, NULL },
@@ -587,6 +587,8 @@ const struct bounce_command bounce_commands[] = {
 	{ "did not like our data", "DATA" },
 	{ "most progress was rcpt to response", "RCPT" },
 	{ "smtp:data", "DATA" },
+	/* a local delivery agent refusing the user answers for the recipient */
+	{ "mail.local: ", "RCPT" },
 	{ "smtp:mail", "MAIL" },
 	{ "data command", "DATA" },
 	{ "mail from command", "MAIL" },
@@ -772,6 +774,13 @@ const char *const bounce_complaint_subjects[] = {
 	"abuse report",
 };
 const size_t bounce_ncomplaint_subjects = N(bounce_complaint_subjects);
+
+/* Headers of complaint-like reports that are no ARF: an unsubscribe
+ * request a mail client sends on the user's behalf (List-Unsubscribe). */
+const struct bounce_header_sign bounce_complaint_headers[] = {
+	{ "x-apple-unsubscribe", "true" },
+};
+const size_t bounce_ncomplaint_headers = N(bounce_complaint_headers);
 
 const char *const bounce_reasons[] = {
 	"authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit",

@@ -96,6 +96,8 @@ extern const size_t bounce_nbounce_senders;
 
 extern const char *const bounce_temporary_phrases[];
 extern const size_t bounce_ntemporary_phrases;
+extern const struct bounce_header_sign bounce_complaint_headers[];
+extern const size_t bounce_ncomplaint_headers;
 extern const char *const bounce_complaint_subjects[];
 extern const size_t bounce_ncomplaint_subjects;
 

@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 # Floors, raised as the parser improves (percent).
-FLOORS = {"recipient": 99.0, "hardsoft": 94.0, "status": 91.5, "reason": 82.0}
+FLOORS = {"recipient": 99.0, "hardsoft": 94.5, "status": 91.5, "reason": 83.5}
 PLACEHOLDER = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
 
