@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DAY 86400L
 /* The longest tag_lifetime rebound.conf allows, plus a day (lib/verp.h):
@@ -162,6 +163,9 @@ static enum store_status query_open(struct cli *cli, int flags, struct store **s
 		*st = NULL;
 		return STORE_OK;
 	}
+	/* unsuppress, purge: nothing to change in a database that is not there */
+	if (status != STORE_OK && !(flags & STORE_CREATE) && access(path, F_OK) < 0)
+		return STORE_NOTFOUND;
 	return status;
 }
 

@@ -44,7 +44,10 @@ struct store;
 /* store_open: open (and with STORE_CREATE create) the database at path;
  * migrate its schema to STORE_SCHEMA_VERSION unless STORE_READONLY. A
  * lock is waited for up to timeout_seconds. ":memory:" opens a private
- * in-memory database (tests). *out is freed with store_close. A missing
+ * in-memory database (tests). *out is freed with store_close. A database
+ * file that does not exist is, without STORE_CREATE, "no such database":
+ * STORE_NOTFOUND with STORE_READONLY (the CLI then shows nothing), else
+ * STORE_TEMPFAIL (a writer may create it later). A missing
  * directory, a read-only file or directory, a full disk or a lock held
  * past the timeout are STORE_TEMPFAIL; a file that is not a database, or
  * a schema newer than this program, STORE_ERROR. */

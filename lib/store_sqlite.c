@@ -312,10 +312,12 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 	struct stat sb;
 
 	*out = NULL;
-	if ((flags & STORE_READONLY) && !memory && stat(path, &sb) < 0) {
+	if (!(flags & STORE_CREATE) && !memory && stat(path, &sb) < 0) {
 		if (errno == ENOENT) {
+			/* read-only: nothing recorded yet; read-write: a writer
+			 * (rebound-pipe) may create it later */
 			err_set(err, errlen, "%s: no such database", path);
-			return STORE_NOTFOUND;
+			return (flags & STORE_READONLY) ? STORE_NOTFOUND : STORE_TEMPFAIL;
 		}
 		err_set(err, errlen, "%s: %s", path, strerror(errno));
 		return errno == EACCES ? STORE_TEMPFAIL : STORE_ERROR;

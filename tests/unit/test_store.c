@@ -164,6 +164,7 @@ static void test_open_missing(void **state)
 	/* without STORE_CREATE a missing file is not created */
 	snprintf(path, sizeof(path), "%s/none.db", fx->dir);
 	assert_int_equal(store_open(path, 1, 0, &st, err, sizeof(err)), STORE_TEMPFAIL);
+	assert_non_null(strstr(err, "no such database"));
 	assert_int_equal(access(path, F_OK), -1);
 }
 
