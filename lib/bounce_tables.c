@@ -152,6 +152,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "client host rejected: cannot find your", "requireptr" },
 	{ "ip name lookup failed", "requireptr" },
 	{ "mismatches client ip", "requireptr" },
+	{ "unverifyable sending ip", "requireptr" },
+	{ "unverifiable sending ip", "requireptr" },
 	{ "no reverse", "requireptr" },
 	{ "does not have a reverse", "requireptr" },
 	{ "unresolvable address", "requireptr" },
@@ -257,6 +259,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "recipient doesn't exist", "userunknown" },
 	{ "mailbox doesn't exist", "userunknown" },
 	{ "invalid final delivery userid", "userunknown" },
+	{ "check if address is correct", "userunknown" },
 	{ "recipientnotfound", "userunknown" },
 	/* the host or domain does not exist */
 	{ "host unknown", "hostunknown" },
@@ -343,6 +346,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "ip blocked", "blocked" },
 	{ "blocked ip", "blocked" },
 	{ "banned sending ip", "blocked" },
+	{ "too many unwanted messages", "blocked" },
 	{ "invalid ip for sending", "blocked" },
 	{ "banned", "blocked" },
 	{ "access denied", "blocked" },
@@ -432,9 +436,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "temporarily unavailable", "systemerror" },
 	{ "system config", "systemerror" },
 	{ "unauthenticated senders", "securityerror" },
+	{ "smtp authentication", "securityerror" },
+	{ "queue file write error", "systemerror" },
 	{ "service currently unavailable", "systemerror" },
 	{ "transaction failed", "systemerror" },
 	/* the network */
+	{ "network error", "networkerror" },
 	{ "routing loop", "networkerror" },
 	{ "mail loop", "networkerror" },
 	{ "too many hops", "networkerror" },
@@ -456,6 +463,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "malformed or unexpected name server reply", "networkerror" },
 	/* expiry */
 	{ "retry timeout exceeded", "expired" },
+	{ "was aborted after", "expired" },
+	{ "host not reachable", "expired" },
 	/* a final report of connections that never worked: it expired */
 	{ "connection timed out", "expired" },
 	{ "timed out", "expired" },
@@ -532,6 +541,8 @@ const struct bounce_format bounce_formats[] = {
 	{ "exchange2007", "delivery has failed to these recipients", "delivery has failed to these recipients",
 	  "original message headers", "RCPT", NULL },
 	{ "mcafee", "x-nai-header", NULL, NULL, "RCPT", NULL },
+	/* Trend Micro InterScan: recipient-level refusals */
+	{ "interscan", "interscan messaging security suite", NULL, NULL, "RCPT", NULL },
 	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, "RCPT", NULL },
 	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
 	  "----- original message -----", NULL, NULL },
