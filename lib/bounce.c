@@ -1257,11 +1257,17 @@ static int find_status(const char *s, char *dst, size_t dstlen)
 		if (b < 1 || b > 3 || isalnum((unsigned char)q[a + 1 + b]) ||
 		    (q[a + 1 + b] == '.' && isdigit((unsigned char)q[a + 2 + b])))
 			continue;
-		if (!first) {
+		/* a transcript's successes ("250 2.1.5 Ok", "221 2.0.0 Bye")
+		 * count only when there is nothing else */
+		if (*p == '2' && (first || best)) {
+			p = q + a + b;
+			continue;
+		}
+		if (!first || *first == '2') {
 			first = p;
 			firstlen = (size_t)(q + a + 1 + b - p);
 		}
-		if (p - s >= 4 && (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
+		if (*p != '2' && p - s >= 4 && (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
 		    isdigit((unsigned char)p[-3]) && p[-4] >= '2' && p[-4] <= '5' &&
 		    (p - s == 4 || !isalnum((unsigned char)p[-5]))) {
 			best = p;

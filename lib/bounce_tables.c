@@ -351,6 +351,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "banned", "blocked" },
 	{ "access denied", "blocked" },
 	{ "dynamic ip", "blocked" },
+	{ "smtp server of your isp", "blocked" },
+	{ "use your isp's", "blocked" },
 	{ "dial-up", "blocked" },
 	{ "invalid helo", "blocked" },
 	{ "helo command rejected", "blocked" },
@@ -598,6 +600,10 @@ const struct bounce_command bounce_commands[] = {
 	{ "did not like our data", "DATA" },
 	{ "most progress was rcpt to response", "RCPT" },
 	{ "smtp:data", "DATA" },
+	/* au (KDDI, ezweb.ne.jp) refuses unknown users after DATA with the
+	 * address left out of the reply: "550 : User unknown" */
+	{ "550 : user unknown", "DATA" },
+	{ "550: : user unknown", "DATA" },
 	/* a local delivery agent refusing the user answers for the recipient */
 	{ "mail.local: ", "RCPT" },
 	{ "smtp:mail", "MAIL" },
@@ -774,7 +780,8 @@ const size_t bounce_nbounce_senders = N(bounce_bounce_senders);
 const char *const bounce_temporary_phrases[] = {
 	"temporary failure", "temporary error", "temporarily", "will be retried",
 	"delivery attempts will continue", "will retry", "is delayed", "has been delayed",
-	"still trying", "not yet been delivered",
+	"still trying", "not yet been delivered", "retry timeout exceeded", "have been failing",
+	"retry time not reached",
 };
 const size_t bounce_ntemporary_phrases = N(bounce_temporary_phrases);
 

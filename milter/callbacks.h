@@ -8,6 +8,10 @@
 /* callbacks_desc: the filter description to pass to smfi_register. */
 struct smfiDesc *callbacks_desc(void);
 
+/* callbacks_init: before smfi_main; tcp nonzero for an inet socket (then
+ * every step the milter keeps is answered, see cb_negotiate). */
+void callbacks_init(int tcp);
+
 /* callbacks_active: messages in progress right now (between MAIL FROM and
  * end of message or abort), for a shutdown that lets them finish. */
 int callbacks_active(void);

@@ -220,6 +220,7 @@ int main(int argc, char **argv)
 	}
 	rc = EX_OSERR;
 	unix_path = daemon_unix_path(boot->milter_socket);
+	callbacks_init(unix_path == NULL);
 	if (smfi_register(*callbacks_desc()) != MI_SUCCESS) {
 		log_error("smfi_register failed");
 		goto out;
