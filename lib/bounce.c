@@ -1544,6 +1544,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	const char *which[64] = { 0 };
 	const char *rs, *cmd, *reason = NULL;
 	rmask tm;
+	int local;
 
 	bounce_fold(folded, sizeof(folded), r->diag);
 	strip_codes(folded);
@@ -1600,11 +1601,14 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	 * taken as the answer to RCPT TO (the recipient's own result) */
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
-	if (rs && (in_list(rs, strong_status) || status_exact(r->status))) {
+	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
+	 * reply: the SMTP-based order does not apply */
+	local = !strncasecmp(r->diag_type, "x-unix", 6);
+	if (!local && rs && (in_list(rs, strong_status) || status_exact(r->status))) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
-	for (size_t i = 0; !reason && order_first[i]; i++)
+	for (size_t i = 0; !reason && !local && order_first[i]; i++)
 		if (reason_holds(order_first[i], rs, tm, cmd, r->status[0] == '5' || r->code[0] == '5')) {
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))

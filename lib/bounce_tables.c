@@ -780,7 +780,7 @@ const size_t bounce_nbounce_senders = N(bounce_bounce_senders);
 const char *const bounce_temporary_phrases[] = {
 	"temporary failure", "temporary error", "temporarily", "will be retried",
 	"delivery attempts will continue", "will retry", "is delayed", "has been delayed",
-	"still trying", "not yet been delivered", "retry timeout exceeded", "have been failing",
+	"still trying", "not yet been delivered", "have been failing",
 	"retry time not reached",
 };
 const size_t bounce_ntemporary_phrases = N(bounce_temporary_phrases);
