@@ -21,8 +21,9 @@ class NotMeasured(Exception):
 def spawn_timed(argv, stdin_path=None, stdout_path=os.devnull, env=None):
     """Run argv (argv[0] a path) with stdin from stdin_path (or /dev/null)
     and stdout to stdout_path, stderr to /dev/null. Returns (seconds,
-    exit status). The time covers spawn to reap, as a pipe(8) delivery
-    pays it. (No memory figure here: with posix_spawn the child's max RSS
+    exit status, CPU seconds: user + system of the child). The time covers
+    spawn to reap, as a pipe(8) delivery pays it; the CPU time is what it
+    would take on an idle machine, less sensitive to other load. (No memory figure here: with posix_spawn the child's max RSS
     from wait4 includes this Python process's, see spawn_rss.)"""
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, stdin_path or os.devnull, os.O_RDONLY, 0),
@@ -31,9 +32,9 @@ def spawn_timed(argv, stdin_path=None, stdout_path=os.devnull, env=None):
     ]
     t0 = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, env if env is not None else os.environ, file_actions=actions)
-    _, status, _ = os.wait4(pid, 0)
+    _, status, ru = os.wait4(pid, 0)
     t1 = time.perf_counter()
-    return t1 - t0, os.waitstatus_to_exitcode(status)
+    return t1 - t0, os.waitstatus_to_exitcode(status), ru.ru_utime + ru.ru_stime
 
 
 GNU_TIME = '/usr/bin/time'
@@ -50,7 +51,7 @@ def spawn_rss(argv, stdin_path=None):
     fd, out = tempfile.mkstemp(prefix='rss.')
     os.close(fd)
     try:
-        _, rc = spawn_timed([GNU_TIME, '-f', '%M', '-o', out, *argv], stdin_path)
+        _, rc, _ = spawn_timed([GNU_TIME, '-f', '%M', '-o', out, *argv], stdin_path)
         with open(out) as f:
             text = f.read().split()
         return int(text[-1]) if rc == 0 and text else None

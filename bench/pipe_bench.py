@@ -232,6 +232,8 @@ def run(ctx):
     raw = {'sequential': {'n': len(st), 'ok': len(ok_seq), 'median_s': median(ok_seq),
                           'p90_s': quantile(ok_seq, 0.9),
                           'parse_median_s': median([r[0] for r in bl]),
+                          'cpu_median_s': median([r[2] for r in st if r[1] == 0]),
+                          'parse_cpu_median_s': median([r[2] for r in bl]),
                           'max_rss_kib': w['rss_kib']},
            'concurrent': {'n': len(ct), 'ok': len(ok_conc), 'wall_s': c['wall_s'], 'per_s': rate,
                           'median_s': median([r[0] for r in ok_conc])},
@@ -240,9 +242,10 @@ def run(ctx):
     sq = raw['sequential']
     rows_md = [
         ['rebound-pipe, one bounce at a time: median per bounce (90th percentile)',
-         f'{fmt_ms(sq["median_s"])} ({fmt_ms(sq["p90_s"])})', f'{len(ok_seq)} bounces'],
+         f'{fmt_ms(sq["median_s"])} ({fmt_ms(sq["p90_s"])})',
+         f'{len(ok_seq)} bounces; median CPU (user + system) {fmt_ms(sq["cpu_median_s"])}'],
         ['`rebound parse --json` on the same messages, alternating (parse only, no store)',
-         fmt_ms(sq['parse_median_s']),
+         f'{fmt_ms(sq["parse_median_s"])} (CPU {fmt_ms(sq["parse_cpu_median_s"])})',
          f'store and commit add {fmt_ms(sq["median_s"] - sq["parse_median_s"])} '
          f'({fmt_ratio(sq["median_s"] / sq["parse_median_s"])} the parse alone)'],
         ['8 rebound-pipe processes at once: sustained bounces/s',

@@ -50,9 +50,10 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 		return status == STORE_TEMPFAIL ? CLI_TEMPFAIL : CLI_FAIL;
 	}
 	store_close(st);
-	/* SQLite creates files 0644 & ~umask: the database must be 0660, as
-	 * the -wal and -shm files take its mode whoever creates them (Postfix
-	 * as a reader, or rebound-pipe), and each side writes them. */
+	/* The store creates the database 0660; an existing one may have
+	 * another mode (made by hand, copied): the -wal and -shm files take
+	 * the database's mode whoever creates them (Postfix as a reader, or
+	 * rebound-pipe), and each side writes them. */
 	if (chmod(path, 0660) < 0) {
 		fprintf(stderr, "rebound init: chmod 0660 %s: %s\n", path, strerror(errno));
 		return CLI_FAIL;
