@@ -394,7 +394,8 @@ struct ctx {
 	char hdrblob[8192];    /* the top-level header, lowercase, bounded */
 	const struct bounce_format *format;
 	int format_done;
-	int allow_to;          /* the bounce's To may be a recipient (second look) */
+	int allow_to;          /* the bounce's To and the returned message's
+				* sender may be recipients (second look) */
 	struct rcpt *rc;
 	size_t nrc, caprc;
 	int oom;
@@ -1082,7 +1083,7 @@ static int ignored_addr(struct ctx *c, const char *a)
 					     "no-reply@", "support@", "help@", "helpdesk@" };
 
 	if ((c->from[0] && !strcasecmp(a, c->from)) || (c->to[0] && !c->allow_to && !strcasecmp(a, c->to)) ||
-	    (c->orig_from[0] && !strcasecmp(a, c->orig_from)))
+	    (c->orig_from[0] && !c->allow_to && !strcasecmp(a, c->orig_from)))
 		return 1;
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (!strncasecmp(a, roles[i], strlen(roles[i])))
@@ -1476,6 +1477,15 @@ static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesg
 static const char *const greeting[] = { "CONN", "EHLO", "HELO", NULL };
 static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", "RCPT?", NULL };
 
+/* uu_vetoes: reasons whose words say an "unknown user" status code is
+ * about something else (relaying, a block, a full mailbox, the sender). */
+static rmask uu_vetoes(void)
+{
+	return RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") | RB("rejected") |
+	       RB("notaccept") | RB("authfailure") | RB("requireptr") | RB("badreputation") |
+	       RB("speeding") | RB("spamdetected") | RB("toomanyconn");
+}
+
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm and the SMTP command? */
 static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm)
@@ -1497,9 +1507,7 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 		if (rs && !strcmp(rs, "suspend"))
 			return 0;
 		if (rs && !strcmp(rs, "userunknown"))
-			return !(tm & (RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
-				       RB("rejected") | RB("notaccept") | RB("authfailure") | RB("requireptr") |
-				       RB("badreputation") | RB("speeding") | RB("spamdetected")));
+			return !(tm & uu_vetoes());
 		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
 	if (!strcmp(R, "filtered")) {
@@ -1604,6 +1612,10 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	 * taken as the answer to RCPT TO (the recipient's own result) */
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
+	/* X.4.1 "no answer from host" that names its network cause ("no
+	 * route to host") is that network error, not a mere expiry */
+	if (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1") && (tm & RB("networkerror")))
+		rs = "networkerror";
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
 	local = !strncasecmp(r->diag_type, "x-unix", 6);
@@ -1653,6 +1665,15 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 			reason = "blocked";
 			snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
 		}
+	}
+	if (!reason && rs && !strcmp(rs, "userunknown") && (tm & uu_vetoes())) {
+		/* the words overruled the status: the first of their reasons */
+		for (size_t i = 0; !reason && order_first[i]; i++)
+			if (tm & uu_vetoes() & RB(order_first[i])) {
+				reason = order_first[i];
+				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\" over status %s",
+					 which[reason_bit(reason)] ? which[reason_bit(reason)] : "", r->status);
+			}
 	}
 	if (!reason && rs) {
 		reason = rs;
@@ -2176,7 +2197,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		scan_text(&c, text, c.nrc == 0);
 		if (!c.nrc) {
 			/* nobody else: the bounce went back to the recipient's
-			 * own address (a test, a forward): look again */
+			 * own address, or one wrote to oneself: look again */
 			c.allow_to = 1;
 			scan_text(&c, text, 1);
 		}

@@ -245,7 +245,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "undeliverable address", "userunknown" },
 	{ "sorry, no mailbox here by that name", "userunknown" },
 	{ "mailbox not exist", "userunknown" },
-	{ "delivery to the following recipients failed", "userunknown" },
 	{ "said: 550 5.1.1", "userunknown" },
 	{ "disabled or discontinued", "userunknown" },
 	{ "not our customer", "userunknown" },
@@ -398,6 +397,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "purported responsible address", "rejected" },
 	{ "sending to/from an address", "rejected" },
 	{ "sender address rejected", "rejected" },
+	{ "'send mail as'", "rejected" },
 	{ "sender rejected", "rejected" },
 	{ "sender denied", "rejected" },
 	{ "sender blocked", "rejected" },
@@ -446,6 +446,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "transaction failed", "systemerror" },
 	/* the network */
 	{ "network error", "networkerror" },
+	{ "establish an smtp connection", "networkerror" },
 	{ "routing loop", "networkerror" },
 	{ "mail loop", "networkerror" },
 	{ "too many hops", "networkerror" },
