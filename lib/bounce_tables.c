@@ -446,6 +446,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "transaction failed", "systemerror" },
 	/* the network */
 	{ "network error", "networkerror" },
+	{ "establish an smtp connection", "networkerror" },
 	{ "routing loop", "networkerror" },
 	{ "mail loop", "networkerror" },
 	{ "too many hops", "networkerror" },
