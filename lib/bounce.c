@@ -394,7 +394,8 @@ struct ctx {
 	char hdrblob[8192];    /* the top-level header, lowercase, bounded */
 	const struct bounce_format *format;
 	int format_done;
-	int allow_to;          /* the bounce's To may be a recipient (second look) */
+	int allow_to;          /* the bounce's To and the returned message's
+				* sender may be recipients (second look) */
 	struct rcpt *rc;
 	size_t nrc, caprc;
 	int oom;
@@ -1082,7 +1083,7 @@ static int ignored_addr(struct ctx *c, const char *a)
 					     "no-reply@", "support@", "help@", "helpdesk@" };
 
 	if ((c->from[0] && !strcasecmp(a, c->from)) || (c->to[0] && !c->allow_to && !strcasecmp(a, c->to)) ||
-	    (c->orig_from[0] && !strcasecmp(a, c->orig_from)))
+	    (c->orig_from[0] && !c->allow_to && !strcasecmp(a, c->orig_from)))
 		return 1;
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (!strncasecmp(a, roles[i], strlen(roles[i])))
@@ -2180,7 +2181,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		scan_text(&c, text, c.nrc == 0);
 		if (!c.nrc) {
 			/* nobody else: the bounce went back to the recipient's
-			 * own address (a test, a forward): look again */
+			 * own address, or one wrote to oneself: look again */
 			c.allow_to = 1;
 			scan_text(&c, text, 1);
 		}
