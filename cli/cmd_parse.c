@@ -124,6 +124,9 @@ static void print_rcpt(FILE *fp, const struct out_opts *o, const char *file,
 		fputs("}\n", fp);
 		return;
 	}
+	/* a long path shows its end, where the file's name is */
+	if (strlen(file) > 24)
+		file += strlen(file) - 24;
 	fprintf(fp, "%-24.24s %-11s %-36.36s %-8s %-4s %-15s %-9s %.60s\n", file, bounce_kind_name(rep->kind),
 		r->recipient[0] ? r->recipient : "-", r->status[0] ? r->status : "-",
 		r->smtp_code[0] ? r->smtp_code : "-", r->reason[0] ? r->reason : "-",

@@ -1477,6 +1477,15 @@ static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesg
 static const char *const greeting[] = { "CONN", "EHLO", "HELO", NULL };
 static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", "RCPT?", NULL };
 
+/* uu_vetoes: reasons whose words say an "unknown user" status code is
+ * about something else (relaying, a block, a full mailbox, the sender). */
+static rmask uu_vetoes(void)
+{
+	return RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") | RB("rejected") |
+	       RB("notaccept") | RB("authfailure") | RB("requireptr") | RB("badreputation") |
+	       RB("speeding") | RB("spamdetected") | RB("toomanyconn");
+}
+
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm and the SMTP command? */
 static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm)
@@ -1498,9 +1507,7 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 		if (rs && !strcmp(rs, "suspend"))
 			return 0;
 		if (rs && !strcmp(rs, "userunknown"))
-			return !(tm & (RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
-				       RB("rejected") | RB("notaccept") | RB("authfailure") | RB("requireptr") |
-				       RB("badreputation") | RB("speeding") | RB("spamdetected")));
+			return !(tm & uu_vetoes());
 		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
 	if (!strcmp(R, "filtered")) {
@@ -1658,6 +1665,15 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 			reason = "blocked";
 			snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
 		}
+	}
+	if (!reason && rs && !strcmp(rs, "userunknown") && (tm & uu_vetoes())) {
+		/* the words overruled the status: the first of their reasons */
+		for (size_t i = 0; !reason && order_first[i]; i++)
+			if (tm & uu_vetoes() & RB(order_first[i])) {
+				reason = order_first[i];
+				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\" over status %s",
+					 which[reason_bit(reason)] ? which[reason_bit(reason)] : "", r->status);
+			}
 	}
 	if (!reason && rs) {
 		reason = rs;
