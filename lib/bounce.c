@@ -574,6 +574,18 @@ static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report)
 			copy_str(mt, sizeof(mt), !strncmp(sn, "message/", 8) ? "message/rfc822" : "text/plain");
 	}
 	if (strstr(mt, "delivery-status")) {
+		/* fields are ASCII, but Japanese servers write ISO-2022-JP
+		 * into Diagnostic-Code: convert (ASCII passes unchanged) */
+		if (memmem(b.s, b.len, "\x1b$B", 3) || memmem(b.s, b.len, "\x1b$@", 3)) {
+			gsize outlen = 0;
+			gchar *u = g_convert(b.s, (gssize)b.len, "UTF-8", "ISO-2022-JP", NULL, &outlen, NULL);
+
+			if (u) {
+				b.len = 0;
+				sbuf_add(&b, u, outlen);
+				g_free(u);
+			}
+		}
 		add_text(&c->dsn, &b);
 		c->have_dsn_part = 1;
 	} else if (!strcmp(mt, "message/feedback-report")) {
