@@ -760,7 +760,10 @@ static void parse_dsn(struct ctx *c, const char *text)
 			if (!strcmp(name, "x-actual-recipient")) {
 				continue;
 			}
-			if (r && ((fin && has_final) || (!fin && has_orig) || r->action[0] || r->status[0])) {
+			/* a new block when this one has its address already (blocks
+			 * without blank lines); fields before the address belong to
+			 * the block it ends (Action and Status first, as some write) */
+			if (r && r->addr[0] && ((fin && has_final) || (!fin && has_orig))) {
 				r = NULL;
 				has_final = has_orig = 0;
 			}
@@ -1558,7 +1561,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		char st[32];
 
 		if (find_status(r->diag, st, sizeof(st)) && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
-		    (!r->status[0] || st[0] == r->status[0]) && strcmp(st + 1, ".0.0"))
+		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0"))))
 			copy_str(r->status, sizeof(r->status), st);
 	}
 	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
@@ -1601,6 +1604,10 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	 * taken as the answer to RCPT TO (the recipient's own result) */
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
+	/* X.4.1 "no answer from host" that names its network cause ("no
+	 * route to host") is that network error, not a mere expiry */
+	if (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1") && (tm & RB("networkerror")))
+		rs = "networkerror";
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
 	local = !strncasecmp(r->diag_type, "x-unix", 6);

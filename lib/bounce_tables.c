@@ -60,6 +60,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "size limit exceeded", "mesgtoobig" },
 	{ "message exceeds local size limit", "mesgtoobig" },
 	{ "too large for this recipient", "mesgtoobig" },
+	{ "line limit exceeded", "mesgtoobig" },
 	/* a limit other than size or quota */
 	{ "exceeds the limit", "exceedlimit" },
 	{ "header size exceeds", "exceedlimit" },
@@ -440,10 +441,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "unauthenticated senders", "securityerror" },
 	{ "smtp authentication", "securityerror" },
 	{ "queue file write error", "systemerror" },
+	{ "does not support tls", "systemerror" },
 	{ "service currently unavailable", "systemerror" },
 	{ "transaction failed", "systemerror" },
 	/* the network */
 	{ "network error", "networkerror" },
+	{ "establish an smtp connection", "networkerror" },
 	{ "routing loop", "networkerror" },
 	{ "mail loop", "networkerror" },
 	{ "too many hops", "networkerror" },
@@ -499,6 +502,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "exit status", "mailererror" },
 	/* syntax */
 	{ "syntax error", "syntaxerror" },
+	{ "malformed address", "syntaxerror" },
 	{ "command unrecognized", "syntaxerror" },
 	{ "unrecognized command", "syntaxerror" },
 	{ "bad sequence of commands", "syntaxerror" },

@@ -271,6 +271,27 @@ static void test_dsn_fields(void **state)
 	bounce_report_free(rep);
 }
 
+static void test_dsn_block_shapes(void **state)
+{
+	(void)state;
+	/* fields before the address; blocks without blank lines between */
+	static const char s[] = DSN_HEAD "Action: failed\nStatus: 5.2.2\nFinal-Recipient: rfc822; p@example.com\n"
+					 "Original-Recipient: rfc822; p@example.com\n\n"
+					 "Final-Recipient: rfc822; q@example.com\nAction: failed\nStatus: 5.1.1\n"
+					 "Final-Recipient: rfc822; r@example.com\nAction: delayed\nStatus: 4.4.1\n\n--B--\n";
+	struct bounce_report *rep = parse_str(s);
+
+	assert_int_equal(rep->nrcpt, 3);
+	assert_string_equal(rep->rcpt[0].recipient, "p@example.com");
+	assert_string_equal(rep->rcpt[0].status, "5.2.2");
+	assert_string_equal(rep->rcpt[0].reason, "mailboxfull");
+	assert_string_equal(rep->rcpt[1].recipient, "q@example.com");
+	assert_string_equal(rep->rcpt[1].status, "5.1.1");
+	assert_string_equal(rep->rcpt[2].recipient, "r@example.com");
+	assert_int_equal(rep->rcpt[2].class, BOUNCE_CLASS_DELAYED);
+	bounce_report_free(rep);
+}
+
 static void test_delayed_delivered(void **state)
 {
 	(void)state;
@@ -521,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_line_endings),
 		cmocka_unit_test(test_dsn_fields),
+		cmocka_unit_test(test_dsn_block_shapes),
 		cmocka_unit_test(test_delayed_delivered),
 		cmocka_unit_test(test_policy_is_soft),
 		cmocka_unit_test(test_known_recipient),
