@@ -90,6 +90,7 @@ static void print_rcpt(FILE *fp, const struct out_opts *o, const char *file,
 		       const struct bounce_report *rep, const struct bounce_rcpt *r)
 {
 	static const struct bounce_rcpt none = { "", "", "", "", "", BOUNCE_CLASS_NONE, 0, "", "", "", "" };
+	size_t dlen;
 
 	if (!r)
 		r = &none;
@@ -124,10 +125,20 @@ static void print_rcpt(FILE *fp, const struct out_opts *o, const char *file,
 		fputs("}\n", fp);
 		return;
 	}
-	fprintf(fp, "%-24.24s %-11s %-36.36s %-8s %-4s %-15s %-9s %.60s\n", file, bounce_kind_name(rep->kind),
+	/* a long path shows its end, where the file's name is */
+	if (strlen(file) > 24)
+		file += strlen(file) - 24;
+	/* the diagnostic's first 60 bytes, cut between UTF-8 characters */
+	dlen = strlen(r->diagnostic);
+	if (dlen > 60) {
+		dlen = 60;
+		while (dlen > 0 && ((unsigned char)r->diagnostic[dlen] & 0xc0) == 0x80)
+			dlen--;
+	}
+	fprintf(fp, "%-24.24s %-11s %-36.36s %-8s %-4s %-15s %-9s %.*s\n", file, bounce_kind_name(rep->kind),
 		r->recipient[0] ? r->recipient : "-", r->status[0] ? r->status : "-",
 		r->smtp_code[0] ? r->smtp_code : "-", r->reason[0] ? r->reason : "-",
-		bounce_class_name(r->class)[0] ? bounce_class_name(r->class) : "-", r->diagnostic);
+		bounce_class_name(r->class)[0] ? bounce_class_name(r->class) : "-", (int)dlen, r->diagnostic);
 	if (o->explain)
 		fprintf(fp, "%24s decided by: %s\n", "", r->rule[0] ? r->rule : "-");
 }

@@ -394,7 +394,8 @@ struct ctx {
 	char hdrblob[8192];    /* the top-level header, lowercase, bounded */
 	const struct bounce_format *format;
 	int format_done;
-	int allow_to;          /* the bounce's To may be a recipient (second look) */
+	int allow_to;          /* the bounce's To and the returned message's
+				* sender may be recipients (second look) */
 	struct rcpt *rc;
 	size_t nrc, caprc;
 	int oom;
@@ -573,6 +574,18 @@ static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report)
 			copy_str(mt, sizeof(mt), !strncmp(sn, "message/", 8) ? "message/rfc822" : "text/plain");
 	}
 	if (strstr(mt, "delivery-status")) {
+		/* fields are ASCII, but Japanese servers write ISO-2022-JP
+		 * into Diagnostic-Code: convert (ASCII passes unchanged) */
+		if (memmem(b.s, b.len, "\x1b$B", 3) || memmem(b.s, b.len, "\x1b$@", 3)) {
+			gsize outlen = 0;
+			gchar *u = g_convert(b.s, (gssize)b.len, "UTF-8", "ISO-2022-JP", NULL, &outlen, NULL);
+
+			if (u) {
+				b.len = 0;
+				sbuf_add(&b, u, outlen);
+				g_free(u);
+			}
+		}
 		add_text(&c->dsn, &b);
 		c->have_dsn_part = 1;
 	} else if (!strcmp(mt, "message/feedback-report")) {
@@ -1082,7 +1095,7 @@ static int ignored_addr(struct ctx *c, const char *a)
 					     "no-reply@", "support@", "help@", "helpdesk@" };
 
 	if ((c->from[0] && !strcasecmp(a, c->from)) || (c->to[0] && !c->allow_to && !strcasecmp(a, c->to)) ||
-	    (c->orig_from[0] && !strcasecmp(a, c->orig_from)))
+	    (c->orig_from[0] && !c->allow_to && !strcasecmp(a, c->orig_from)))
 		return 1;
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (!strncasecmp(a, roles[i], strlen(roles[i])))
@@ -1476,6 +1489,15 @@ static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesg
 static const char *const greeting[] = { "CONN", "EHLO", "HELO", NULL };
 static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", "RCPT?", NULL };
 
+/* uu_vetoes: reasons whose words say an "unknown user" status code is
+ * about something else (relaying, a block, a full mailbox, the sender). */
+static rmask uu_vetoes(void)
+{
+	return RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") | RB("rejected") |
+	       RB("notaccept") | RB("authfailure") | RB("requireptr") | RB("badreputation") |
+	       RB("speeding") | RB("spamdetected") | RB("toomanyconn");
+}
+
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm and the SMTP command? */
 static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm)
@@ -1497,9 +1519,7 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 		if (rs && !strcmp(rs, "suspend"))
 			return 0;
 		if (rs && !strcmp(rs, "userunknown"))
-			return !(tm & (RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
-				       RB("rejected") | RB("notaccept") | RB("authfailure") | RB("requireptr") |
-				       RB("badreputation") | RB("speeding") | RB("spamdetected")));
+			return !(tm & uu_vetoes());
 		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
 	if (!strcmp(R, "filtered")) {
@@ -1657,6 +1677,15 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 			reason = "blocked";
 			snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
 		}
+	}
+	if (!reason && rs && !strcmp(rs, "userunknown") && (tm & uu_vetoes())) {
+		/* the words overruled the status: the first of their reasons */
+		for (size_t i = 0; !reason && order_first[i]; i++)
+			if (tm & uu_vetoes() & RB(order_first[i])) {
+				reason = order_first[i];
+				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\" over status %s",
+					 which[reason_bit(reason)] ? which[reason_bit(reason)] : "", r->status);
+			}
 	}
 	if (!reason && rs) {
 		reason = rs;
@@ -2180,7 +2209,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		scan_text(&c, text, c.nrc == 0);
 		if (!c.nrc) {
 			/* nobody else: the bounce went back to the recipient's
-			 * own address (a test, a forward): look again */
+			 * own address, or one wrote to oneself: look again */
 			c.allow_to = 1;
 			scan_text(&c, text, 1);
 		}

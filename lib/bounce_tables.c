@@ -205,6 +205,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "address couldn't be found", "userunknown" },
 	{ "address wasn't found", "userunknown" },
 	{ "address wasn\xe2\x80\x99t found", "userunknown" }, /* with a typographic apostrophe */
+	/* "not found in the directory" (Domino, Japanese) */
+	{ "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xab"
+	  "\xe3\x81\xaf\xe8\xa6\x8b\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b"
+	  "\xe3\x82\x93", "userunknown" },
 	/* "not in the directory list" (Lotus Notes, Japanese) */
 	{ "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xae"
 	  "\xe3\x83\xaa\xe3\x82\xb9\xe3\x83\x88\xe3\x81\xab\xe3\x81\x82\xe3\x82\x8a\xe3\x81\xbe"
@@ -245,7 +249,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "undeliverable address", "userunknown" },
 	{ "sorry, no mailbox here by that name", "userunknown" },
 	{ "mailbox not exist", "userunknown" },
-	{ "delivery to the following recipients failed", "userunknown" },
 	{ "said: 550 5.1.1", "userunknown" },
 	{ "disabled or discontinued", "userunknown" },
 	{ "not our customer", "userunknown" },
@@ -398,6 +401,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "purported responsible address", "rejected" },
 	{ "sending to/from an address", "rejected" },
 	{ "sender address rejected", "rejected" },
+	{ "'send mail as'", "rejected" },
 	{ "sender rejected", "rejected" },
 	{ "sender denied", "rejected" },
 	{ "sender blocked", "rejected" },

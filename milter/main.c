@@ -187,8 +187,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	log_open("rebound-milter", foreground || check ? LOG_DEST_STDERR | (check ? 0 : LOG_DEST_SYSLOG)
-						       : LOG_DEST_SYSLOG);
+	/* Until it is in the background, errors go to stderr too. */
+	log_open("rebound-milter", check ? LOG_DEST_STDERR : LOG_DEST_STDERR | LOG_DEST_SYSLOG);
 	if (check) {
 		if (state_load(path, &st, err, sizeof(err)) < 0) {
 			log_error("%s", err);
@@ -202,6 +202,16 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return EX_CONFIG;
 	}
+	/* All of it (rules, keys) is checked here too, while errors still
+	 * reach the terminal and the exit status; it is loaded for use after
+	 * the privilege drop below. */
+	if (state_load(path, &st, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		config_free(boot);
+		return EX_CONFIG;
+	}
+	state_release(st);
+	st = NULL;
 	if (geteuid() == 0 && daemon_lookup_user(boot->user, &uid, &gid, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		config_free(boot);
@@ -213,10 +223,13 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 	fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
-	if (!foreground && daemon_detach(err, sizeof(err)) < 0) {
-		log_error("%s", err);
-		config_free(boot);
-		return EX_OSERR;
+	if (!foreground) {
+		if (daemon_detach(err, sizeof(err)) < 0) {
+			log_error("%s", err);
+			config_free(boot);
+			return EX_OSERR;
+		}
+		log_open("rebound-milter", LOG_DEST_SYSLOG);
 	}
 	rc = EX_OSERR;
 	unix_path = daemon_unix_path(boot->milter_socket);

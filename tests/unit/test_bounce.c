@@ -292,6 +292,20 @@ static void test_dsn_block_shapes(void **state)
 	bounce_report_free(rep);
 }
 
+static void test_iso2022jp_fields(void **state)
+{
+	(void)state;
+	/* "\x1b$B%f!<%6!<\x1b(B" is "ユーザー" (user) in ISO-2022-JP */
+	static const char s[] = DSN_HEAD "Final-Recipient: rfc822; t@example.co.jp\nAction: failed\n"
+					 "Status: 5.0.0\nDiagnostic-Code: X-Notes; \x1b$B%f!<%6!<\x1b(B Neko\n\n--B--\n";
+	struct bounce_report *rep = parse_str(s);
+
+	assert_int_equal(rep->nrcpt, 1);
+	assert_non_null(strstr(rep->rcpt[0].diagnostic, "\xe3\x83\xa6\xe3\x83\xbc\xe3\x82\xb6\xe3\x83\xbc"));
+	assert_null(strchr(rep->rcpt[0].diagnostic, '\x1b'));
+	bounce_report_free(rep);
+}
+
 static void test_delayed_delivered(void **state)
 {
 	(void)state;
@@ -543,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_line_endings),
 		cmocka_unit_test(test_dsn_fields),
 		cmocka_unit_test(test_dsn_block_shapes),
+		cmocka_unit_test(test_iso2022jp_fields),
 		cmocka_unit_test(test_delayed_delivered),
 		cmocka_unit_test(test_policy_is_soft),
 		cmocka_unit_test(test_known_recipient),
