@@ -182,6 +182,12 @@ static int query_start(struct cli *cli, struct qopts *q, int argc, char **argv, 
 		return rc == -1 ? CLI_OK : CLI_USAGE;
 	if (q->nargs == 1 && check_address(q->name, q->args[0]) < 0)
 		return CLI_USAGE;
+	/* purge: --older-than is required; a usage error before the database */
+	if ((q->allowed & OPT_OLDER) && q->older_than <= 0) {
+		fprintf(stderr, "rebound %s: --older-than DURATION is required (and not 0)\n", q->name);
+		query_usage(q, stderr);
+		return CLI_USAGE;
+	}
 	if ((status = query_open(cli, flags, st, err, sizeof(err))) != STORE_OK)
 		return store_exit(q->name, status, err);
 	return -1;
@@ -541,11 +547,6 @@ int cmd_purge(struct cli *cli, int argc, char **argv)
 
 	if ((rc = query_start(cli, &q, argc, argv, 0, &st)) >= 0)
 		return rc;
-	if (q.older_than <= 0) {
-		fprintf(stderr, "rebound purge: --older-than DURATION is required (and not 0)\n");
-		query_usage(&q, stderr);
-		return query_end(&q, st, STORE_OK, err, CLI_USAGE);
-	}
 	status = store_purge(st, now - q.older_than, now,
 			     now - (q.older_than > VERP_ID_KEEP ? q.older_than : VERP_ID_KEEP), &res, err, sizeof(err));
 	if (status == STORE_OK)
