@@ -6,6 +6,7 @@
  * libmilter in a thread of its own while this thread handles signals:
  * SIGHUP reloads (the new configuration is used only if it is valid),
  * SIGTERM and SIGINT stop within a bounded time. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -90,11 +91,43 @@ static long ms_since(const struct timespec *t0)
 	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+/* thread_count: threads of this process (/proc/self/task), -1 if unknown. */
+static int thread_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* libmilter_settle: wait (at most 2 s) until libmilter has started its
+ * signal thread. That thread takes a SIGHUP that is pending when it first
+ * waits for signals, and stops the milter: a SIGHUP right after start
+ * would otherwise race with it. Once it waits, the kernel gives a signal
+ * to this (main) thread, which does not block it. */
+static void libmilter_settle(void)
+{
+	struct timespec t0, pause = { 0, 10 * 1000000 };
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* main + libmilter's main loop + its signal thread */
+	while (thread_count() >= 0 && thread_count() < 3 && ms_since(&t0) < 2000)
+		nanosleep(&pause, NULL);
+	pause.tv_nsec = 50 * 1000000; /* from thread start to sigwait */
+	nanosleep(&pause, NULL);
+}
+
 /* run: the main loop; returns when asked to stop or libmilter ended. */
 static int run(const char *path, const struct config *boot, const char *unix_path)
 {
 	struct sigaction sa;
-	sigset_t block, old;
+	sigset_t block;
 	pthread_t thread;
 	struct timespec t0;
 	int milter_done = 0, rc;
@@ -117,13 +150,15 @@ static int run(const char *path, const struct config *boot, const char *unix_pat
 	 * milter on SIGHUP) must never get these: they start with them blocked,
 	 * and this thread, which keeps them unblocked, is where the kernel
 	 * delivers a signal sent to the process. */
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
 	rc = pthread_create(&thread, NULL, milter_thread, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* Unblocked here whatever the mask this process was started with. */
+	pthread_sigmask(SIG_UNBLOCK, &block, NULL);
 	if (rc != 0) {
 		log_error("pthread_create: %s", strerror(rc));
 		return EX_OSERR;
 	}
+	libmilter_settle();
 	log_info("started, listening on %s", boot->milter_socket);
 	for (;;) {
 		ssize_t n = read(signal_pipe[0], &c, 1);
