@@ -33,9 +33,9 @@ from compare import run_parser  # noqa: E402
 # Floors (percent): what the parser achieved when these sets were added.
 # Raise them when the parser improves; never lower them to hide a regression.
 FLOORS = {
-    "flufl recipient": 93.8,
+    "flufl recipient": 94.6,
     "flufl failure kind": 100.0,
-    "flufl precision": 91.0,
+    "flufl precision": 91.1,
     "postfix recipient": 100.0,
     "postfix status": 100.0,
     "postfix class": 100.0,
