@@ -1056,17 +1056,57 @@ static enum bounce_kind parse_ses(struct ctx *c, const char *text)
 
 /* ---- the error text of non-standard bounces ---------------------------- */
 
-/* line_has: the lowercase pattern occurs in the line [s, e). */
-static int line_has(const char *s, const char *e, const char *pat)
-{
+/* A line of text folded to ASCII lowercase once, to be matched against
+ * many patterns (as strcasestr would in the C locale, but without
+ * rebuilding the search state per pattern). */
+struct fline {
+	size_t n;
 	char buf[MAX_LINE];
-	size_t n = (size_t)(e - s);
+};
 
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return strcasestr(buf, pat) != NULL;
+/* fline_set: fold [s, e) into fl, cut at MAX_LINE - 1 bytes or a NUL. */
+static void fline_set(struct fline *fl, const char *s, const char *e)
+{
+	size_t n = (size_t)(e - s), i;
+
+	if (n >= sizeof(fl->buf))
+		n = sizeof(fl->buf) - 1;
+	for (i = 0; i < n && s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		fl->buf[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+	}
+	fl->buf[i] = '\0';
+	fl->n = i;
+}
+
+static inline unsigned char ascii_lower(unsigned char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + ('a' - 'A')) : ch;
+}
+
+/* fline_has: pat occurs in the folded line, ignoring ASCII case. */
+static int fline_has(const struct fline *fl, const char *pat)
+{
+	size_t m = strlen(pat);
+	const char *h = fl->buf, *end = fl->buf + fl->n;
+	unsigned char p0;
+
+	if (m == 0)
+		return 1;
+	if (m > fl->n)
+		return 0;
+	p0 = ascii_lower((unsigned char)pat[0]);
+	while ((size_t)(end - h) >= m && (h = memchr(h, p0, (size_t)(end - h) - m + 1))) {
+		size_t j = 1;
+
+		while (j < m && (unsigned char)h[j] == ascii_lower((unsigned char)pat[j]))
+			j++;
+		if (j == m)
+			return 1;
+		h++;
+	}
+	return 0;
 }
 
 /* format_detect: the first row of the formats table whose sign is in the
@@ -1121,9 +1161,14 @@ static int skip_line(const char *s, const char *e)
 	for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++)
 		if ((size_t)(e - t) >= strlen(lead[i]) && !strncasecmp(t, lead[i], strlen(lead[i])))
 			return 1;
-	for (size_t i = 0; i < sizeof(any) / sizeof(any[0]); i++)
-		if (line_has(s, e, any[i]))
-			return 1;
+	{
+		struct fline fl;
+
+		fline_set(&fl, s, e);
+		for (size_t i = 0; i < sizeof(any) / sizeof(any[0]); i++)
+			if (fline_has(&fl, any[i]))
+				return 1;
+	}
 	return 0;
 }
 
@@ -1162,22 +1207,24 @@ static void error_span(const struct bounce_format *f, const char *text, const ch
 {
 	const char *p = text, *start = text, *end = text + strlen(text);
 	int started = f == NULL || f->start == NULL;
+	struct fline fl_line, *fl = &fl_line;
 
 	for (p = text; *p;) {
 		const char *nl = strchr(p, '\n');
 
 		if (!nl)
 			nl = p + strlen(p);
-		if (!started && line_has(p, nl, f->start)) {
+		fline_set(fl, p, nl);
+		if (!started && fline_has(fl, f->start)) {
 			start = p;
 			started = 1;
 		} else if (started || p > start) {
 			int stop = 0;
 
-			if (f && f->end && line_has(p, nl, f->end))
+			if (f && f->end && fline_has(fl, f->end))
 				stop = 1;
 			for (size_t i = 0; !stop && i < bounce_nend_markers; i++)
-				if (line_has(p, nl, bounce_end_markers[i]))
+				if (fline_has(fl, bounce_end_markers[i]))
 					stop = 1;
 			if (stop && p > start) {
 				end = p;
