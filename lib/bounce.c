@@ -1561,9 +1561,37 @@ static rmask uu_vetoes(void)
 	       RB("speeding") | RB("spamdetected") | RB("toomanyconn");
 }
 
+/* uu_weak: the only "unknown user" words are a refusal that gives no
+ * cause (bounce_generic_rcpt_phrases), and words of a block, a relay
+ * refusal, the sender, spam or a policy give one: "Recipient address
+ * rejected: Client host [...] blocked using ..." is a block, the address
+ * may be fine. A phrase that is part of the refusal itself ("access
+ * denied" in "Recipient address rejected: Access denied") gives no cause.
+ * A X.7 status alone does not: Postfix's check_recipient_access REJECT
+ * ("554 5.7.1 ... Recipient address rejected: Access denied") and
+ * "553 5.7.1 Invalid recipient" are refusals of the recipient. */
+static int uu_weak(const char *uuw, rmask tm, const char *const *which)
+{
+	rmask causes = uu_vetoes() | RB("policyviolation");
+	int generic = 0;
+
+	if (!uuw)
+		return 0;
+	for (size_t i = 0; i < bounce_ngeneric_rcpt_phrases; i++)
+		if (!strcmp(uuw, bounce_generic_rcpt_phrases[i]))
+			generic = 1;
+	if (!generic)
+		return 0;
+	for (size_t b = 0; b < bounce_nreasons && b < 64; b++)
+		if ((tm & causes & (1ULL << b)) && which[b] && !strstr(uuw, which[b]))
+			return 1;
+	return 0;
+}
+
 /* reason_holds: does reason R hold, given the status's reason rs, the
- * phrase matches tm and the SMTP command? */
-static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm)
+ * phrase matches tm, the SMTP command and whether the "unknown user"
+ * words are weak (uu_weak)? */
+static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm, int weak)
 {
 	rmask uu = RB("userunknown");
 
@@ -1583,6 +1611,8 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 			return 0;
 		if (rs && !strcmp(rs, "userunknown"))
 			return !(tm & uu_vetoes());
+		if (weak)
+			return 0;
 		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
 	if (!strcmp(R, "filtered")) {
@@ -1592,6 +1622,8 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 			return (tm & (uu | RB("filtered"))) != 0;
 		if (in_list(cmd, before_data))
 			return 0;
+		if (weak)
+			return (tm & RB("filtered")) != 0;
 		/* "unknown user" not known to answer RCPT: a filter (the
 		 * recipient may have been accepted and refused later) */
 		return (tm & (uu | RB("filtered"))) != 0;
@@ -1630,7 +1662,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	const char *which[64] = { 0 };
 	const char *rs, *cmd, *reason = NULL;
 	rmask tm;
-	int local;
+	int local, weak;
 
 	bounce_fold(folded, sizeof(folded), r->diag);
 	strip_codes(folded);
@@ -1684,8 +1716,11 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (!*cmd && c->format && c->format->command)
 		cmd = c->format->command;
 	/* a DSN's per-recipient Diagnostic-Code that names no command is
-	 * taken as the answer to RCPT TO (the recipient's own result) */
-	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] && (!rs || in_list(rs, weak_status)))
+	 * taken as the answer to RCPT TO (the recipient's own result), as is
+	 * one with an X.1 (addressing) status: Office 365's "5.1.10
+	 * RESOLVER.ADR.RecipientNotFound" is an unknown recipient */
+	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
+	    (!rs || in_list(rs, weak_status) || !strncmp(r->status + 1, ".1.", 3)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
 	/* X.4.1 "no answer from host" that names its network cause ("no
 	 * route to host") is that network error, not a mere expiry */
@@ -1694,12 +1729,14 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
 	local = !strncasecmp(r->diag_type, "x-unix", 6);
+	weak = uu_weak(which[reason_bit("userunknown")], tm, which);
 	if (!local && rs && (in_list(rs, strong_status) || status_exact(r->status))) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
 	for (size_t i = 0; !reason && !local && order_first[i]; i++)
-		if (reason_holds(order_first[i], rs, tm, cmd, r->status[0] == '5' || r->code[0] == '5')) {
+		if (reason_holds(order_first[i], rs, tm, cmd, r->status[0] == '5' || r->code[0] == '5',
+				 weak)) {
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))
 				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);

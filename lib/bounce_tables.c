@@ -184,20 +184,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "recipient unknown", "userunknown" },
 	{ "recipient not found", "userunknown" },
 	{ "recipient address rejected: user", "userunknown" },
-	{ "recipient address rejected: undeliverable", "userunknown" },
 	{ "recipient address rejected: unknown", "userunknown" },
-	{ "recipient address rejected: invalid", "userunknown" },
-	{ "recipient address rejected: access denied", "userunknown" },
 	{ "recipient does not exist", "userunknown" },
 	{ "recipient is not exist", "userunknown" },
-	{ "recipient rejected", "userunknown" },
-	{ "recipient invalid", "userunknown" },
-	{ "invalid recipient", "userunknown" },
 	{ "invalid mailbox", "userunknown" },
-	{ "invalid address", "userunknown" },
 	{ "invalid user", "userunknown" },
 	{ "address unknown", "userunknown" },
-	{ "recipient address rejected. ", "userunknown" },
 	{ "address does not exist", "userunknown" },
 	{ "address not present", "userunknown" },
 	{ "address doesn't exist", "userunknown" },
@@ -265,6 +257,16 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "invalid final delivery userid", "userunknown" },
 	{ "check if address is correct", "userunknown" },
 	{ "recipientnotfound", "userunknown" },
+	/* refusals that give no cause: last, so that --explain and
+	 * bounce_generic_rcpt_phrases see a specific phrase first */
+	{ "recipient address rejected: access denied", "userunknown" },
+	{ "recipient address rejected: invalid", "userunknown" },
+	{ "recipient address rejected: undeliverable", "userunknown" },
+	{ "recipient address rejected. ", "userunknown" },
+	{ "recipient rejected", "userunknown" },
+	{ "recipient invalid", "userunknown" },
+	{ "invalid recipient", "userunknown" },
+	{ "invalid address", "userunknown" },
 	/* the host or domain does not exist */
 	{ "host unknown", "hostunknown" },
 	{ "unknown host", "hostunknown" },
@@ -513,6 +515,21 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "syntax", "syntaxerror" },
 };
 const size_t bounce_nphrases = N(bounce_phrases);
+
+/* Recipient refusals that give no cause: they mean an unknown user only
+ * when nothing else in the reply (a X.7 status, a block, the sender,
+ * spam, a policy) says why (see bounce_tables.h). */
+const char *const bounce_generic_rcpt_phrases[] = {
+	"recipient address rejected: access denied",
+	"recipient address rejected: invalid",
+	"recipient address rejected: undeliverable",
+	"recipient address rejected. ",
+	"recipient rejected",
+	"recipient invalid",
+	"invalid recipient",
+	"invalid address",
+};
+const size_t bounce_ngeneric_rcpt_phrases = N(bounce_generic_rcpt_phrases);
 
 /* (b) Servers' own formats. */
 const struct bounce_format bounce_formats[] = {

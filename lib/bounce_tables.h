@@ -18,6 +18,13 @@ struct bounce_phrase {
 extern const struct bounce_phrase bounce_phrases[];
 extern const size_t bounce_nphrases;
 
+/* Phrases of bounce_phrases that only say a recipient was refused, not
+ * why ("Recipient address rejected: Access denied"): a X.7 security or
+ * policy status, or words of a block, a relay refusal, the sender or
+ * spam in the same diagnostic, say why instead. */
+extern const char *const bounce_generic_rcpt_phrases[];
+extern const size_t bounce_ngeneric_rcpt_phrases;
+
 /* (b) A server's non-standard format: how it marks the start of its error
  * text, the end (where the returned message begins), the SMTP command its
  * failures answer and what its bounces mean by default. detect is a substring (lowercase)

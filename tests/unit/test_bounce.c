@@ -541,6 +541,104 @@ static void test_rules(void **state)
 	unlink(path);
 }
 
+/* One remote reply, as a DSN's Diagnostic-Code and as older Postfix's
+ * plain-text bounce, gives this reason and class. */
+struct reply_case {
+	const char *status, *reply, *reason;
+	enum bounce_class cls;
+};
+
+static void check_verdict(const char *msg, const char *form, const struct reply_case *c)
+{
+	struct bounce_report *rep = parse_str(msg);
+
+	assert_int_equal(rep->nrcpt, 1);
+	if (strcmp(rep->rcpt[0].reason, c->reason) || rep->rcpt[0].class != c->cls)
+		fail_msg("%s \"%s\": got %s/%s, want %s/%s", form, c->reply, rep->rcpt[0].reason,
+			 bounce_class_name(rep->rcpt[0].class), c->reason, bounce_class_name(c->cls));
+	bounce_report_free(rep);
+}
+
+static void check_reply(const struct reply_case *c)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf),
+		 "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+		 "To: bounces@bounce.example.org\nSubject: Undelivered Mail Returned to Sender\n"
+		 "MIME-Version: 1.0\n"
+		 "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		 "--B\nContent-Type: text/plain\n\nfailed.\n\n"
+		 "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		 "Final-Recipient: rfc822; alice@example.com\nAction: failed\nStatus: %s\n"
+		 "Diagnostic-Code: smtp; %s\n\n--B--\n",
+		 c->status, c->reply);
+	check_verdict(buf, "dsn", c);
+
+	snprintf(buf, sizeof(buf),
+		 "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+		 "To: bounces@bounce.example.org\nSubject: Undelivered Mail Returned to Sender\n\n"
+		 "This is the mail system at host mx.example.org.\n\n"
+		 "I'm sorry to have to inform you that your message could not\n"
+		 "be delivered to one or more recipients.\n\n"
+		 "<alice@example.com>: host mx.example.com[192.0.2.1] said: %s (in reply to RCPT TO\n"
+		 "    command)\n",
+		 c->reply);
+	check_verdict(buf, "text", c);
+}
+
+/* A block list, relay, sender, spam or policy refusal at RCPT TO is soft
+ * even when worded as a recipient refusal; a real unknown user stays hard. */
+static void test_block_beats_recipient_refusal(void **state)
+{
+	(void)state;
+	static const struct reply_case cases[] = {
+		/* Postfix reject_rbl_client, smtpd_delay_reject: at RCPT */
+		{ "5.7.1", "554 5.7.1 <alice@example.com>: Recipient address rejected: Client host "
+			   "[198.51.100.1] blocked using zen.spamhaus.org", "blocked", BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "554 5.7.1 <alice@example.com>: Recipient address rejected: Client host "
+			   "[198.51.100.1] blocked using bl.example.net; see https://bl.example.net/",
+		  "blocked", BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "554 5.7.1 <alice@example.com>: Client host rejected: Access denied", "blocked",
+		  BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "554 5.7.1 <alice@example.com>: Relay access denied", "norelaying",
+		  BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "550 5.7.1 <alice@example.com>: Recipient address rejected: rejected by policy",
+		  "policyviolation", BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "550 5.7.1 Recipient rejected: host 198.51.100.1 listed in bl.example.net",
+		  "blocked", BOUNCE_CLASS_SOFT },
+		{ "5.0.0", "550 Recipient rejected: sender address rejected: domain not found", "rejected",
+		  BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "550 5.7.1 Invalid recipient: your host 198.51.100.1 is listed at bl.example.net",
+		  "blocked", BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "550 5.7.1 Invalid recipient: message rejected as spam", "spamdetected",
+		  BOUNCE_CLASS_SOFT },
+		/* Exim */
+		{ "5.0.0", "550 rejected because 198.51.100.1 is in a black list at zen.spamhaus.org",
+		  "blocked", BOUNCE_CLASS_SOFT },
+		{ "5.0.0", "550 Administrative prohibition: host 198.51.100.1 is listed in bl.example.net",
+		  "blocked", BOUNCE_CLASS_SOFT },
+		/* Exchange and Office 365 */
+		{ "5.7.606", "550 5.7.606 Access denied, banned sending IP [198.51.100.1]", "blocked",
+		  BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "550 5.7.1 Service unavailable, Client host [198.51.100.1] blocked using Spamhaus",
+		  "blocked", BOUNCE_CLASS_SOFT },
+		{ "5.7.1", "550 5.7.1 Unable to relay", "norelaying", BOUNCE_CLASS_SOFT },
+		/* the recipient itself: hard */
+		{ "5.1.1", "550 5.1.1 <alice@example.com>: Recipient address rejected: User unknown in "
+			   "virtual mailbox table", "userunknown", BOUNCE_CLASS_HARD },
+		{ "5.1.1", "550 5.1.1 <alice@example.com>: Recipient address rejected: User unknown in "
+			   "local recipient table", "userunknown", BOUNCE_CLASS_HARD },
+		{ "5.4.1", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)",
+		  "userunknown", BOUNCE_CLASS_HARD },
+		{ "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP "
+			    "address lookup", "userunknown", BOUNCE_CLASS_HARD },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_reply(&cases[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_ses_json),
 		cmocka_unit_test(test_mbox),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_block_beats_recipient_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
