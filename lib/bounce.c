@@ -1125,19 +1125,59 @@ static int fline_has(const struct fline *fl, const char *pat)
 	return 0;
 }
 
+/* text_fold: an ASCII-lowercase copy of s and its length, to search for
+ * many patterns without strcasestr (caller frees); NULL when out of memory. */
+static char *text_fold(const char *s, size_t *n)
+{
+	size_t len = strlen(s);
+	char *f = malloc(len + 1);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i <= len; i++)
+		f[i] = (char)ascii_lower((unsigned char)s[i]);
+	*n = len;
+	return f;
+}
+
+/* text_find: where pat occurs, ignoring ASCII case, in s, whose folded
+ * copy of length n is folded (may be NULL: strcasestr then); NULL if not. */
+static const char *text_find(const char *s, const char *folded, size_t n, const char *pat)
+{
+	char p[256];
+	size_t m = strlen(pat);
+	const char *hit;
+
+	if (!folded || m >= sizeof(p))
+		return strcasestr(s, pat);
+	for (size_t i = 0; i < m; i++)
+		p[i] = (char)ascii_lower((unsigned char)pat[i]);
+	if (m == 0)
+		return s;
+	hit = memmem(folded, n, p, m);
+	return hit ? s + (hit - folded) : NULL;
+}
+
 /* format_detect: the first row of the formats table whose sign is in the
  * bounce's header or text (computed once per message). */
 static const struct bounce_format *format_detect(struct ctx *c, const char *text)
 {
+	size_t n = 0;
+	char *folded;
+
 	if (c->format_done)
 		return c->format;
 	c->format_done = 1;
+	folded = text_fold(text, &n);
 	for (size_t i = 0; i < bounce_nformats; i++) {
 		const struct bounce_format *f = &bounce_formats[i];
 
-		if (strstr(c->hdrblob, f->detect) || strcasestr(text, f->detect))
+		if (strstr(c->hdrblob, f->detect) || text_find(text, folded, n, f->detect)) {
+			free(folded);
 			return c->format = f;
+		}
 	}
+	free(folded);
 	return NULL;
 }
 
@@ -2109,13 +2149,16 @@ static void orig_in_text(struct ctx *c)
 {
 	const char *t = sbuf_get(&c->text);
 	const char *best = NULL;
+	size_t n = 0;
+	char *folded = text_fold(t, &n);
 
 	for (size_t i = 0; i < bounce_nend_markers; i++) {
-		const char *m = strcasestr(t, bounce_end_markers[i]);
+		const char *m = text_find(t, folded, n, bounce_end_markers[i]);
 
 		if (m && (!best || m < best))
 			best = m;
 	}
+	free(folded);
 	if (best) {
 		const char *nl = strchr(best, '\n');
 
