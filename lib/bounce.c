@@ -299,6 +299,22 @@ static const char *addr_find(const char *s, const char *end, size_t *alen)
 	return NULL;
 }
 
+/* mailbox_addr: the mailbox's address with its domain in ASCII (IDNA).
+ * GMime's IDN conversion (libidn2) is costly and leaves an all-ASCII
+ * address as it is, so it runs only for addresses with other bytes. */
+static const char *mailbox_addr(InternetAddressMailbox *mb)
+{
+	const char *a = internet_address_mailbox_get_addr(mb);
+	const unsigned char *p;
+
+	if (!a)
+		return internet_address_mailbox_get_idn_addr(mb);
+	for (p = (const unsigned char *)a; *p; p++)
+		if (*p >= 0x80)
+			return internet_address_mailbox_get_idn_addr(mb);
+	return a;
+}
+
 /* addr_clean: from a field value ("rfc822; <a@b>", "\"x\" <a@b>"), the
  * bare address into dst; GMime parses the address syntax. */
 static void addr_clean(char *dst, size_t dstlen, const char *value)
@@ -324,7 +340,7 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 			InternetAddress *ia = internet_address_list_get_address(list, i);
 
 			if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-				const char *a = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
+				const char *a = mailbox_addr(INTERNET_ADDRESS_MAILBOX(ia));
 
 				if (a && strchr(a, '@')) {
 					copy_str(dst, dstlen, a);
@@ -1866,7 +1882,7 @@ static void failed_recipients(struct ctx *c)
 
 		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
 			continue;
-		a = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		a = mailbox_addr(INTERNET_ADDRESS_MAILBOX(ia));
 		if (a && strchr(a, '@') && !rcpt_find(c, a) && (r = rcpt_new(c))) {
 			copy_str(r->addr, sizeof(r->addr), a);
 			r->from_text = 1;
