@@ -1766,6 +1766,12 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	 * route to host") is that network error, not a mere expiry */
 	if (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1") && (tm & RB("networkerror")))
 		rs = "networkerror";
+	/* X.4.4 "unable to route" whose words name a failing name server
+	 * ("Malformed or unexpected name server reply") and no missing host
+	 * is that network error: the domain may well exist */
+	if (rs && !strcmp(rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
+	    (tm & RB("networkerror")) && !(tm & RB("hostunknown")))
+		rs = "networkerror";
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
 	local = !strncasecmp(r->diag_type, "x-unix", 6);

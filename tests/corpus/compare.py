@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 # Floors, raised as the parser improves (percent).
-FLOORS = {"recipient": 99.0, "hardsoft": 95.9, "status": 93.5, "reason": 87.2}
+FLOORS = {"recipient": 99.3, "hardsoft": 96.0, "status": 93.9, "reason": 87.5}
 PLACEHOLDER = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
 

@@ -624,6 +624,11 @@ static void test_block_beats_recipient_refusal(void **state)
 		{ "5.7.1", "550 5.7.1 Service unavailable, Client host [198.51.100.1] blocked using Spamhaus",
 		  "blocked", BOUNCE_CLASS_SOFT },
 		{ "5.7.1", "550 5.7.1 Unable to relay", "norelaying", BOUNCE_CLASS_SOFT },
+		/* a failing name server is no missing domain; NXDOMAIN is */
+		{ "5.4.4", "Name service error for name=example.com type=MX: Malformed or unexpected "
+			   "name server reply", "networkerror", BOUNCE_CLASS_SOFT },
+		{ "5.4.4", "Host or domain name not found. Name service error for name=example.com "
+			   "type=A: Host not found", "hostunknown", BOUNCE_CLASS_HARD },
 		/* the recipient itself: hard */
 		{ "5.1.1", "550 5.1.1 <alice@example.com>: Recipient address rejected: User unknown in "
 			   "virtual mailbox table", "userunknown", BOUNCE_CLASS_HARD },
