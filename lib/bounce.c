@@ -6,6 +6,7 @@
  * recipient. Never exits, never logs. */
 #include "bounce.h"
 #include "bounce_int.h"
+#include "bounce_rhost.h"
 #include "bounce_tables.h"
 
 #include <ctype.h>
@@ -1773,8 +1774,14 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		*permanent = 0;
 		return;
 	}
-	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->reason,
-			       sizeof(r->reason), cls, r->rule, sizeof(r->rule)))
+	/* the provider whose remote host table applies (lib/bounce_rhost.h) */
+	struct bounce_rhost_query rq = { r->remote_mta, r->reporting_mta, r->addr, r->status, r->code, "",
+					 folded[0] ? folded : ctxf };
+	const struct bounce_rhost *prov = bounce_rhost_provider_of(&rq);
+
+	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->remote_mta,
+			       prov ? prov->name : "", r->reason, sizeof(r->reason), cls, r->rule,
+			       sizeof(r->rule)))
 		goto classify;
 
 	if (r->category) {
@@ -1796,6 +1803,12 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
 	    (!rs || in_list(rs, weak_status) || !strncmp(r->status + 1, ".1.", 3)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
+	/* a provider's own documented codes and words beat the general tables */
+	rq.command = cmd;
+	if ((reason = bounce_rhost_reason(prov, &rq, r->rule, sizeof(r->rule)))) {
+		copy_str(r->reason, sizeof(r->reason), reason);
+		goto classify;
+	}
 	/* a network and routing status (X.4.x: "no answer from host",
 	 * "delivery time expired", Exchange's "5.4.312 Message expired, DNS
 	 * query failed") whose words name its network cause ("no route to
