@@ -1315,6 +1315,27 @@ static void error_span(const struct bounce_format *f, const char *text, const ch
 	*e = end;
 }
 
+/* host_summary: Sendmail's line about a host, not a recipient: "550
+ * example.org (smtp)... 550 Host unknown", "421 example.edu (smtp)...
+ * Deferred: ...". The recipients it concerns are named on the lines after
+ * it, so it ends the previous recipient's error text. */
+static int host_summary(const char *p, const char *e)
+{
+	const char *q;
+
+	if (e - p < 12 || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
+	    !isdigit((unsigned char)p[2]) || p[3] != ' ')
+		return 0;
+	q = p + 4;
+	while (q < e && *q != ' ' && *q != '<' && *q != '@')
+		q++;
+	if (q == p + 4 || q + 2 >= e || q[0] != ' ' || q[1] != '(')
+		return 0;
+	for (q += 2; q < e && isalnum((unsigned char)*q); q++)
+		;
+	return e - q >= 4 && !memcmp(q, ")...", 4);
+}
+
 /* scan_text: recipients and their diagnostics from the error text. */
 static void scan_text(struct ctx *c, const char *text, int add_new)
 {
@@ -1366,6 +1387,8 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 		}
 		if (hit >= 0)
 			cur = hit;
+		else if (host_summary(p, nl))
+			cur = -1; /* about a host: its recipients' lines follow */
 		if (cur >= 0)
 			note(&c->rc[cur], p, nl);
 		p = nl < e ? nl + 1 : e;

@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 # Floors, raised as the parser improves (percent).
-FLOORS = {"recipient": 99.3, "hardsoft": 97.9, "status": 95.1, "reason": 93.4}
+FLOORS = {"recipient": 99.3, "hardsoft": 98.2, "status": 95.1, "reason": 93.4}
 PLACEHOLDER = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
 

@@ -222,6 +222,43 @@ static void test_status_choice(void **state)
 	run(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* Sendmail's line about a host ("550 example.org (smtp)... 550 Host
+ * unknown") belongs to the recipients named after it, not to the one
+ * before it. */
+static void test_host_summary_line(void **state)
+{
+	static const char msg[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Returned mail: User unknown\n\n"
+		"   ----- Transcript of session follows -----\n"
+		"While talking to mx.example.edu:\n"
+		"554 <alice@example.edu>... Remote protocol error: Connection reset by peer\n"
+		"550 example.org (smtp)... 550 Host unknown\n"
+		"554 <bob@example.org>... 550 Host unknown (Authoritative answer from name server)\n"
+		"\n   ----- Unsent message follows -----\n";
+	struct bounce_report *rep = NULL;
+	char err[256];
+	int seen = 0;
+
+	(void)state;
+	assert_int_equal(bounce_parse(msg, strlen(msg), NULL, &rep, err, sizeof(err)), BOUNCE_OK);
+	assert_int_equal(rep->nrcpt, 2);
+	for (size_t i = 0; i < rep->nrcpt; i++) {
+		if (!strcmp(rep->rcpt[i].recipient, "alice@example.edu")) {
+			assert_string_equal(rep->rcpt[i].reason, "networkerror");
+			assert_int_equal(rep->rcpt[i].class, BOUNCE_CLASS_SOFT);
+			assert_null(strstr(rep->rcpt[i].diagnostic, "Host unknown"));
+			seen++;
+		} else if (!strcmp(rep->rcpt[i].recipient, "bob@example.org")) {
+			assert_string_equal(rep->rcpt[i].reason, "hostunknown");
+			assert_int_equal(rep->rcpt[i].class, BOUNCE_CLASS_HARD);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 2);
+	bounce_report_free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_unable_to_route),
 		cmocka_unit_test(test_unknown_user_command),
 		cmocka_unit_test(test_status_choice),
+		cmocka_unit_test(test_host_summary_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
