@@ -6,6 +6,7 @@
  * recipient. Never exits, never logs. */
 #include "bounce.h"
 #include "bounce_int.h"
+#include "bounce_rhost.h"
 #include "bounce_tables.h"
 
 #include <ctype.h>
@@ -383,6 +384,9 @@ struct rcpt {
 	char rule[160];
 	char diag_type[16];    /* "smtp", "x-unix", ... from Diagnostic-Code */
 	char context[MAX_DIAG + 1]; /* the text part's lines about this recipient */
+	const char *category;  /* reason named by the sending MTA's own
+				* classification field (bounce_categories) */
+	char category_rule[96];
 	int from_text; /* found in the error text, not in DSN fields */
 };
 
@@ -762,6 +766,22 @@ static const char *after_semi(const char *v)
 	return v;
 }
 
+/* category_field: a sending MTA's own classification of this recipient's
+ * failure (bounce_categories), e.g. "X-PowerMTA-BounceCategory: bad-mailbox". */
+static void category_field(struct rcpt *r, const char *name, const char *value)
+{
+	char v[64];
+
+	bounce_fold(v, sizeof(v), value);
+	for (size_t i = 0; i < bounce_ncategories; i++)
+		if (!strcmp(name, bounce_categories[i].field) && !strcasecmp(trim(v), bounce_categories[i].value)) {
+			r->category = bounce_categories[i].reason;
+			snprintf(r->category_rule, sizeof(r->category_rule), "field %s: %s", name,
+				 bounce_categories[i].value);
+			return;
+		}
+}
+
 static void parse_dsn(struct ctx *c, const char *text)
 {
 	char name[64], value[MAX_HEADER_VALUE];
@@ -847,6 +867,8 @@ static void parse_dsn(struct ctx *c, const char *text)
 				copy_str(r->diag, sizeof(r->diag), after_semi(value));
 			} else if (!strcmp(name, "reporting-mta")) {
 				copy_str(r->reporting_mta, sizeof(r->reporting_mta), after_semi(value));
+			} else if (name[0] == 'x' && name[1] == '-') {
+				category_field(r, name, value);
 			}
 		}
 	}
@@ -1356,9 +1378,9 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
  * remote server ("5.1.0 - Unknown address error 550-'5.2.2 ..."), the
  * last code that follows a reply code ("550-5.2.2", "421 4.4.2") is the
  * remote's own; else the first code. */
-static int find_status(const char *s, char *dst, size_t dstlen)
+static int find_status(const char *s, char *dst, size_t dstlen, const char **quoted)
 {
-	const char *first = NULL, *best = NULL;
+	const char *first = NULL, *best = NULL, *bestreply = NULL;
 	size_t firstlen = 0, bestlen = 0;
 
 	for (const char *p = s; *p; p++) {
@@ -1386,14 +1408,23 @@ static int find_status(const char *s, char *dst, size_t dstlen)
 			first = p;
 			firstlen = (size_t)(q + a + 1 + b - p);
 		}
-		if (*p != '2' && p - s >= 4 && (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
-		    isdigit((unsigned char)p[-3]) && p[-4] >= '2' && p[-4] <= '5' &&
-		    (p - s == 4 || !isalnum((unsigned char)p[-5]))) {
-			best = p;
-			bestlen = (size_t)(q + a + 1 + b - p);
+		{
+			/* a reply code before it, the code quoted or not
+			 * ("550 5.2.2", "550-5.2.2", "550-'5.2.2") */
+			const char *r = p - (p > s && (p[-1] == '\'' || p[-1] == '"'));
+
+			if (*p != '2' && r - s >= 4 && (r[-1] == ' ' || r[-1] == '-') &&
+			    isdigit((unsigned char)r[-2]) && isdigit((unsigned char)r[-3]) && r[-4] >= '2' &&
+			    r[-4] <= '5' && (r - s == 4 || !isalnum((unsigned char)r[-5]))) {
+				best = p;
+				bestlen = (size_t)(q + a + 1 + b - p);
+				bestreply = r != p ? r - 4 : NULL;
+			}
 		}
 		p = q + a + b;
 	}
+	if (quoted)
+		*quoted = best && bestreply && first && first < bestreply ? bestreply : NULL;
 	if (!best) {
 		best = first;
 		bestlen = firstlen;
@@ -1528,6 +1559,39 @@ static rmask text_mask(const char *text, const char **which)
 			which[b] = bounce_phrases[i].text;
 		}
 	}
+	/* a phrase found only inside a longer phrase of another reason means
+	 * what the longer one means: Postfix's "Host not found, try again" is
+	 * a failed name lookup (a network error), not a missing host */
+	for (int b = 0; b < 64; b++) {
+		char blanked[sizeof(folded)];
+		int blank = 0, again = 0;
+
+		if (!(m & (1ULL << b)))
+			continue;
+		copy_str(blanked, sizeof(blanked), folded);
+		for (size_t j = 0; j < bounce_nphrases && j < sizeof(phrase_bit); j++) {
+			const char *lp = bounce_phrases[j].text;
+
+			if (phrase_bit[j] == b || phrase_bit[j] < 0 || !strcmp(lp, which[b]) ||
+			    !strstr(lp, which[b]) || !strstr(folded, lp))
+				continue;
+			for (char *q = blanked; (q = strstr(q, lp));)
+				memset(q, ' ', strlen(lp));
+			blank = 1;
+		}
+		if (!blank)
+			continue;
+		/* with the longer phrases blanked, does a phrase of b match? */
+		for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit) && !again; i++)
+			if (phrase_bit[i] == b && strstr(blanked, bounce_phrases[i].text)) {
+				again = 1;
+				which[b] = bounce_phrases[i].text;
+			}
+		if (!again) {
+			m &= ~(1ULL << b);
+			which[b] = NULL;
+		}
+	}
 	return m;
 }
 
@@ -1578,7 +1642,7 @@ static const char *const order_first[] = {
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
-	"securityerror", "notaccept", "expired", "systemerror", "networkerror", "suspend",
+	"securityerror", "notaccept", "networkerror", "expired", "systemerror", "suspend",
 	"contenterror", "systemfull", "mailererror", "syntaxerror", NULL,
 };
 /* status reasons that say too little to stand against a phrase */
@@ -1631,7 +1695,8 @@ static int uu_weak(const char *uuw, rmask tm, const char *const *which)
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm, the SMTP command and whether the "unknown user"
  * words are weak (uu_weak)? */
-static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm, int weak)
+static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm, int weak,
+			int specific)
 {
 	rmask uu = RB("userunknown");
 
@@ -1639,6 +1704,11 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 	 * that never passed); a permanent refusal wrapped in "too long in
 	 * the queue" is the refusal */
 	if (!strcmp(R, "expired") && perm && !(rs && !strcmp(rs, R)))
+		return 0;
+	/* a network status that names a cause of its own ("4.4.1" with a
+	 * failed connection, "4.4.3 directory server failure") says what the
+	 * retries that expired kept meeting: words of expiry do not overrule it */
+	if (!strcmp(R, "expired") && rs && strcmp(rs, R) && specific)
 		return 0;
 	/* after MAIL FROM, an unknown address or domain is the sender's */
 	if (!strcmp(cmd, "MAIL") && (!strcmp(R, "userunknown") || !strcmp(R, "hostunknown")))
@@ -1702,23 +1772,33 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	const char *which[64] = { 0 };
 	const char *rs, *cmd, *reason = NULL;
 	rmask tm;
-	int local, weak;
+	int local, weak, specific;
 
-	bounce_fold(folded, sizeof(folded), r->diag);
-	strip_codes(folded);
-	snprintf(ctxf, sizeof(ctxf), "%s %s", r->diag, r->context);
-	bounce_fold(ctxf, sizeof(ctxf), ctxf);
+	const char *words = r->diag; /* where the remote server's words are */
+
 	if (!r->code[0])
 		find_code(r->diag, r->code, sizeof(r->code));
 	{
 		/* the remote server's own code is more specific than the
 		 * reporting MTA's summary (Status: 4.4.7 after a 450 4.7.1) */
 		char st[32];
+		const char *quoted;
 
-		if (find_status(r->diag, st, sizeof(st)) && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
-		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0"))))
+		if (find_status(r->diag, st, sizeof(st), &quoted) &&
+		    (st[0] != '2' || !strcmp(r->action, "delivered")) &&
+		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0")))) {
 			copy_str(r->status, sizeof(r->status), st);
+			/* a relay's own summary before the reply it quotes
+			 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
+			 * denied'"): the quoted reply's words decide */
+			if (quoted)
+				words = quoted;
+		}
 	}
+	bounce_fold(folded, sizeof(folded), words);
+	strip_codes(folded);
+	snprintf(ctxf, sizeof(ctxf), "%s %s", words, r->context);
+	bounce_fold(ctxf, sizeof(ctxf), ctxf);
 	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
 	*cls = BOUNCE_CLASS_NONE;
 
@@ -1746,9 +1826,22 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		*permanent = 0;
 		return;
 	}
-	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->reason,
-			       sizeof(r->reason), cls, r->rule, sizeof(r->rule)))
+	/* the provider whose remote host table applies (lib/bounce_rhost.h) */
+	struct bounce_rhost_query rq = { r->remote_mta, r->reporting_mta, r->addr, r->status, r->code, "",
+					 folded[0] ? folded : ctxf };
+	const struct bounce_rhost *prov = bounce_rhost_provider_of(&rq);
+
+	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->remote_mta,
+			       prov ? prov->name : "", r->reason, sizeof(r->reason), cls, r->rule,
+			       sizeof(r->rule)))
 		goto classify;
+
+	if (r->category) {
+		/* the sending MTA's own classification of this failure */
+		copy_str(r->reason, sizeof(r->reason), r->category);
+		copy_str(r->rule, sizeof(r->rule), r->category_rule);
+		goto classify;
+	}
 
 	rs = status_reason(r->status);
 	tm = text_mask(folded[0] ? folded : ctxf, which);
@@ -1762,9 +1855,19 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
 	    (!rs || in_list(rs, weak_status) || !strncmp(r->status + 1, ".1.", 3)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
-	/* X.4.1 "no answer from host" that names its network cause ("no
-	 * route to host") is that network error, not a mere expiry */
-	if (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1") && (tm & RB("networkerror")))
+	/* a provider's own documented codes and words beat the general tables */
+	rq.command = cmd;
+	if ((reason = bounce_rhost_reason(prov, &rq, r->rule, sizeof(r->rule)))) {
+		copy_str(r->reason, sizeof(r->reason), reason);
+		goto classify;
+	}
+	/* a network and routing status (X.4.x: "no answer from host",
+	 * "delivery time expired", Exchange's "5.4.312 Message expired, DNS
+	 * query failed") whose words name its network cause ("no route to
+	 * host", a failed name lookup) is that network error, not a mere
+	 * expiry; a timeout or a refused connection is no more than expiry */
+	if (((!rs && !strncmp(r->status + 1, ".4.", 3)) || (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1"))) &&
+	    (tm & RB("networkerror")))
 		rs = "networkerror";
 	/* X.4.4 "unable to route" whose words name a failing name server
 	 * ("Malformed or unexpected name server reply") and no missing host
@@ -1772,9 +1875,18 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (rs && !strcmp(rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
 	    (tm & RB("networkerror")) && !(tm & RB("hostunknown")))
 		rs = "networkerror";
+	/* ... and one whose words say the domain has no mail exchanger
+	 * (qmail's "couldn't find a mail exchanger or IP address") is a
+	 * domain that accepts no mail */
+	if (rs && !strcmp(rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
+	    (tm & RB("notaccept")) && !(tm & RB("hostunknown")))
+		rs = "notaccept";
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
 	local = !strncasecmp(r->diag_type, "x-unix", 6);
+	/* the status code itself names a network or routing cause (X.4.N,
+	 * not the catch-all X.4.0) */
+	specific = rs && !strncmp(r->status + 1, ".4.", 3) && strcmp(r->status + 3, ".0");
 	weak = uu_weak(which[reason_bit("userunknown")], tm, which);
 	if (!local && rs && (in_list(rs, strong_status) || status_exact(r->status))) {
 		reason = rs;
@@ -1782,7 +1894,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	}
 	for (size_t i = 0; !reason && !local && order_first[i]; i++)
 		if (reason_holds(order_first[i], rs, tm, cmd, r->status[0] == '5' || r->code[0] == '5',
-				 weak)) {
+				 weak, specific)) {
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))
 				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
