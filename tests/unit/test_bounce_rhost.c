@@ -57,7 +57,7 @@ static void test_provider_by_host(void **state)
 static const char *reason_of(const char *remote, const char *rcpt, const char *status, const char *reply,
 			     const char *cmd, const char *folded, char *why, size_t whylen)
 {
-	struct bounce_rhost_query q = { remote, "", rcpt, status, reply, cmd, folded };
+	struct bounce_rhost_query q = { remote, "", rcpt, status, reply, cmd, folded, NULL };
 	const struct bounce_rhost *p = bounce_rhost_provider_of(&q);
 	const char *r;
 
@@ -146,6 +146,19 @@ static void test_reasons(void **state)
 				      "smtp-in.orange.fr (192.0.2.65) reason: 550 5.2.0 mail rejected. ofr_506 [506]",
 				      why, sizeof(why)),
 			    "spamdetected");
+	/* the provider's words before the recipient's line: the bounce's text */
+	{
+		struct bounce_rhost_query q = { "", "", "a@vtext.com", "", "", "",
+						"rcpt to: a@vtext.com size (in bytes): 222",
+						"Error: Invalid user address\n\nError message below:\n"
+						"550 - Requested action not taken: no such user here\n" };
+		const struct bounce_rhost *p = bounce_rhost_provider_of(&q);
+
+		assert_string_equal(provider_name(p), "verizon");
+		assert_string_equal(bounce_rhost_reason(p, &q, why, sizeof(why)), "userunknown");
+		q.text = NULL;
+		assert_null(bounce_rhost_reason(p, &q, why, sizeof(why)));
+	}
 	/* no provider, or nothing of its list */
 	assert_string_equal(reason_of("mx.example.net", "a@example.net", "5.1.1", "550", "RCPT",
 				      "550 5.1.1 aup#cxbl", why, sizeof(why)),
