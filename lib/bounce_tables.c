@@ -52,6 +52,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail quota exceeded", "mailboxfull" },
 	{ "too much mail data", "mailboxfull" },
 	/* the message is too big */
+	{ "exceeded maximum inbound message size", "mesgtoobig" },
+	{ "exceeded the maximum incoming message size", "mesgtoobig" },
+	{ "max message size exceeded", "mesgtoobig" },
+	{ "taille limite du message atteinte", "mesgtoobig" },
 	{ "message too large", "mesgtoobig" },
 	{ "message too big", "mesgtoobig" },
 	{ "message is too large", "mesgtoobig" },
@@ -107,6 +111,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "boite du destinataire archivee", "suspend" },
 	{ "email account that you tried to reach is inactive", "suspend" },
 	/* the address has moved */
+	{ " has been replaced by ", "hasmoved" },
 	{ "address has moved", "hasmoved" },
 	{ "has been moved", "hasmoved" },
 	{ "user has moved", "hasmoved" },
@@ -137,6 +142,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "cannot relay", "norelaying" },
 	{ "relay prohibited", "norelaying" },
 	/* sender authentication (SPF, DKIM, DMARC) */
+	{ "//spf.pobox.com", "authfailure" },
+	{ "please inspect your spf settings", "authfailure" },
+	{ "spf check: fail", "authfailure" },
 	{ "dmarc", "authfailure" },
 	{ "spf check failed", "authfailure" },
 	{ "spf validation", "authfailure" },
@@ -160,6 +168,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "no passing dkim", "authfailure" },
 	{ "authentication information", "authfailure" },
 	/* reverse DNS (PTR) required */
+	{ "bad dns ptr resource record", "requireptr" },
+	{ "the corresponding forward dns entry does not point to the sending ip", "requireptr" },
+	{ "unresolvable relay host name", "requireptr" },
 	{ "reverse dns", "requireptr" },
 	{ "reverse lookup", "requireptr" },
 	{ "ptr record", "requireptr" },
@@ -181,6 +192,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "ip address has no ptr", "requireptr" },
 	{ "connection refused. 200.", "requireptr" },
 	/* a virus */
+	{ "it has a potentially executable attachment", "virusdetected" },
 	{ "virus", "virusdetected" },
 	{ "malware", "virusdetected" },
 	{ "infected", "virusdetected" },
@@ -365,6 +377,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "content filter", "filtered" },
 	{ "mail appears to be unsolicited", "spamdetected" },
 	/* too many connections, rate limits */
+	{ "please try again slower", "speeding" },
 	{ "too many smtp sessions for this host", "toomanyconn" },
 	{ "trop de connexions, ", "toomanyconn" },
 	{ "we have already made numerous attempts to deliver this message", "toomanyconn" },
@@ -390,7 +403,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "rejecting open proxy", "blocked" },
 	{ "sender ip address rejected", "blocked" },
 	{ "your remotehost looks suspiciously like spammer", "blocked" },
-	{ "unresolvable relay host name", "blocked" },
 	{ "your server requires confirmation", "blocked" },
 	{ "you are not allowed to connect", "blocked" },
 	{ "your access to submit messages to this e-mail system has been rejected", "blocked" },
@@ -429,6 +441,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "no access from", "blocked" },
 	{ "not accepting connections", "blocked" },
 	/* message content and format */
+	{ "?p=rfcmessagenoncompliant", "notcompliantrfc" },
 	{ "this message contain invalid mime headers", "contenterror" },
 	{ "this message contains invalid mime headers", "contenterror" },
 	{ "this message contains improperly-formatted binary content", "contenterror" },
@@ -637,6 +650,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "giving up", "expired" },
 	{ "gave up", "expired" },
 	/* local delivery programs */
+	{ " || exit ", "mailererror" },
+	{ "bin/maildrop", "mailererror" },
 	{ "command died", "mailererror" },
 	{ "command failed", "mailererror" },
 	{ "command output", "mailererror" },
