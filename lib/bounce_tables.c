@@ -324,6 +324,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "invalid recipient", "userunknown" },
 	{ "invalid address", "userunknown" },
 	/* the host or domain does not exist */
+	{ "all host address lookups failed permanently", "hostunknown" },
+	{ "all relevant mx records point to non-existent hosts", "hostunknown" },
 	{ "mail domain mentioned in email address is unknown", "hostunknown" },
 	{ "the account or domain may not exist", "hostunknown" },
 	{ "host unknown", "hostunknown" },
@@ -441,6 +443,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "no access from", "blocked" },
 	{ "not accepting connections", "blocked" },
 	/* message content and format */
+	{ "too many \"received\" headers", "contenterror" },
 	{ "?p=rfcmessagenoncompliant", "notcompliantrfc" },
 	{ "this message contain invalid mime headers", "contenterror" },
 	{ "this message contains invalid mime headers", "contenterror" },
@@ -550,6 +553,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "encryption", "securityerror" },
 	{ "insecure", "securityerror" },
 	/* not accepting mail at all */
+	{ "no host found for existing smtp connection", "notaccept" },
 	{ "smtp protocol returned a permanent error", "notaccept" },
 	{ "does not accept mail", "notaccept" },
 	{ "not accept mail", "notaccept" },
@@ -559,6 +563,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "does not receive email", "notaccept" },
 	{ "accepts no mail", "notaccept" },
 	/* the remote system */
+	{ "delivery to file forbidden", "systemerror" },
+	{ "delivery to pipe forbidden", "systemerror" },
+	{ "local delivery failed", "systemerror" },
+	{ "lmtp error after ", "systemerror" },
 	{ "aliasing/forwarding loop broken", "systemerror" },
 	{ "can't create user output file", "systemerror" },
 	{ "could not load drd for domain", "systemerror" },
@@ -620,6 +628,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "dns query failed", "networkerror" },
 	{ "host not found, try again", "networkerror" },
 	/* expiry */
+	{ "has been frozen", "expired" },
+	{ "was frozen on arrival by ", "expired" },
 	{ "could not find a gateway for", "expired" },
 	{ "it has not been collected after", "expired" },
 	{ "server did not respond", "expired" },
@@ -660,6 +670,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "pipe to", "mailererror" },
 	{ "exit status", "mailererror" },
 	/* syntax */
+	{ "angle-brackets nested too deep", "syntaxerror" },
+	{ "expected word or \"<\"", "syntaxerror" },
+	{ "domain missing in source-routed address", "syntaxerror" },
 	{ "syntax error", "syntaxerror" },
 	{ "malformed address", "syntaxerror" },
 	{ "command unrecognized", "syntaxerror" },
