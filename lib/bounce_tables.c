@@ -52,6 +52,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail quota exceeded", "mailboxfull" },
 	{ "too much mail data", "mailboxfull" },
 	/* the message is too big */
+	{ "resolver.rst.recipsizelimit", "mesgtoobig" },
 	{ "exceeded maximum inbound message size", "mesgtoobig" },
 	{ "exceeded the maximum incoming message size", "mesgtoobig" },
 	{ "max message size exceeded", "mesgtoobig" },
@@ -202,6 +203,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "malware", "virusdetected" },
 	{ "infected", "virusdetected" },
 	/* the recipient does not exist */
+	{ "resolver.adr.exrecipnotfound", "userunknown" },
 	{ "#5.1.1 bad address", "userunknown" },
 	{ "bad-recipient", "userunknown" },
 	{ "bad recipient", "userunknown" },
@@ -329,6 +331,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "invalid recipient", "userunknown" },
 	{ "invalid address", "userunknown" },
 	/* the host or domain does not exist */
+	{ "smtpsend.dns.nonexistentdomain", "hostunknown" },
 	{ "sorry, i couldn't find any host ", "hostunknown" },
 	{ "all host address lookups failed permanently", "hostunknown" },
 	{ "all relevant mx records point to non-existent hosts", "hostunknown" },
@@ -385,6 +388,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "content filter", "filtered" },
 	{ "mail appears to be unsolicited", "spamdetected" },
 	/* too many connections, rate limits */
+	{ "resolver.adr.reciplimit", "toomanyconn" },
 	{ "please try again slower", "speeding" },
 	{ "too many smtp sessions for this host", "toomanyconn" },
 	{ "trop de connexions, ", "toomanyconn" },
@@ -468,6 +472,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "duplicate header", "notcompliantrfc" },
 	{ "duplicate header", "contenterror" },
 	/* policy, filtering, rejection */
+	{ "resolver.rst.notauthorized", "rejected" },
 	{ "header error", "policyviolation" }, /* "554 5.7.9 Header error": the header broke a policy */
 	{ "because the recipient is not accepting mail with attachments", "policyviolation" },
 	{ "because the recipient is not accepting mail with embedded images", "policyviolation" },
@@ -540,6 +545,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "your sender", "rejected" },
 	{ "invalid sender", "rejected" },
 	/* security */
+	{ "resolver.rst.authrequired", "securityerror" },
 	{ "account not subscribed to ses", "securityerror" },
 	{ "authentication credentials invalid", "securityerror" },
 	{ "authentication failure", "securityerror" },
@@ -569,6 +575,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "does not receive email", "notaccept" },
 	{ "accepts no mail", "notaccept" },
 	/* the remote system */
+	{ "resolver.adr.badprimary", "systemerror" },
+	{ "resolver.adr.invalidinsmtp", "systemerror" },
+	{ "resolver.adr.ambiguous", "systemerror" },
+	{ "this domain's dns violates rfc 1035.", "systemerror" },
 	{ "automatic homedir creator crashed", "systemerror" },
 	{ "illegal value in ldap attribute", "systemerror" },
 	{ "ldap attribute is not given but mandatory", "systemerror" },
@@ -614,6 +624,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "service currently unavailable", "systemerror" },
 	{ "transaction failed", "systemerror" },
 	/* the network */
+	{ "smtpsend.dns.mxloopback", "networkerror" },
 	{ "although i'm listed as a best-preference mx or a for that host", "networkerror" },
 	{ "dns records for the destination computer could not be found", "networkerror" },
 	{ "host is unreachable", "networkerror" },
@@ -647,6 +658,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "dns query failed", "networkerror" },
 	{ "host not found, try again", "networkerror" },
 	/* expiry */
+	{ "queue.expired", "expired" },
 	{ "has been frozen", "expired" },
 	{ "was frozen on arrival by ", "expired" },
 	{ "could not find a gateway for", "expired" },
