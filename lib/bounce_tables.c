@@ -52,6 +52,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail quota exceeded", "mailboxfull" },
 	{ "too much mail data", "mailboxfull" },
 	/* the message is too big */
+	{ "exceeded maximum inbound message size", "mesgtoobig" },
+	{ "exceeded the maximum incoming message size", "mesgtoobig" },
+	{ "max message size exceeded", "mesgtoobig" },
+	{ "taille limite du message atteinte", "mesgtoobig" },
 	{ "message too large", "mesgtoobig" },
 	{ "message too big", "mesgtoobig" },
 	{ "message is too large", "mesgtoobig" },
@@ -107,6 +111,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "boite du destinataire archivee", "suspend" },
 	{ "email account that you tried to reach is inactive", "suspend" },
 	/* the address has moved */
+	{ " has been replaced by ", "hasmoved" },
 	{ "address has moved", "hasmoved" },
 	{ "has been moved", "hasmoved" },
 	{ "user has moved", "hasmoved" },
@@ -137,6 +142,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "cannot relay", "norelaying" },
 	{ "relay prohibited", "norelaying" },
 	/* sender authentication (SPF, DKIM, DMARC) */
+	{ "//spf.pobox.com", "authfailure" },
+	{ "please inspect your spf settings", "authfailure" },
+	{ "spf check: fail", "authfailure" },
 	{ "dmarc", "authfailure" },
 	{ "spf check failed", "authfailure" },
 	{ "spf validation", "authfailure" },
@@ -160,6 +168,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "no passing dkim", "authfailure" },
 	{ "authentication information", "authfailure" },
 	/* reverse DNS (PTR) required */
+	{ "bad dns ptr resource record", "requireptr" },
+	{ "the corresponding forward dns entry does not point to the sending ip", "requireptr" },
+	{ "unresolvable relay host name", "requireptr" },
 	{ "reverse dns", "requireptr" },
 	{ "reverse lookup", "requireptr" },
 	{ "ptr record", "requireptr" },
@@ -181,6 +192,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "ip address has no ptr", "requireptr" },
 	{ "connection refused. 200.", "requireptr" },
 	/* a virus */
+	{ "it has a potentially executable attachment", "virusdetected" },
 	{ "virus", "virusdetected" },
 	{ "malware", "virusdetected" },
 	{ "infected", "virusdetected" },
@@ -312,6 +324,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "invalid recipient", "userunknown" },
 	{ "invalid address", "userunknown" },
 	/* the host or domain does not exist */
+	{ "all host address lookups failed permanently", "hostunknown" },
+	{ "all relevant mx records point to non-existent hosts", "hostunknown" },
 	{ "mail domain mentioned in email address is unknown", "hostunknown" },
 	{ "the account or domain may not exist", "hostunknown" },
 	{ "host unknown", "hostunknown" },
@@ -365,6 +379,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "content filter", "filtered" },
 	{ "mail appears to be unsolicited", "spamdetected" },
 	/* too many connections, rate limits */
+	{ "please try again slower", "speeding" },
 	{ "too many smtp sessions for this host", "toomanyconn" },
 	{ "trop de connexions, ", "toomanyconn" },
 	{ "we have already made numerous attempts to deliver this message", "toomanyconn" },
@@ -390,7 +405,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "rejecting open proxy", "blocked" },
 	{ "sender ip address rejected", "blocked" },
 	{ "your remotehost looks suspiciously like spammer", "blocked" },
-	{ "unresolvable relay host name", "blocked" },
 	{ "your server requires confirmation", "blocked" },
 	{ "you are not allowed to connect", "blocked" },
 	{ "your access to submit messages to this e-mail system has been rejected", "blocked" },
@@ -429,6 +443,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "no access from", "blocked" },
 	{ "not accepting connections", "blocked" },
 	/* message content and format */
+	{ "too many \"received\" headers", "contenterror" },
+	{ "?p=rfcmessagenoncompliant", "notcompliantrfc" },
 	{ "this message contain invalid mime headers", "contenterror" },
 	{ "this message contains invalid mime headers", "contenterror" },
 	{ "this message contains improperly-formatted binary content", "contenterror" },
@@ -537,6 +553,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "encryption", "securityerror" },
 	{ "insecure", "securityerror" },
 	/* not accepting mail at all */
+	{ "no host found for existing smtp connection", "notaccept" },
 	{ "smtp protocol returned a permanent error", "notaccept" },
 	{ "does not accept mail", "notaccept" },
 	{ "not accept mail", "notaccept" },
@@ -546,6 +563,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "does not receive email", "notaccept" },
 	{ "accepts no mail", "notaccept" },
 	/* the remote system */
+	{ "delivery to file forbidden", "systemerror" },
+	{ "delivery to pipe forbidden", "systemerror" },
+	{ "local delivery failed", "systemerror" },
+	{ "lmtp error after ", "systemerror" },
 	{ "aliasing/forwarding loop broken", "systemerror" },
 	{ "can't create user output file", "systemerror" },
 	{ "could not load drd for domain", "systemerror" },
@@ -607,6 +628,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "dns query failed", "networkerror" },
 	{ "host not found, try again", "networkerror" },
 	/* expiry */
+	{ "has been frozen", "expired" },
+	{ "was frozen on arrival by ", "expired" },
 	{ "could not find a gateway for", "expired" },
 	{ "it has not been collected after", "expired" },
 	{ "server did not respond", "expired" },
@@ -637,6 +660,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "giving up", "expired" },
 	{ "gave up", "expired" },
 	/* local delivery programs */
+	{ " || exit ", "mailererror" },
+	{ "bin/maildrop", "mailererror" },
 	{ "command died", "mailererror" },
 	{ "command failed", "mailererror" },
 	{ "command output", "mailererror" },
@@ -645,6 +670,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "pipe to", "mailererror" },
 	{ "exit status", "mailererror" },
 	/* syntax */
+	{ "angle-brackets nested too deep", "syntaxerror" },
+	{ "expected word or \"<\"", "syntaxerror" },
+	{ "domain missing in source-routed address", "syntaxerror" },
 	{ "syntax error", "syntaxerror" },
 	{ "malformed address", "syntaxerror" },
 	{ "command unrecognized", "syntaxerror" },
