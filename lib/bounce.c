@@ -7,6 +7,7 @@
 #include "bounce.h"
 #include "bounce_int.h"
 #include "bounce_tables.h"
+#include "phrase.h"
 
 #include <ctype.h>
 #include <gmime/gmime.h>
@@ -63,6 +64,47 @@ static void sniff(const char *data, size_t len, char *out, size_t outlen)
 	if (t)
 		snprintf(out, outlen, "%s", t);
 	pthread_mutex_unlock(&magic_lock);
+}
+
+/* ---- the phrase tables as one-pass matchers ------------------------- */
+
+/* Built once, on first use, for the life of the process (never freed):
+ * the phrases of reasons, of SMTP commands and of temporary failures,
+ * matched against folded text in one pass each (phrase.h). */
+static pthread_mutex_t sets_lock = PTHREAD_MUTEX_INITIALIZER;
+static int sets_ready;
+static struct phrase_set *set_phrases, *set_commands, *set_temporary;
+
+/* sets_init: 0 once the sets exist, -1 when memory ran out (tried again
+ * by the next parse). */
+static int sets_init(void)
+{
+	const char **tmp;
+	size_t n = bounce_nphrases > bounce_ncommands ? bounce_nphrases : bounce_ncommands;
+	int ok;
+
+	pthread_mutex_lock(&sets_lock);
+	if (sets_ready) {
+		pthread_mutex_unlock(&sets_lock);
+		return 0;
+	}
+	if ((tmp = calloc(n + 1, sizeof(*tmp)))) {
+		for (size_t i = 0; i < bounce_nphrases; i++)
+			tmp[i] = bounce_phrases[i].text;
+		if (!set_phrases)
+			set_phrases = phrase_set_new(tmp, bounce_nphrases);
+		for (size_t i = 0; i < bounce_ncommands; i++)
+			tmp[i] = bounce_commands[i].text;
+		if (!set_commands)
+			set_commands = phrase_set_new(tmp, bounce_ncommands);
+		free(tmp);
+	}
+	if (!set_temporary)
+		set_temporary = phrase_set_new(bounce_temporary_phrases, bounce_ntemporary_phrases);
+	ok = set_phrases && set_commands && set_temporary;
+	sets_ready = ok;
+	pthread_mutex_unlock(&sets_lock);
+	return ok ? 0 : -1;
 }
 
 /* ---- growing strings ------------------------------------------------- */
@@ -239,18 +281,19 @@ const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *
 		if (nl && *nl == '\r' && start < end && *start == '\n')
 			start++;
 	}
-	/* find the next postmark at the start of a line */
-	for (line = start; line < end;) {
-		const char *nl;
+	/* find the next postmark at the start of a line (after LF, CRLF or
+	 * a bare CR): only where "From " occurs is there anything to check */
+	line = end;
+	for (const char *q = start + 1; q < end;) {
+		const char *f = memmem(q, (size_t)(end - q), "From ", 5);
 
-		if (line > start && is_postmark(line, end))
+		if (!f)
 			break;
-		nl = line;
-		while (nl < end && *nl != '\n' && *nl != '\r')
-			nl++;
-		if (nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n')
-			nl++;
-		line = nl < end ? nl + 1 : end;
+		if ((f[-1] == '\n' || f[-1] == '\r') && is_postmark(f, end)) {
+			line = f;
+			break;
+		}
+		q = f + 1;
 	}
 	*msglen = (size_t)(line - start);
 	*off = (size_t)(line - data);
@@ -1508,47 +1551,66 @@ static void bits_init(void)
 
 /* text_mask: the reasons whose phrases occur in folded; which[] gets the
  * first phrase found per reason (for --explain). */
-static rmask text_mask(const char *text, const char **which)
+static rmask text_mask(const char *text, const char **which, int *oom)
 {
 	rmask m = 0;
 	char folded[2 * MAX_DIAG + 8];
+	size_t *first;
+	int n;
 
 	pthread_once(&bits_once, bits_init);
 	if (!*text)
 		return 0;
 	/* a space at both ends: phrases may ask for a word's edge */
-	snprintf(folded, sizeof(folded), " %s ", text);
+	n = snprintf(folded, sizeof(folded), " %s ", text);
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= sizeof(folded))
+		n = (int)sizeof(folded) - 1;
+	/* where each phrase first occurs, all in one pass (phrase.h) */
+	if (!(first = malloc((bounce_nphrases + 1) * sizeof(*first)))) {
+		*oom = 1;
+		return 0;
+	}
+	if (phrase_scan(set_phrases, folded, (size_t)n, first, NULL) == 0) {
+		free(first);
+		return 0;
+	}
 	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
 		int b = phrase_bit[i];
 
 		if (b < 0 || (m & (1ULL << b)))
 			continue;
-		if (strstr(folded, bounce_phrases[i].text)) {
+		if (first[i] != PHRASE_NONE) {
 			m |= 1ULL << b;
 			which[b] = bounce_phrases[i].text;
 		}
 	}
+	free(first);
 	return m;
 }
 
 /* smtp_command: the command the remote server answered, from the last
- * phrase of the commands table in folded; "" if none. */
-static const char *smtp_command(const char *folded)
+ * phrase of the commands table in folded (the first row of those that
+ * end up last); "" if none. */
+static const char *smtp_command(const char *folded, int *oom)
 {
-	const char *best = "", *bestpos = NULL;
+	const char *best = "";
+	size_t bestpos = PHRASE_NONE, *last;
 
-	for (size_t i = 0; i < bounce_ncommands; i++) {
-		const char *p = folded, *q, *last = NULL;
-
-		while ((q = strstr(p, bounce_commands[i].text))) {
-			last = q;
-			p = q + 1;
-		}
-		if (last && (!bestpos || last > bestpos)) {
-			bestpos = last;
-			best = bounce_commands[i].command;
+	if (!(last = malloc((bounce_ncommands + 1) * sizeof(*last)))) {
+		*oom = 1;
+		return best;
+	}
+	if (phrase_scan(set_commands, folded, strlen(folded), NULL, last)) {
+		for (size_t i = 0; i < bounce_ncommands; i++) {
+			if (last[i] != PHRASE_NONE && (bestpos == PHRASE_NONE || last[i] > bestpos)) {
+				bestpos = last[i];
+				best = bounce_commands[i].command;
+			}
 		}
 	}
+	free(last);
 	return best;
 }
 
@@ -1688,10 +1750,7 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 /* says_temporary: the text says the failure is temporary (no code does). */
 static int says_temporary(const char *folded)
 {
-	for (size_t i = 0; i < bounce_ntemporary_phrases; i++)
-		if (strstr(folded, bounce_temporary_phrases[i]))
-			return 1;
-	return 0;
+	return phrase_any(set_temporary, folded, strlen(folded));
 }
 
 /* decide: fill status, code, reason and class of one recipient. */
@@ -1751,8 +1810,8 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		goto classify;
 
 	rs = status_reason(r->status);
-	tm = text_mask(folded[0] ? folded : ctxf, which);
-	cmd = smtp_command(ctxf);
+	tm = text_mask(folded[0] ? folded : ctxf, which, &c->oom);
+	cmd = smtp_command(ctxf, &c->oom);
 	if (!*cmd && c->format && c->format->command)
 		cmd = c->format->command;
 	/* a DSN's per-recipient Diagnostic-Code that names no command is
@@ -2211,6 +2270,8 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	c.html.max = MAX_TEXT;
 	limit = opt->message_size_limit ? opt->message_size_limit : LIMIT_DEFAULT;
 	bounce_init();
+	if (sets_init() < 0)
+		goto enomem;
 
 	if (normalise(data ? data : "", len, limit, &norm, &nlen, &truncated) < 0)
 		goto enomem;
@@ -2455,7 +2516,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		o->reporting_mta = dup_or_empty(r->reporting_mta, &oom);
 		o->rule = dup_or_empty(r->rule, &oom);
 	}
-	if (oom)
+	if (oom || c.oom)
 		goto enomem;
 	ctx_free(&c);
 	free(norm);
