@@ -404,6 +404,75 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 	}
 }
 
+/* plain_atoms: s is printable ASCII without the characters that make an
+ * address list's text more than "name <local@domain>" (quotes, comments,
+ * groups, routes, several addresses); NULL counts as plain. */
+static int plain_atoms(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e || strchr(";:,<>()\"\\[]@", *s))
+			return 0;
+	return 1;
+}
+
+/* list_addr: the first address of a parsed list (From, To) into dst, as
+ * addr_clean of the list's text finds it. One mailbox with a plain
+ * ASCII name and address (the usual case) is read as is: its text
+ * "name <local@domain>" would parse back to the same address. Others go
+ * through the list's text and addr_clean. */
+static void list_addr(char *dst, size_t dstlen, InternetAddressList *l)
+{
+	InternetAddress *ia;
+	char *s;
+
+	dst[0] = '\0';
+	if (internet_address_list_length(l) <= 0)
+		return;
+	ia = internet_address_list_get_address(l, 0);
+	if (internet_address_list_length(l) == 1 && INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+		const char *a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		const char *name = internet_address_get_name(ia);
+		const char *at = a ? strchr(a, '@') : NULL;
+		int plain_name = 1;
+
+		for (const char *p = name; p && *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e || strchr(";:<>\"\\@,()[]", *p))
+				plain_name = 0;
+		/* '@' is among the characters plain_atoms refuses: the two
+		 * halves of the address are checked apart */
+		if (a && at && at > a && at[1] && !strchr(at + 1, '@') && plain_name && strlen(a) + 1 < dstlen) {
+			char local[320];
+			size_t ln = (size_t)(at - a);
+
+			if (ln < sizeof(local)) {
+				memcpy(local, a, ln);
+				local[ln] = '\0';
+				if (plain_atoms(local) && plain_atoms(at + 1)) {
+					copy_str(dst, dstlen, a);
+#ifdef REBOUND_CHECK_FASTPATH
+					{
+						char slow[320];
+
+						s = internet_address_list_to_string(l, NULL, FALSE);
+						addr_clean(slow, sizeof(slow), s ? s : "");
+						g_free(s);
+						if (strcmp(slow, dst)) {
+							fprintf(stderr, "list_addr: fast <%s> slow <%s>\n", dst, slow);
+							abort();
+						}
+					}
+#endif
+					return;
+				}
+			}
+		}
+	}
+	if ((s = internet_address_list_to_string(l, NULL, FALSE))) {
+		addr_clean(dst, dstlen, s);
+		g_free(s);
+	}
+}
+
 /* addr_full: local@domain with a dot in the domain. */
 static int addr_full(const char *a)
 {
@@ -592,19 +661,59 @@ static void add_text(struct sbuf *dst, const struct sbuf *src)
 	sbuf_add(dst, sbuf_get(src), src->len);
 }
 
+/* header_text: the header block of o as g_mime_header_list_to_string
+ * writes it ("Name:raw value" of each parsed header, in order), appended
+ * to out; without its stream, filter and copies. The input was
+ * normalised to LF, so the newline filter it applies changes nothing. A
+ * header whose value was changed after parsing (none here) is
+ * reformatted by GMime: then GMime writes the block. */
+static void header_text(GMimeObject *o, struct sbuf *out)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+	int n = hl ? g_mime_header_list_get_count(hl) : 0;
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+
+		if (h && h->reformat) {
+			char *s = g_mime_header_list_to_string(hl, NULL);
+
+			out->len = 0;
+			if (s) {
+				sbuf_str(out, s);
+				g_free(s);
+			}
+			return;
+		}
+	}
+	for (int i = 0; i < n && !out->cut && !out->oom; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = h ? g_mime_header_get_raw_name(h) : NULL;
+		const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+
+		if (!raw)
+			continue;
+		sbuf_str(out, name ? name : "");
+		sbuf_add(out, ":", 1);
+		sbuf_str(out, raw);
+	}
+	if (!out->s)
+		sbuf_add(out, "", 0);
+}
+
 /* take_returned: headers of a returned message (GMimeMessage). */
 static void take_returned(struct ctx *c, GMimeMessage *m)
 {
-	GMimeHeaderList *hl;
-	char *s;
+	struct sbuf h = { .max = MAX_PART_TEXT };
 
 	if (c->orig.len || !m)
 		return;
-	hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
-	if (hl && (s = g_mime_header_list_to_string(hl, NULL))) {
-		sbuf_add(&c->orig, s, strlen(s) > MAX_PART_TEXT ? MAX_PART_TEXT : strlen(s));
-		g_free(s);
-	}
+	header_text(GMIME_OBJECT(m), &h);
+	if (h.oom)
+		c->oom = 1;
+	else
+		sbuf_add(&c->orig, sbuf_get(&h), h.len);
+	sbuf_free(&h);
 }
 
 static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report)
@@ -2278,7 +2387,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	{
 		/* an mbox postmark on the first line is not a header */
 		size_t off = 0, mlen = 0;
-		const char *m = bounce_mbox_next(norm, nlen, &off, &mlen);
+		const char *m = is_postmark(norm, norm + nlen) ? bounce_mbox_next(norm, nlen, &off, &mlen) : norm;
 
 		if (m && m != norm) {
 			memmove(norm, m, mlen);
@@ -2301,32 +2410,20 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		copy_str(c.subject, sizeof(c.subject), subj ? subj : "");
 		obj_header(GMIME_OBJECT(c.msg), "From", c.from_raw, sizeof(c.from_raw));
 		{
-			GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(c.msg));
-			char *hs = hl ? g_mime_header_list_to_string(hl, NULL) : NULL;
+			struct sbuf hb = { .max = sizeof(c.hdrblob) - 1 };
 
-			if (hs) {
-				copy_str(c.hdrblob, sizeof(c.hdrblob), hs);
-				for (char *q = c.hdrblob; *q; q++)
-					*q = (char)tolower((unsigned char)*q);
-				g_free(hs);
-			}
+			header_text(GMIME_OBJECT(c.msg), &hb);
+			if (hb.oom)
+				goto enomem;
+			copy_n(c.hdrblob, sizeof(c.hdrblob), sbuf_get(&hb), hb.len);
+			for (char *q = c.hdrblob; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			sbuf_free(&hb);
 		}
-		if ((l = g_mime_message_get_from(c.msg)) && internet_address_list_length(l) > 0) {
-			char *s = internet_address_list_to_string(l, NULL, FALSE);
-
-			if (s) {
-				addr_clean(c.from, sizeof(c.from), s);
-				g_free(s);
-			}
-		}
-		if ((l = g_mime_message_get_to(c.msg)) && internet_address_list_length(l) > 0) {
-			char *s = internet_address_list_to_string(l, NULL, FALSE);
-
-			if (s) {
-				addr_clean(c.to, sizeof(c.to), s);
-				g_free(s);
-			}
-		}
+		if ((l = g_mime_message_get_from(c.msg)))
+			list_addr(c.from, sizeof(c.from), l);
+		if ((l = g_mime_message_get_to(c.msg)))
+			list_addr(c.to, sizeof(c.to), l);
 		walk(&c, g_mime_message_get_mime_part(c.msg));
 	}
 	if (c.oom || c.text.oom || c.dsn.oom)
