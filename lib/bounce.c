@@ -27,6 +27,7 @@
 #define MAX_LINE 4096         /* longer lines are cut for scanning */
 #define MAX_RCPT 256          /* recipients per message */
 #define MAX_DIAG 1000         /* bytes of diagnostic kept */
+#define HDRBLOB 8192          /* bytes of the top-level header kept */
 
 /* ---- one-time initialisation ---------------------------------------- */
 
@@ -519,7 +520,8 @@ struct ctx {
 	char orig_msgid[512];
 	char orig_to[320];
 	char orig_from[320];
-	char hdrblob[8192];    /* the top-level header, lowercase, bounded */
+	char *hdrblob;         /* the top-level header, lowercase, bounded
+				* (HDRBLOB bytes, bounce_parse's own) */
 	const struct bounce_format *format;
 	int format_done;
 	int allow_to;          /* the bounce's To and the returned message's
@@ -610,12 +612,110 @@ static void obj_header(GMimeObject *o, const char *name, char *dst, size_t dstle
 
 /* part_bytes: the decoded content of a leaf part (transfer encoding
  * undone; charset converted to UTF-8 for text parts), bounded. */
+/* ascii_as_utf8: charsets in which the ASCII bytes stand for themselves,
+ * as in UTF-8 (lowercase names). */
+static int ascii_as_utf8(const char *cs)
+{
+	static const char *const names[] = { "us-ascii", "ascii", "utf-8", "utf8", "iso-8859-1", "iso-8859-2",
+					     "iso-8859-15", "latin1", "windows-1250", "windows-1251",
+					     "windows-1252" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(cs, names[i]))
+			return 1;
+	return 0;
+}
+
+/* utf8_valid: n bytes at s are well-formed UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3;
+		else
+			return 0;
+		if (n - i <= k)
+			return 0;
+		for (size_t j = 1; j <= k; j++)
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0) ||
+		    (c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] >= 0x90))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* text_as_is: the decoded bytes of text part o are already what
+ * g_mime_text_part_get_text would give (its charset conversion to UTF-8
+ * changes nothing): no charset named, ASCII in a charset that keeps
+ * ASCII, or well-formed UTF-8 declared as UTF-8. */
+static int text_as_is(GMimeObject *o, const unsigned char *s, size_t n)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+	int ascii = 1;
+
+	if (!cs)
+		return 1;
+	if (!ascii_as_utf8(cs))
+		return 0;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = s[i] < 0x80;
+	if (ascii)
+		return 1;
+	return (!strcasecmp(cs, "utf-8") || !strcasecmp(cs, "utf8")) && utf8_valid(s, n);
+}
+
 static void part_bytes(GMimeObject *o, struct sbuf *out)
 {
 	GMimeDataWrapper *w;
 	GMimeStream *mem;
 	GByteArray *ba;
 
+	/* decode the transfer encoding; a text part whose charset
+	 * conversion would change nothing is taken as it is (up to a NUL,
+	 * as its text would end there) */
+	if (GMIME_IS_PART(o) && (w = g_mime_part_get_content(GMIME_PART(o)))) {
+		int done = 0;
+
+		mem = g_mime_stream_mem_new();
+		if (g_mime_data_wrapper_write_to_stream(w, mem) >= 0) {
+			size_t n;
+
+			ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+			n = ba->len;
+			if (!GMIME_IS_TEXT_PART(o)) {
+				done = 1;
+			} else if (text_as_is(o, ba->data, ba->len)) {
+				const unsigned char *z = memchr(ba->data, '\0', n);
+
+				if (z)
+					n = (size_t)(z - ba->data);
+				done = 1;
+			}
+			if (done)
+				sbuf_add(out, (const char *)ba->data, n > MAX_PART_TEXT ? MAX_PART_TEXT : n);
+		}
+		g_object_unref(mem);
+		if (done)
+			return;
+	}
 	if (GMIME_IS_TEXT_PART(o)) {
 		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(o));
 
@@ -1645,7 +1745,7 @@ static pthread_once_t bits_once = PTHREAD_ONCE_INIT;
 static int reason_bit(const char *reason)
 {
 	for (size_t i = 0; i < bounce_nreasons; i++)
-		if (!strcmp(reason, bounce_reasons[i]))
+		if (bounce_reasons[i][0] == reason[0] && !strcmp(reason, bounce_reasons[i]))
 			return (int)i;
 	return -1;
 }
@@ -1765,11 +1865,18 @@ static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT
 
 /* uu_vetoes: reasons whose words say an "unknown user" status code is
  * about something else (relaying, a block, a full mailbox, the sender). */
+static rmask uu_vetoes_mask;
+static void uu_vetoes_init(void)
+{
+	uu_vetoes_mask = RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
+			 RB("rejected") | RB("notaccept") | RB("authfailure") | RB("requireptr") |
+			 RB("badreputation") | RB("speeding") | RB("spamdetected") | RB("toomanyconn");
+}
+static pthread_once_t vetoes_once = PTHREAD_ONCE_INIT;
 static rmask uu_vetoes(void)
 {
-	return RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") | RB("rejected") |
-	       RB("notaccept") | RB("authfailure") | RB("requireptr") | RB("badreputation") |
-	       RB("speeding") | RB("spamdetected") | RB("toomanyconn");
+	pthread_once(&vetoes_once, uu_vetoes_init);
+	return uu_vetoes_mask;
 }
 
 /* uu_weak: the only "unknown user" words are a refusal that gives no
@@ -2350,6 +2457,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 {
 	static const struct bounce_options defopt;
 	struct ctx c = { 0 };
+	char hdrblob[HDRBLOB]; /* not zeroed as a whole: a string */
 	struct bounce_report *rep = NULL;
 	char *norm = NULL;
 	size_t nlen = 0, limit;
@@ -2372,6 +2480,8 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		opt = &defopt;
 	c.opt = opt;
 	c.rules = opt->rules;
+	hdrblob[0] = '\0';
+	c.hdrblob = hdrblob;
 	c.text.max = MAX_TEXT;
 	c.dsn.max = MAX_TEXT;
 	c.arf.max = MAX_PART_TEXT;
@@ -2410,12 +2520,12 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		copy_str(c.subject, sizeof(c.subject), subj ? subj : "");
 		obj_header(GMIME_OBJECT(c.msg), "From", c.from_raw, sizeof(c.from_raw));
 		{
-			struct sbuf hb = { .max = sizeof(c.hdrblob) - 1 };
+			struct sbuf hb = { .max = HDRBLOB - 1 };
 
 			header_text(GMIME_OBJECT(c.msg), &hb);
 			if (hb.oom)
 				goto enomem;
-			copy_n(c.hdrblob, sizeof(c.hdrblob), sbuf_get(&hb), hb.len);
+			copy_n(c.hdrblob, HDRBLOB, sbuf_get(&hb), hb.len);
 			for (char *q = c.hdrblob; *q; q++)
 				*q = (char)tolower((unsigned char)*q);
 			sbuf_free(&hb);
