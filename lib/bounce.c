@@ -496,6 +496,9 @@ struct rcpt {
 	char rule[160];
 	char diag_type[16];    /* "smtp", "x-unix", ... from Diagnostic-Code */
 	char context[MAX_DIAG + 1]; /* the text part's lines about this recipient */
+	const char *category;  /* reason named by the sending MTA's own
+				* classification field (bounce_categories) */
+	char category_rule[96];
 	int from_text; /* found in the error text, not in DSN fields */
 };
 
@@ -1014,6 +1017,22 @@ static const char *after_semi(const char *v)
 	return v;
 }
 
+/* category_field: a sending MTA's own classification of this recipient's
+ * failure (bounce_categories), e.g. "X-PowerMTA-BounceCategory: bad-mailbox". */
+static void category_field(struct rcpt *r, const char *name, const char *value)
+{
+	char v[64];
+
+	bounce_fold(v, sizeof(v), value);
+	for (size_t i = 0; i < bounce_ncategories; i++)
+		if (!strcmp(name, bounce_categories[i].field) && !strcasecmp(trim(v), bounce_categories[i].value)) {
+			r->category = bounce_categories[i].reason;
+			snprintf(r->category_rule, sizeof(r->category_rule), "field %s: %s", name,
+				 bounce_categories[i].value);
+			return;
+		}
+}
+
 static void parse_dsn(struct ctx *c, const char *text)
 {
 	char name[64], value[MAX_HEADER_VALUE];
@@ -1099,6 +1118,8 @@ static void parse_dsn(struct ctx *c, const char *text)
 				copy_str(r->diag, sizeof(r->diag), after_semi(value));
 			} else if (!strcmp(name, "reporting-mta")) {
 				copy_str(r->reporting_mta, sizeof(r->reporting_mta), after_semi(value));
+			} else if (name[0] == 'x' && name[1] == '-') {
+				category_field(r, name, value);
 			}
 		}
 	}
@@ -1849,7 +1870,7 @@ static const char *const order_first[] = {
 };
 static const char *const order_second[] = {
 	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
-	"securityerror", "notaccept", "expired", "systemerror", "networkerror", "suspend",
+	"securityerror", "notaccept", "networkerror", "expired", "systemerror", "suspend",
 	"contenterror", "systemfull", "mailererror", "syntaxerror", NULL,
 };
 /* status reasons that say too little to stand against a phrase */
@@ -1909,7 +1930,8 @@ static int uu_weak(const char *uuw, rmask tm, const char *const *which)
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm, the SMTP command and whether the "unknown user"
  * words are weak (uu_weak)? */
-static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm, int weak)
+static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm, int weak,
+			int specific)
 {
 	rmask uu = RB("userunknown");
 
@@ -1917,6 +1939,11 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 	 * that never passed); a permanent refusal wrapped in "too long in
 	 * the queue" is the refusal */
 	if (!strcmp(R, "expired") && perm && !(rs && !strcmp(rs, R)))
+		return 0;
+	/* a network status that names a cause of its own ("4.4.1" with a
+	 * failed connection, "4.4.3 directory server failure") says what the
+	 * retries that expired kept meeting: words of expiry do not overrule it */
+	if (!strcmp(R, "expired") && rs && strcmp(rs, R) && specific)
 		return 0;
 	/* after MAIL FROM, an unknown address or domain is the sender's */
 	if (!strcmp(cmd, "MAIL") && (!strcmp(R, "userunknown") || !strcmp(R, "hostunknown")))
@@ -1977,7 +2004,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	const char *which[64] = { 0 };
 	const char *rs, *cmd, *reason = NULL;
 	rmask tm;
-	int local, weak;
+	int local, weak, specific;
 
 	bounce_fold(folded, sizeof(folded), r->diag);
 	strip_codes(folded);
@@ -2025,6 +2052,13 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 			       sizeof(r->reason), cls, r->rule, sizeof(r->rule)))
 		goto classify;
 
+	if (r->category) {
+		/* the sending MTA's own classification of this failure */
+		copy_str(r->reason, sizeof(r->reason), r->category);
+		copy_str(r->rule, sizeof(r->rule), r->category_rule);
+		goto classify;
+	}
+
 	rs = status_reason(r->status);
 	tm = text_mask(folded[0] ? folded : ctxf, which, &c->oom);
 	cmd = smtp_command(ctxf, &c->oom);
@@ -2037,9 +2071,13 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
 	    (!rs || in_list(rs, weak_status) || !strncmp(r->status + 1, ".1.", 3)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
-	/* X.4.1 "no answer from host" that names its network cause ("no
-	 * route to host") is that network error, not a mere expiry */
-	if (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1") && (tm & RB("networkerror")))
+	/* a network and routing status (X.4.x: "no answer from host",
+	 * "delivery time expired", Exchange's "5.4.312 Message expired, DNS
+	 * query failed") whose words name its network cause ("no route to
+	 * host", a failed name lookup) is that network error, not a mere
+	 * expiry; a timeout or a refused connection is no more than expiry */
+	if (((!rs && !strncmp(r->status + 1, ".4.", 3)) || (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1"))) &&
+	    (tm & RB("networkerror")))
 		rs = "networkerror";
 	/* X.4.4 "unable to route" whose words name a failing name server
 	 * ("Malformed or unexpected name server reply") and no missing host
@@ -2050,6 +2088,9 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
 	local = !strncasecmp(r->diag_type, "x-unix", 6);
+	/* the status code itself names a network or routing cause (X.4.N,
+	 * not the catch-all X.4.0) */
+	specific = rs && !strncmp(r->status + 1, ".4.", 3) && strcmp(r->status + 3, ".0");
 	weak = uu_weak(which[reason_bit("userunknown")], tm, which);
 	if (!local && rs && (in_list(rs, strong_status) || status_exact(r->status))) {
 		reason = rs;
@@ -2057,7 +2098,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	}
 	for (size_t i = 0; !reason && !local && order_first[i]; i++)
 		if (reason_holds(order_first[i], rs, tm, cmd, r->status[0] == '5' || r->code[0] == '5',
-				 weak)) {
+				 weak, specific)) {
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))
 				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);

@@ -472,6 +472,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "can't connect", "networkerror" },
 	{ "cannot connect", "networkerror" },
 	{ "malformed or unexpected name server reply", "networkerror" },
+	{ "dns query failed", "networkerror" },
 	/* expiry */
 	{ "retry timeout exceeded", "expired" },
 	{ "was aborted after", "expired" },
@@ -834,3 +835,27 @@ const char *const bounce_reasons[] = {
 	"userunknown", "vacation", "virusdetected",
 };
 const size_t bounce_nreasons = N(bounce_reasons);
+
+/* Per-recipient DSN fields in which a sending MTA names its own
+ * classification of the failure (PowerMTA's X-PowerMTA-BounceCategory,
+ * written by the MTA that tried the delivery): field name, value, reason.
+ * Values that say nothing ("other") have no row. */
+const struct bounce_category bounce_categories[] = {
+	{ "x-powermta-bouncecategory", "bad-mailbox", "userunknown" },
+	{ "x-powermta-bouncecategory", "bad-domain", "hostunknown" },
+	{ "x-powermta-bouncecategory", "inactive-mailbox", "suspend" },
+	{ "x-powermta-bouncecategory", "quota-issues", "mailboxfull" },
+	{ "x-powermta-bouncecategory", "message-expired", "expired" },
+	{ "x-powermta-bouncecategory", "no-answer-from-host", "networkerror" },
+	{ "x-powermta-bouncecategory", "bad-connection", "networkerror" },
+	{ "x-powermta-bouncecategory", "routing-errors", "networkerror" },
+	{ "x-powermta-bouncecategory", "relaying-issues", "norelaying" },
+	{ "x-powermta-bouncecategory", "invalid-sender", "rejected" },
+	{ "x-powermta-bouncecategory", "policy-related", "policyviolation" },
+	{ "x-powermta-bouncecategory", "spam-related", "spamdetected" },
+	{ "x-powermta-bouncecategory", "virus-related", "virusdetected" },
+	{ "x-powermta-bouncecategory", "content-related", "contenterror" },
+	{ "x-powermta-bouncecategory", "protocol-errors", "syntaxerror" },
+	{ "x-powermta-bouncecategory", "bad-configuration", "systemerror" },
+};
+const size_t bounce_ncategories = N(bounce_categories);

@@ -108,6 +108,16 @@ extern const size_t bounce_ncomplaint_headers;
 extern const char *const bounce_complaint_subjects[];
 extern const size_t bounce_ncomplaint_subjects;
 
+/* A sending MTA's own per-recipient classification field in a DSN block
+ * (name lowercase), one of its values (lowercase) and the reason it means. */
+struct bounce_category {
+	const char *field;
+	const char *value;
+	const char *reason;
+};
+extern const struct bounce_category bounce_categories[];
+extern const size_t bounce_ncategories;
+
 /* The reasons of the Sisimai vocabulary (for validating site rules). */
 extern const char *const bounce_reasons[];
 extern const size_t bounce_nreasons;

@@ -1,0 +1,131 @@
+/* test_bounce_decide.c: unit tests of the parser's decision rules
+ * (lib/bounce.c decide()): how reason, class and status are chosen when a
+ * message carries several causes or codes, a sending MTA's own category
+ * field, the SMTP command a refusal answered, pseudo statuses. Each case
+ * is a whole message through bounce_parse(). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounce.h"
+
+struct want {
+	const char *status;    /* Status: field ("" for none) */
+	const char *extra;     /* more fields of the recipient block ("" for none) */
+	const char *diag;      /* Diagnostic-Code: text ("" for none) */
+	const char *text;      /* human-readable part */
+	const char *reason;    /* expected */
+	enum bounce_class cls; /* expected */
+	const char *xstatus;   /* expected status, or NULL not to check */
+};
+
+/* dsn: a multipart/report for alice@example.com with the case's fields. */
+static void dsn(char *buf, size_t len, const struct want *w)
+{
+	snprintf(buf, len,
+		 "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+		 "To: bounces@bounce.example.org\nSubject: Undelivered Mail Returned to Sender\n"
+		 "MIME-Version: 1.0\n"
+		 "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		 "--B\nContent-Type: text/plain\n\n%s\n\n"
+		 "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		 "Final-Recipient: rfc822; alice@example.com\nAction: failed\n%s%s%s%s%s%s\n--B--\n",
+		 w->text, w->status[0] ? "Status: " : "", w->status, w->status[0] ? "\n" : "", w->extra,
+		 w->diag[0] ? "Diagnostic-Code: smtp; " : "", w->diag);
+}
+
+static void check(const char *msg, const struct want *w)
+{
+	struct bounce_report *rep = NULL;
+	char err[256];
+
+	assert_int_equal(bounce_parse(msg, strlen(msg), NULL, &rep, err, sizeof(err)), BOUNCE_OK);
+	assert_non_null(rep);
+	assert_int_equal(rep->nrcpt, 1);
+	if (strcmp(rep->rcpt[0].reason, w->reason) || rep->rcpt[0].class != w->cls ||
+	    (w->xstatus && strcmp(rep->rcpt[0].status, w->xstatus)))
+		fail_msg("\"%s\" / \"%s\": got %s/%s/%s (%s), want %s/%s/%s", w->diag, w->text,
+			 rep->rcpt[0].reason, bounce_class_name(rep->rcpt[0].class), rep->rcpt[0].status,
+			 rep->rcpt[0].rule, w->reason, bounce_class_name(w->cls),
+			 w->xstatus ? w->xstatus : "-");
+	bounce_report_free(rep);
+}
+
+static void run(const struct want *cases, size_t n)
+{
+	char buf[8192];
+
+	for (size_t i = 0; i < n; i++) {
+		char d[2048];
+		struct want w = cases[i];
+
+		/* the Diagnostic-Code field ends its line */
+		snprintf(d, sizeof(d), "%s%s", w.diag, w.diag[0] ? "\n" : "");
+		w.diag = d;
+		dsn(buf, sizeof(buf), &w);
+		w.diag = cases[i].diag;
+		check(buf, &w);
+	}
+}
+
+/* A sending MTA's own category of the failure decides (PowerMTA). */
+static void test_category_field(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		{ "5.2.1", "X-PowerMTA-BounceCategory: bad-mailbox\n",
+		  "550 5.2.1 <alice@example.com>... User Unknown", "failed.", "userunknown",
+		  BOUNCE_CLASS_HARD, "5.2.1" },
+		{ "5.0.0", "X-PowerMTA-BounceCategory: quota-issues\n", "552 mailbox over quota", "failed.",
+		  "mailboxfull", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "X-PowerMTA-BounceCategory: spam-related\n", "550 rejected", "failed.",
+		  "spamdetected", BOUNCE_CLASS_SOFT, NULL },
+		/* a value that says nothing leaves the words to decide */
+		{ "5.2.1", "X-PowerMTA-BounceCategory: other\n",
+		  "550 5.2.1 <alice@example.com>... User Unknown", "failed.", "filtered",
+		  BOUNCE_CLASS_SOFT, NULL },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Several causes in one message: a queue timeout wrapping the error the
+ * retries kept meeting. */
+static void test_expiry_and_its_cause(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		/* qmail: X.4.1 with a failed connection, then "too long in the queue" */
+		{ "4.4.1", "",
+		  "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try "
+		  "again; this message has been in the queue too long.",
+		  "failed.", "networkerror", BOUNCE_CLASS_SOFT, "4.4.1" },
+		/* Exchange Online: a network status naming a DNS failure */
+		{ "5.4.312", "", "550 5.4.312 Message expired, DNS query failed", "failed.", "networkerror",
+		  BOUNCE_CLASS_SOFT, "5.4.312" },
+		/* a refused or timed-out connection is no more than expiry */
+		{ "5.4.316", "", "550 5.4.316 Message expired, connection refused", "failed.", "expired",
+		  BOUNCE_CLASS_SOFT, NULL },
+		{ "4.4.1", "", "connect to mx.example.com[192.0.2.1]:25: Connection timed out", "failed.",
+		  "expired", BOUNCE_CLASS_SOFT, NULL },
+		/* greylisting that never passed: expiry, though 4.7.1 names a block */
+		{ "4.7.1", "",
+		  "450 4.7.1 <alice@example.com>: Recipient address rejected: Greylisted, please try "
+		  "again later",
+		  "failed.", "expired", BOUNCE_CLASS_SOFT, NULL },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_category_field),
+		cmocka_unit_test(test_expiry_and_its_cause),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
