@@ -74,7 +74,44 @@ static void sniff(const char *data, size_t len, char *out, size_t outlen)
  * matched against folded text in one pass each (phrase.h). */
 static pthread_mutex_t sets_lock = PTHREAD_MUTEX_INITIALIZER;
 static int sets_ready;
-static struct phrase_set *set_phrases, *set_commands, *set_temporary;
+static struct phrase_set *set_phrases, *set_commands, *set_temporary, *set_end, *set_skip_any;
+
+/* skip_any: words of a line whose addresses are never failed recipients
+ * (skip_line). */
+static const char *const skip_any[] = { "contact", "please",
+					"mail from:<", "mail from: <", "sender:", "envelope-from",
+					"return-path", "helo", "ehlo", "message-id",
+					"smtp.mailfrom", "with esmtp", "(via", " from <" };
+
+/* lower_set: a set of ASCII-lowercase copies of the n patterns (matched
+ * against folded lines as fline_has would, ignoring ASCII case). The
+ * copies live as long as the process, like the set. */
+static struct phrase_set *lower_set(const char *const *pats, size_t n)
+{
+	char **low = calloc(n + 1, sizeof(*low));
+	struct phrase_set *ps = NULL;
+	size_t i;
+
+	if (!low)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		size_t m = strlen(pats[i]);
+
+		if (!(low[i] = malloc(m + 1)))
+			break;
+		for (size_t j = 0; j <= m; j++)
+			low[i][j] = (char)(pats[i][j] >= 'A' && pats[i][j] <= 'Z' ? pats[i][j] + ('a' - 'A')
+										 : pats[i][j]);
+	}
+	if (i == n)
+		ps = phrase_set_new((const char *const *)low, n);
+	if (!ps) {
+		for (size_t j = 0; j < n; j++)
+			free(low[j]);
+	}
+	free(low); /* the set keeps the strings, not this array */
+	return ps;
+}
 
 /* sets_init: 0 once the sets exist, -1 when memory ran out (tried again
  * by the next parse). */
@@ -102,7 +139,11 @@ static int sets_init(void)
 	}
 	if (!set_temporary)
 		set_temporary = phrase_set_new(bounce_temporary_phrases, bounce_ntemporary_phrases);
-	ok = set_phrases && set_commands && set_temporary;
+	if (!set_end)
+		set_end = lower_set(bounce_end_markers, bounce_nend_markers);
+	if (!set_skip_any)
+		set_skip_any = lower_set(skip_any, sizeof(skip_any) / sizeof(skip_any[0]));
+	ok = set_phrases && set_commands && set_temporary && set_end && set_skip_any;
 	sets_ready = ok;
 	pthread_mutex_unlock(&sets_lock);
 	return ok ? 0 : -1;
@@ -1472,31 +1513,32 @@ static int ignored_addr(struct ctx *c, const char *a)
 	return 0;
 }
 
-/* skip_line: lines whose addresses are never failed recipients. */
+/* skip_line: lines whose addresses are never failed recipients: those
+ * that begin with one of skip_lead (after blanks and '>') or hold one of
+ * skip_any (matched in one pass: set_skip_any). */
+static const char *const skip_lead[] = { "from:", "return-path:", "sender:", "reply-to:",
+					 "message-id:", "received:", "date:", "in-reply-to:",
+					 "references:", "mail from:", ">>> mail from", "x-",
+					 "errors-to:", "by ", "for <", "envelope-from", "arrival-date" };
 static int skip_line(const char *s, const char *e)
 {
-	static const char *const lead[] = { "from:", "return-path:", "sender:", "reply-to:",
-					    "message-id:", "received:", "date:", "in-reply-to:",
-					    "references:", "mail from:", ">>> mail from", "x-",
-					    "errors-to:", "by ", "for <", "envelope-from", "arrival-date" };
-	static const char *const any[] = { "contact", "please",
-					   "mail from:<", "mail from: <", "sender:", "envelope-from",
-					   "return-path", "helo", "ehlo", "message-id",
-					   "smtp.mailfrom", "with esmtp", "(via", " from <" };
 	const char *t = s;
 
 	while (t < e && (*t == ' ' || *t == '\t' || *t == '>'))
 		t++;
-	for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++)
-		if ((size_t)(e - t) >= strlen(lead[i]) && !strncasecmp(t, lead[i], strlen(lead[i])))
-			return 1;
+	/* the first bytes of skip_lead, to try it only where one may match */
+	if (t < e && strchr("frsmdi>xeba", ascii_lower((unsigned char)*t))) {
+		for (size_t i = 0; i < sizeof(skip_lead) / sizeof(skip_lead[0]); i++)
+			if ((size_t)(e - t) >= strlen(skip_lead[i]) &&
+			    !strncasecmp(t, skip_lead[i], strlen(skip_lead[i])))
+				return 1;
+	}
 	{
 		struct fline fl;
 
 		fline_set(&fl, s, e);
-		for (size_t i = 0; i < sizeof(any) / sizeof(any[0]); i++)
-			if (fline_has(&fl, any[i]))
-				return 1;
+		if (phrase_any(set_skip_any, fl.buf, fl.n))
+			return 1;
 	}
 	return 0;
 }
@@ -1552,9 +1594,8 @@ static void error_span(const struct bounce_format *f, const char *text, const ch
 
 			if (f && f->end && fline_has(fl, f->end))
 				stop = 1;
-			for (size_t i = 0; !stop && i < bounce_nend_markers; i++)
-				if (fline_has(fl, bounce_end_markers[i]))
-					stop = 1;
+			if (!stop && phrase_any(set_end, fl->buf, fl->n))
+				stop = 1;
 			if (stop && p > start) {
 				end = p;
 				break;
