@@ -747,7 +747,7 @@ static void part_bytes(GMimeObject *o, struct sbuf *out)
 			if (!GMIME_IS_TEXT_PART(o)) {
 				done = 1;
 			} else if (text_as_is(o, ba->data, ba->len)) {
-				const unsigned char *z = memchr(ba->data, '\0', n);
+				const unsigned char *z = n ? memchr(ba->data, '\0', n) : NULL;
 
 				if (z)
 					n = (size_t)(z - ba->data);
