@@ -6,6 +6,7 @@
  * recipient. Never exits, never logs. */
 #include "bounce.h"
 #include "bounce_int.h"
+#include "bounce_rhost.h"
 #include "bounce_tables.h"
 #include "phrase.h"
 
@@ -1670,9 +1671,9 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
  * remote server ("5.1.0 - Unknown address error 550-'5.2.2 ..."), the
  * last code that follows a reply code ("550-5.2.2", "421 4.4.2") is the
  * remote's own; else the first code. */
-static int find_status(const char *s, char *dst, size_t dstlen)
+static int find_status(const char *s, char *dst, size_t dstlen, const char **quoted)
 {
-	const char *first = NULL, *best = NULL;
+	const char *first = NULL, *best = NULL, *bestreply = NULL;
 	size_t firstlen = 0, bestlen = 0;
 
 	for (const char *p = s; *p; p++) {
@@ -1700,14 +1701,23 @@ static int find_status(const char *s, char *dst, size_t dstlen)
 			first = p;
 			firstlen = (size_t)(q + a + 1 + b - p);
 		}
-		if (*p != '2' && p - s >= 4 && (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
-		    isdigit((unsigned char)p[-3]) && p[-4] >= '2' && p[-4] <= '5' &&
-		    (p - s == 4 || !isalnum((unsigned char)p[-5]))) {
-			best = p;
-			bestlen = (size_t)(q + a + 1 + b - p);
+		{
+			/* a reply code before it, the code quoted or not
+			 * ("550 5.2.2", "550-5.2.2", "550-'5.2.2") */
+			const char *r = p - (p > s && (p[-1] == '\'' || p[-1] == '"'));
+
+			if (*p != '2' && r - s >= 4 && (r[-1] == ' ' || r[-1] == '-') &&
+			    isdigit((unsigned char)r[-2]) && isdigit((unsigned char)r[-3]) && r[-4] >= '2' &&
+			    r[-4] <= '5' && (r - s == 4 || !isalnum((unsigned char)r[-5]))) {
+				best = p;
+				bestlen = (size_t)(q + a + 1 + b - p);
+				bestreply = r != p ? r - 4 : NULL;
+			}
 		}
 		p = q + a + b;
 	}
+	if (quoted)
+		*quoted = best && bestreply && first && first < bestreply ? bestreply : NULL;
 	if (!best) {
 		best = first;
 		bestlen = firstlen;
@@ -1855,6 +1865,40 @@ static rmask text_mask(const char *text, const char **which, int *oom)
 		if (first[i] != PHRASE_NONE) {
 			m |= 1ULL << b;
 			which[b] = bounce_phrases[i].text;
+		}
+	}
+	/* a phrase found only inside a longer phrase of another reason means
+	 * what the longer one means: Postfix's "Host not found, try again" is
+	 * a failed name lookup (a network error), not a missing host */
+	for (int b = 0; b < 64; b++) {
+		char blanked[sizeof(folded)];
+		int blank = 0, again = 0;
+
+		if (!(m & (1ULL << b)))
+			continue;
+		copy_str(blanked, sizeof(blanked), folded);
+		for (size_t j = 0; j < bounce_nphrases && j < sizeof(phrase_bit); j++) {
+			const char *lp = bounce_phrases[j].text;
+
+			/* first[j]: where lp occurs in folded (the one pass) */
+			if (phrase_bit[j] == b || phrase_bit[j] < 0 || first[j] == PHRASE_NONE ||
+			    !strcmp(lp, which[b]) || !strstr(lp, which[b]))
+				continue;
+			for (char *q = blanked; (q = strstr(q, lp));)
+				memset(q, ' ', strlen(lp));
+			blank = 1;
+		}
+		if (!blank)
+			continue;
+		/* with the longer phrases blanked, does a phrase of b match? */
+		for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit) && !again; i++)
+			if (phrase_bit[i] == b && strstr(blanked, bounce_phrases[i].text)) {
+				again = 1;
+				which[b] = bounce_phrases[i].text;
+			}
+		if (!again) {
+			m &= ~(1ULL << b);
+			which[b] = NULL;
 		}
 	}
 	free(first);
@@ -2047,21 +2091,31 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	rmask tm;
 	int local, weak, specific;
 
-	bounce_fold(folded, sizeof(folded), r->diag);
-	strip_codes(folded);
-	snprintf(ctxf, sizeof(ctxf), "%s %s", r->diag, r->context);
-	bounce_fold(ctxf, sizeof(ctxf), ctxf);
+	const char *words = r->diag; /* where the remote server's words are */
+
 	if (!r->code[0])
 		find_code(r->diag, r->code, sizeof(r->code));
 	{
 		/* the remote server's own code is more specific than the
 		 * reporting MTA's summary (Status: 4.4.7 after a 450 4.7.1) */
 		char st[32];
+		const char *quoted;
 
-		if (find_status(r->diag, st, sizeof(st)) && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
-		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0"))))
+		if (find_status(r->diag, st, sizeof(st), &quoted) &&
+		    (st[0] != '2' || !strcmp(r->action, "delivered")) &&
+		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0")))) {
 			copy_str(r->status, sizeof(r->status), st);
+			/* a relay's own summary before the reply it quotes
+			 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
+			 * denied'"): the quoted reply's words decide */
+			if (quoted)
+				words = quoted;
+		}
 	}
+	bounce_fold(folded, sizeof(folded), words);
+	strip_codes(folded);
+	snprintf(ctxf, sizeof(ctxf), "%s %s", words, r->context);
+	bounce_fold(ctxf, sizeof(ctxf), ctxf);
 	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
 	*cls = BOUNCE_CLASS_NONE;
 
@@ -2089,8 +2143,14 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		*permanent = 0;
 		return;
 	}
-	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->reason,
-			       sizeof(r->reason), cls, r->rule, sizeof(r->rule)))
+	/* the provider whose remote host table applies (lib/bounce_rhost.h) */
+	struct bounce_rhost_query rq = { r->remote_mta, r->reporting_mta, r->addr, r->status, r->code, "",
+					 folded[0] ? folded : ctxf };
+	const struct bounce_rhost *prov = bounce_rhost_provider_of(&rq);
+
+	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->remote_mta,
+			       prov ? prov->name : "", r->reason, sizeof(r->reason), cls, r->rule,
+			       sizeof(r->rule)))
 		goto classify;
 
 	if (r->category) {
@@ -2112,6 +2172,12 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
 	    (!rs || in_list(rs, weak_status) || !strncmp(r->status + 1, ".1.", 3)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
+	/* a provider's own documented codes and words beat the general tables */
+	rq.command = cmd;
+	if ((reason = bounce_rhost_reason(prov, &rq, r->rule, sizeof(r->rule)))) {
+		copy_str(r->reason, sizeof(r->reason), reason);
+		goto classify;
+	}
 	/* a network and routing status (X.4.x: "no answer from host",
 	 * "delivery time expired", Exchange's "5.4.312 Message expired, DNS
 	 * query failed") whose words name its network cause ("no route to
@@ -2126,6 +2192,12 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (rs && !strcmp(rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
 	    (tm & RB("networkerror")) && !(tm & RB("hostunknown")))
 		rs = "networkerror";
+	/* ... and one whose words say the domain has no mail exchanger
+	 * (qmail's "couldn't find a mail exchanger or IP address") is a
+	 * domain that accepts no mail */
+	if (rs && !strcmp(rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
+	    (tm & RB("notaccept")) && !(tm & RB("hostunknown")))
+		rs = "notaccept";
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
 	local = !strncasecmp(r->diag_type, "x-unix", 6);

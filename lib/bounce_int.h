@@ -23,11 +23,13 @@ void sbuf_free(struct sbuf *b);
 void bounce_fold(char *dst, size_t dstlen, const char *s);
 
 /* bounce_rules_apply: the first site rule that matches (status, reply
- * code, folded diagnostic, reporting MTA) sets reason (and class, when the
+ * code, folded diagnostic, reporting MTA, remote MTA, the remote host
+ * table's provider name or "") sets reason (and class, when the
  * rule names one; else it is derived from the reason) and rule (FILE:LINE).
  * Returns 1 when a rule matched, 0 when none (or rules is NULL). */
 int bounce_rules_apply(const struct bounce_rules *rules, const char *status, const char *code,
-		       const char *folded_diag, const char *reporting_mta, char *reason,
-		       size_t reasonlen, enum bounce_class *cls, char *rule, size_t rulelen);
+		       const char *folded_diag, const char *reporting_mta, const char *remote_mta,
+		       const char *provider, char *reason, size_t reasonlen, enum bounce_class *cls,
+		       char *rule, size_t rulelen);
 
 #endif

@@ -9,10 +9,14 @@
  * Conditions (all must hold): status=CODE (a trailing * matches a prefix),
  * code=NNN (or 5*), text~PHRASE (diagnostic contains it, case-insensitive,
  * white space folded; text= is the same), mta~WORD (reporting MTA contains
- * it). Results: reason=REASON (Sisimai vocabulary), class=hard|soft.
+ * it), rhost~WORD (remote MTA contains it), provider=NAME (the remote host
+ * table, lib/bounce_rhost_tables.c, names this provider; provider=none: no
+ * provider). Results: reason=REASON (Sisimai vocabulary), class=hard|soft.
+ * Site rules are tried before the remote host tables, so they override them.
  * The first matching rule decides. Errors read "FILE:LINE: message". */
 #include "bounce.h"
 #include "bounce_int.h"
+#include "bounce_rhost.h"
 #include "bounce_tables.h"
 
 #include <ctype.h>
@@ -20,11 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define RULE_MAX_LINE 4096
 #define RULE_MAX_RULES 10000
 
-enum cond_kind { C_STATUS, C_CODE, C_TEXT, C_MTA };
+enum cond_kind { C_STATUS, C_CODE, C_TEXT, C_MTA, C_RHOST, C_PROVIDER };
 
 struct cond {
 	enum cond_kind kind;
@@ -142,6 +147,17 @@ static int valid_status(const char *v, int *prefix)
 	return 1;
 }
 
+/* provider_known: a provider of the remote host table, or "none". */
+static int provider_known(const char *name)
+{
+	if (!strcmp(name, "none"))
+		return 1;
+	for (size_t i = 0; i < bounce_nrhosts; i++)
+		if (!strcasecmp(name, bounce_rhosts[i].name))
+			return 1;
+	return 0;
+}
+
 /* parse_line: one rule from line into r; returns 0, or -1 with why. */
 static int parse_line(char *line, struct rule *r, const char **why)
 {
@@ -206,8 +222,16 @@ static int parse_line(char *line, struct rule *r, const char **why)
 				c.kind = C_TEXT;
 			} else if (!strcmp(key, "mta")) {
 				c.kind = C_MTA;
+			} else if (!strcmp(key, "rhost")) {
+				c.kind = C_RHOST;
+			} else if (!strcmp(key, "provider")) {
+				c.kind = C_PROVIDER;
+				if (op != '=' || !provider_known(val)) {
+					*why = "provider=NAME, a provider of the remote host table or none";
+					return -1;
+				}
 			} else {
-				*why = "unknown condition (status=, code=, text~, mta~)";
+				*why = "unknown condition (status=, code=, text~, mta~, rhost~, provider=)";
 				return -1;
 			}
 			if (c.prefix)
@@ -313,7 +337,7 @@ fail:
 }
 
 static int cond_holds(const struct cond *c, const char *status, const char *code, const char *diag,
-		      const char *mta)
+		      const char *mta, const char *rhost, const char *provider)
 {
 	char m[512];
 
@@ -327,13 +351,19 @@ static int cond_holds(const struct cond *c, const char *status, const char *code
 	case C_MTA:
 		bounce_fold(m, sizeof(m), mta);
 		return strstr(m, c->value) != NULL;
+	case C_RHOST:
+		bounce_fold(m, sizeof(m), rhost);
+		return strstr(m, c->value) != NULL;
+	case C_PROVIDER:
+		return !strcmp(c->value, provider[0] ? provider : "none");
 	}
 	return 0;
 }
 
 int bounce_rules_apply(const struct bounce_rules *rs, const char *status, const char *code,
-		       const char *folded_diag, const char *reporting_mta, char *reason,
-		       size_t reasonlen, enum bounce_class *cls, char *rule, size_t rulelen)
+		       const char *folded_diag, const char *reporting_mta, const char *remote_mta,
+		       const char *provider, char *reason, size_t reasonlen, enum bounce_class *cls,
+		       char *rule, size_t rulelen)
 {
 	if (!rs)
 		return 0;
@@ -343,7 +373,8 @@ int bounce_rules_apply(const struct bounce_rules *rs, const char *status, const 
 
 		for (j = 0; j < r->nconds; j++)
 			if (!cond_holds(&r->conds[j], status ? status : "", code ? code : "",
-					folded_diag ? folded_diag : "", reporting_mta ? reporting_mta : ""))
+					folded_diag ? folded_diag : "", reporting_mta ? reporting_mta : "",
+					remote_mta ? remote_mta : "", provider ? provider : ""))
 				break;
 		if (j < r->nconds)
 			continue;

@@ -299,6 +299,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "unrouteable address", "hostunknown" },
 	{ "an mx or srv record indicated no smtp service", "notaccept" },
 	{ "no mx record", "notaccept" },
+	{ "couldn't find a mail exchanger", "notaccept" },
 	/* spam */
 	{ " ube,", "spamdetected" },
 	{ " ube ", "spamdetected" },
@@ -473,6 +474,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "cannot connect", "networkerror" },
 	{ "malformed or unexpected name server reply", "networkerror" },
 	{ "dns query failed", "networkerror" },
+	{ "host not found, try again", "networkerror" },
 	/* expiry */
 	{ "retry timeout exceeded", "expired" },
 	{ "was aborted after", "expired" },

@@ -47,10 +47,12 @@ struct conn {
 
 static atomic_int callbacks_nmsg;
 static int callbacks_tcp; /* set once before libmilter starts */
+static int callbacks_verbose; /* -v: log the macros of each MAIL FROM */
 
-void callbacks_init(int tcp)
+void callbacks_init(int tcp, int verbose)
 {
 	callbacks_tcp = tcp;
+	callbacks_verbose = verbose;
 }
 
 int callbacks_active(void)
@@ -260,6 +262,17 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 	    dup_macro(ctx, "{client_addr}", &m->client_addr) < 0 ||
 	    dup_macro(ctx, "{daemon_name}", &m->service) < 0)
 		m->failed = 1;
+	if (callbacks_verbose) {
+		/* -v: what the MTA sent for the selection rules (troubleshooting;
+		 * tests/milter-postfix checks SASL and sendmail(1) mail with it) */
+		char a[256], b[64], d[256];
+
+		log_debug("MAIL FROM <%s>: {auth_authen}=%s {client_addr}=%s {daemon_name}=%s",
+			  m->sender ? m->sender : "",
+			  m->sasl_user ? log_sanitize(a, sizeof(a), m->sasl_user) : "(none)",
+			  m->client_addr ? log_sanitize(b, sizeof(b), m->client_addr) : "(none)",
+			  m->service ? log_sanitize(d, sizeof(d), m->service) : "(none)");
+	}
 	return c->nr_mail ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 

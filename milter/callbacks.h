@@ -9,8 +9,9 @@
 struct smfiDesc *callbacks_desc(void);
 
 /* callbacks_init: before smfi_main; tcp nonzero for an inet socket (then
- * every step the milter keeps is answered, see cb_negotiate). */
-void callbacks_init(int tcp);
+ * every step the milter keeps is answered, see cb_negotiate); verbose
+ * nonzero (-v) logs the macros of each MAIL FROM. */
+void callbacks_init(int tcp, int verbose);
 
 /* callbacks_active: messages in progress right now (between MAIL FROM and
  * end of message or abort), for a shutdown that lets them finish. */

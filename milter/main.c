@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 	const char *path = CONFIG_DEFAULT_PATH, *unix_path;
 	struct config *boot = NULL;
 	struct state *st = NULL;
-	int foreground = 0, check = 0, c, rc;
+	int foreground = 0, check = 0, verbose = 0, c, rc;
 	uid_t uid = 0;
 	gid_t gid = 0;
 	char err[1024];
@@ -213,7 +213,7 @@ int main(int argc, char **argv)
 		case 'c': path = optarg; break;
 		case 'f': foreground = 1; break;
 		case 'n': check = 1; break;
-		case 'v': log_set_verbose(1); break;
+		case 'v': log_set_verbose(1); verbose = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EX_USAGE;
 		}
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 	}
 	rc = EX_OSERR;
 	unix_path = daemon_unix_path(boot->milter_socket);
-	callbacks_init(unix_path == NULL);
+	callbacks_init(unix_path == NULL, verbose);
 	if (smfi_register(*callbacks_desc()) != MI_SUCCESS) {
 		log_error("smfi_register failed");
 		goto out;

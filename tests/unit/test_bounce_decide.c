@@ -121,11 +121,69 @@ static void test_expiry_and_its_cause(void **state)
 	run(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* A relay's own summary before the remote reply it quotes: the quoted
+ * reply's code and words decide (Amazon SES). */
+static void test_quoted_reply(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		{ "5.0.0", "",
+		  "5.1.0 - Unknown address error 550-'5.2.2 <alice@example.com>... Mailbox Full' "
+		  "(delivery attempts: 0)",
+		  "failed.", "mailboxfull", BOUNCE_CLASS_SOFT, "5.2.2" },
+		/* the sender refused: not the relay's "unknown address" */
+		{ "5.0.0", "",
+		  "5.1.0 - Unknown address error 550-'5.7.1 <bounce@bounce.example.org>... Access "
+		  "denied' (delivery attempts: 0)",
+		  "failed.", "blocked", BOUNCE_CLASS_SOFT, "5.7.1" },
+		/* no quoted code: the relay's words are all there is */
+		{ "5.0.0", "",
+		  "5.1.0 - Unknown address error 550-'<alice@example.com>... No such user' "
+		  "(delivery attempts: 0)",
+		  "failed.", "userunknown", BOUNCE_CLASS_HARD, "5.1.0" },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* A phrase found only inside a longer phrase of another reason means what
+ * the longer one means. */
+static void test_phrase_inside_phrase(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		/* Postfix: a name server that failed (TRY_AGAIN), not NXDOMAIN */
+		{ "", "", "", "The Postfix program\n\n<alice@example.com>: Name service error for domain "
+			      "example.com: Host not found, try again",
+		  "networkerror", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.4.4", "", "Host or domain name not found. Name service error for name=example.com "
+			       "type=A: Host not found", "failed.", "hostunknown", BOUNCE_CLASS_HARD, NULL },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* X.4.4 "unable to route" refined by its words. */
+static void test_unable_to_route(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		/* no MX and no address: the domain accepts no mail */
+		{ "5.4.4", "", "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", "failed.",
+		  "notaccept", BOUNCE_CLASS_HARD, "5.4.4" },
+		{ "5.4.4", "", "Name service error for name=example.com type=MX: Malformed or unexpected "
+			       "name server reply", "failed.", "networkerror", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.4.4", "", "550 5.4.4 Invalid domain", "failed.", "hostunknown", BOUNCE_CLASS_HARD, NULL },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_category_field),
 		cmocka_unit_test(test_expiry_and_its_cause),
+		cmocka_unit_test(test_quoted_reply),
+		cmocka_unit_test(test_phrase_inside_phrase),
+		cmocka_unit_test(test_unable_to_route),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
