@@ -646,6 +646,96 @@ static int header_value(const char *hdrs, const char *name, char *dst, size_t ds
 	return 0;
 }
 
+/* The top-level headers the parser reads through GMime. GMime makes an
+ * object of every header it parses, the costliest part of a parse, so
+ * top_filter hands it only these (and the first header); the others
+ * (Received, DKIM-Signature, ...) are still in the header blob that
+ * format detection searches. A header of the bounce itself read with
+ * obj_header, g_mime_object_get_header or a g_mime_message_get_* call
+ * must be named here (or be a Content-* header, or in the auto-reply or
+ * complaint tables, which are added by name). */
+static const char *const top_read[] = { "from", "to", "subject", "x-failed-recipients", "mime-version" };
+
+/* top_kept: is the header named [name, name + n) one the parser reads? */
+static int top_kept(const char *name, size_t n)
+{
+	if (n >= 8 && !strncasecmp(name, "content-", 8))
+		return 1;
+	for (size_t i = 0; i < sizeof(top_read) / sizeof(top_read[0]); i++)
+		if (strlen(top_read[i]) == n && !strncasecmp(name, top_read[i], n))
+			return 1;
+	for (size_t i = 0; i < bounce_nautoreply_headers; i++)
+		if (strlen(bounce_autoreply_headers[i].name) == n &&
+		    !strncasecmp(name, bounce_autoreply_headers[i].name, n))
+			return 1;
+	for (size_t i = 0; i < bounce_ncomplaint_headers; i++)
+		if (strlen(bounce_complaint_headers[i].name) == n &&
+		    !strncasecmp(name, bounce_complaint_headers[i].name, n))
+			return 1;
+	return 0;
+}
+
+/* top_filter: when the top-level header block of buf (*lenp bytes, NUL
+ * after them) is plain (every line up to the first empty one a header
+ * "Name:" with a printable ASCII name, or the continuation of one),
+ * copy it lowercase into blob (HDRBLOB bytes; as header_text would write
+ * GMime's headers of it), then drop in place the headers that top_kept
+ * says the parser never reads, all but the first, and return 1. GMime
+ * then parses the same message, fewer headers. Any other block (no
+ * empty line, a line that is no header, an mbox line, 8-bit names) is
+ * left alone for GMime as it is: returns 0. */
+static int top_filter(char *buf, size_t *lenp, char *blob)
+{
+	size_t len = *lenp, e, w, i, bl;
+	const char *dd = len ? memmem(buf, len, "\n\n", 2) : NULL;
+	int keep = 1, first = 1;
+
+	if (!dd || buf[0] == ' ' || buf[0] == '\t' || buf[0] == '\n')
+		return 0;
+	e = (size_t)(dd - buf) + 1; /* the empty line */
+	for (i = 0; i < e;) {
+		const char *nl = memchr(buf + i, '\n', e - i);
+		size_t end = (size_t)(nl - buf), j = i;
+
+		if (buf[i] != ' ' && buf[i] != '\t') {
+			while (j < end && buf[j] >= 0x21 && buf[j] <= 0x7e && buf[j] != ':')
+				j++;
+			if (j == i)
+				return 0;
+			while (j < end && (buf[j] == ' ' || buf[j] == '\t'))
+				j++;
+			if (j >= end || buf[j] != ':')
+				return 0;
+		}
+		i = end + 1;
+	}
+	bl = e < HDRBLOB - 1 ? e : HDRBLOB - 1;
+	for (i = 0; i < bl; i++)
+		blob[i] = (char)tolower((unsigned char)buf[i]);
+	blob[bl] = '\0';
+	for (i = 0, w = 0; i < e;) {
+		size_t end = (size_t)((const char *)memchr(buf + i, '\n', e - i) - buf);
+
+		if (buf[i] != ' ' && buf[i] != '\t') {
+			size_t j = i;
+
+			while (buf[j] != ':' && buf[j] != ' ' && buf[j] != '\t')
+				j++;
+			keep = first || top_kept(buf + i, j - i);
+			first = 0;
+		}
+		if (keep) {
+			memmove(buf + w, buf + i, end + 1 - i);
+			w += end + 1 - i;
+		}
+		i = end + 1;
+	}
+	memmove(buf + w, buf + e, len - e);
+	*lenp = w + len - e;
+	buf[*lenp] = '\0';
+	return 1;
+}
+
 static void obj_header(GMimeObject *o, const char *name, char *dst, size_t dstlen)
 {
 	const char *v = g_mime_object_get_header(o, name);
@@ -2620,7 +2710,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	GMimeStream *st;
 	GMimeParser *parser;
 	const char *text;
-	int auto_sign;
+	int auto_sign, filtered;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2660,6 +2750,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		}
 	}
 
+	filtered = top_filter(norm, &nlen, c.hdrblob);
 	st = g_mime_stream_mem_new_with_buffer(norm, nlen);
 	parser = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
@@ -2673,7 +2764,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 
 		copy_str(c.subject, sizeof(c.subject), subj ? subj : "");
 		obj_header(GMIME_OBJECT(c.msg), "From", c.from_raw, sizeof(c.from_raw));
-		{
+		if (!filtered) {
 			struct sbuf hb = { .max = HDRBLOB - 1 };
 
 			header_text(GMIME_OBJECT(c.msg), &hb);
