@@ -266,15 +266,21 @@ static int normalise(const char *data, size_t len, size_t limit, char **out, siz
 	}
 	if (!(p = malloc(len + 1)))
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		char c = data[i];
+	/* runs without CR are copied whole; NULs in them become spaces */
+	for (size_t i = 0; i < len;) {
+		const char *cr = memchr(data + i, '\r', len - i);
+		size_t run = cr ? (size_t)(cr - (data + i)) : len - i;
+		char *z, *end;
 
-		if (c == '\r') {
+		memcpy(p + n, data + i, run);
+		for (z = p + n, end = p + n + run; (z = memchr(z, '\0', (size_t)(end - z)));)
+			*z++ = ' ';
+		n += run;
+		i += run;
+		if (i < len) {
+			/* CR or CRLF: one LF */
 			p[n++] = '\n';
-			if (i + 1 < len && data[i + 1] == '\n')
-				i++;
-		} else {
-			p[n++] = c ? c : ' ';
+			i += i + 1 < len && data[i + 1] == '\n' ? 2 : 1;
 		}
 	}
 	p[n] = '\0';
@@ -401,8 +407,32 @@ static const char *mailbox_addr(InternetAddressMailbox *mb)
 	return a;
 }
 
+/* dot_atom: [s, e) is atoms of RFC 5322 atext joined by single dots. */
+static int dot_atom(const char *s, const char *e)
+{
+	int prev_dot = 1;
+
+	if (s >= e || e[-1] == '.')
+		return 0;
+	for (; s < e; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '.') {
+			if (prev_dot)
+				return 0;
+			prev_dot = 1;
+		} else if (isalnum(ch) || (ch && ch < 0x80 && strchr("!#$%&'*+-/=?^_`{|}~", ch))) {
+			prev_dot = 0;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* addr_clean: from a field value ("rfc822; <a@b>", "\"x\" <a@b>"), the
- * bare address into dst; GMime parses the address syntax. */
+ * bare address into dst; GMime parses the address syntax (but for a bare
+ * dot-atom local@domain, which it gives back as it is). */
 static void addr_clean(char *dst, size_t dstlen, const char *value)
 {
 	const char *v = value, *semi = strchr(value, ';');
@@ -420,6 +450,37 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 
 		if (at && colon && at < colon && (at == tmp || at[-1] == '<' || at[-1] == ' '))
 			v = trim(colon + 1);
+	}
+	{
+		const char *at = strchr(v, '@'), *e = v + strlen(v);
+
+		if (at && dot_atom(v, at) && dot_atom(at + 1, e) && (size_t)(e - v) < dstlen) {
+			copy_str(dst, dstlen, v);
+#ifdef REBOUND_CHECK_FASTPATH
+			if ((list = internet_address_list_parse(NULL, v))) {
+				char slow[MAX_HEADER_VALUE] = "";
+
+				for (int i = 0; i < internet_address_list_length(list); i++) {
+					InternetAddress *ia = internet_address_list_get_address(list, i);
+
+					if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+						const char *a = mailbox_addr(INTERNET_ADDRESS_MAILBOX(ia));
+
+						if (a && strchr(a, '@')) {
+							copy_str(slow, sizeof(slow), a);
+							break;
+						}
+					}
+				}
+				g_object_unref(list);
+				if (strcmp(slow, dst)) {
+					fprintf(stderr, "addr_clean: fast <%s> slow <%s>\n", dst, slow);
+					abort();
+				}
+			}
+#endif
+			return;
+		}
 	}
 	if ((list = internet_address_list_parse(NULL, v))) {
 		for (int i = 0; i < internet_address_list_length(list); i++) {
@@ -554,6 +615,9 @@ struct ctx {
 	struct sbuf dsn;       /* delivery-status fields */
 	struct sbuf arf;       /* feedback-report fields */
 	struct sbuf orig;      /* returned message's headers */
+	char *ftext;           /* text folded to ASCII lowercase, once it is
+				* complete (bounce_parse; ctx_free frees) */
+	size_t ftext_n;
 	int have_report;       /* multipart/report */
 	int have_dsn_part, have_arf_part;
 	char subject[512];
@@ -870,11 +934,30 @@ static void part_bytes(GMimeObject *o, struct sbuf *out)
 	g_object_unref(mem);
 }
 
-/* looks_like_dsn: text that carries delivery-status fields. */
+static char *text_fold(const char *s, size_t *n);
+
+/* looks_like_dsn_folded: ASCII-lowercase text that carries
+ * delivery-status fields. */
+static int looks_like_dsn_folded(const char *f)
+{
+	return (strstr(f, "final-recipient:") || strstr(f, "original-recipient:")) &&
+	       (strstr(f, "status:") || strstr(f, "action:"));
+}
+
+/* looks_like_dsn: text that carries delivery-status fields (ignoring
+ * ASCII case: one folded copy, not a strcasestr per field). */
 static int looks_like_dsn(const char *s)
 {
-	return (strcasestr(s, "final-recipient:") || strcasestr(s, "original-recipient:")) &&
-	       (strcasestr(s, "status:") || strcasestr(s, "action:"));
+	size_t n;
+	char *f = text_fold(s, &n);
+	int r;
+
+	if (!f)
+		return (strcasestr(s, "final-recipient:") || strcasestr(s, "original-recipient:")) &&
+		       (strcasestr(s, "status:") || strcasestr(s, "action:"));
+	r = looks_like_dsn_folded(f);
+	free(f);
+	return r;
 }
 
 static int looks_like_headers(const char *s)
@@ -1573,6 +1656,16 @@ static const struct bounce_format *format_detect(struct ctx *c, const char *text
 	if (c->format_done)
 		return c->format;
 	c->format_done = 1;
+	if (c->ftext && text == sbuf_get(&c->text)) {
+		/* the complete text, folded once (bounce_parse) */
+		for (size_t i = 0; i < bounce_nformats; i++) {
+			const struct bounce_format *f = &bounce_formats[i];
+
+			if (strstr(c->hdrblob, f->detect) || text_find(text, c->ftext, c->ftext_n, f->detect))
+				return c->format = f;
+		}
+		return NULL;
+	}
 	folded = text_fold(text, &n);
 	for (size_t i = 0; i < bounce_nformats; i++) {
 		const struct bounce_format *f = &bounce_formats[i];
@@ -2603,6 +2696,7 @@ static void one_line(char *s)
 static void ctx_free(struct ctx *c)
 {
 	sbuf_free(&c->text);
+	free(c->ftext);
 	sbuf_free(&c->html);
 	sbuf_free(&c->dsn);
 	sbuf_free(&c->arf);
@@ -2674,16 +2768,13 @@ static void orig_in_text(struct ctx *c)
 {
 	const char *t = sbuf_get(&c->text);
 	const char *best = NULL;
-	size_t n = 0;
-	char *folded = text_fold(t, &n);
 
 	for (size_t i = 0; i < bounce_nend_markers; i++) {
-		const char *m = text_find(t, folded, n, bounce_end_markers[i]);
+		const char *m = text_find(t, c->ftext, c->ftext_n, bounce_end_markers[i]);
 
 		if (m && (!best || m < best))
 			best = m;
 	}
-	free(folded);
 	if (best) {
 		const char *nl = strchr(best, '\n');
 
@@ -2785,6 +2876,8 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		goto enomem;
 	if (!c.text.len && c.html.len)
 		html_to_text(&c.html, &c.text);
+	if (c.text.oom || !(c.ftext = text_fold(sbuf_get(&c.text), &c.ftext_n)))
+		goto enomem;
 	if (!c.orig.len && !c.have_report)
 		orig_in_text(&c);
 	read_orig_headers(&c);
@@ -2825,7 +2918,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 			if (r)
 				copy_str(r->addr, sizeof(r->addr), c.from);
 		}
-	} else if (c.msg && (c.have_dsn_part || looks_like_dsn(text)) && looks_like_bounce(&c, text)) {
+	} else if (c.msg && (c.have_dsn_part || looks_like_dsn_folded(c.ftext)) && looks_like_bounce(&c, text)) {
 		kind = c.have_dsn_part ? BOUNCE_KIND_DSN : BOUNCE_KIND_NONSTANDARD;
 		parse_dsn(&c, c.have_dsn_part ? sbuf_get(&c.dsn) : text);
 		drop_empty(&c);
