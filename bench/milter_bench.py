@@ -7,7 +7,17 @@ least a sender-rewriting libmilter milter can do: the ceiling libmilter
 and Postfix leave). Runs alternate between them (rotating order) and the
 queue is drained between runs; the rate is messages queued per second of
 smtp-source's wall time. Postfix's log tells how many messages were queued
-and how many carry a VERP return path (rewritten by the milter)."""
+and how many carry a VERP return path (rewritten by the milter).
+
+Two more things per run, to show where the milter's cost goes: the CPU
+time (user + system) of every process involved, per message, by process
+(Postfix's processes from /proc, children of its master by name; those
+that exit during a run through the master's cutime; the milters; smtp-sink;
+smtp-source from wait4), from the start of smtp-source until the queue is
+drained; and a connection-reuse case (`smtp-source -d`: each session sends
+all its messages over one SMTP connection, as list software usually does),
+labelled as such: the issue's goal is measured without it, one message per
+connection, where every message pays a new milter connection."""
 import os
 import pwd
 import re
@@ -20,6 +30,9 @@ from benchlib import NotMeasured, free_port, fmt_rate, median, table
 from postfix_harness import Postfix, Sink, wait_port
 
 SENDER = 'list@example.org'
+CLK_TCK = os.sysconf('SC_CLK_TCK')
+# the label of a connection-reuse row ends so
+REUSE = ', connection reuse (smtp-source -d)'
 RCPT = 'rcpt@remote.example'
 QMGR_FROM = re.compile(r'qmgr\[\d+\]: [0-9A-Za-z]+: from=<([^>]*)>')
 
@@ -120,6 +133,52 @@ class Milter:
             self.logf = None
 
 
+def proc_cpu():
+    """{pid: (name, ppid, CPU ticks user + system, children's ticks)}
+    for every process (a multithreaded process counts all its threads,
+    also ended ones)."""
+    out = {}
+    for p in os.listdir('/proc'):
+        if not p.isdigit():
+            continue
+        try:
+            with open(f'/proc/{p}/stat') as f:
+                s = f.read()
+        except OSError:
+            continue
+        name = s[s.index('(') + 1:s.rindex(')')]
+        f = s[s.rindex(')') + 2:].split()
+        out[int(p)] = (name, int(f[1]), int(f[11]) + int(f[12]), int(f[13]) + int(f[14]))
+    return out
+
+
+def cpu_delta(a, b, master, roots):
+    """CPU seconds by process group between snapshots a and b. roots: {pid:
+    label} of long-running processes (milters, sink). Postfix: the master
+    and its children by name; a child that exited in between is counted
+    through the master's children's time (cutime + cstime), less what it
+    had used at snapshot a."""
+    res = {}
+
+    def add(label, ticks):
+        res[label] = res.get(label, 0.0) + ticks / CLK_TCK
+
+    for pid, label in roots.items():
+        if pid in a and pid in b:
+            add(label, b[pid][2] - a[pid][2])
+    if master in a and master in b:
+        add('Postfix master', b[master][2] - a[master][2])
+        exited = b[master][3] - a[master][3]
+        for pid, (name, ppid, ticks, _) in b.items():
+            if ppid == master:
+                add(f'Postfix {name}', ticks - (a[pid][2] if pid in a and a[pid][1] == master else 0))
+        for pid, (name, ppid, ticks, _) in a.items():
+            if ppid == master and (pid not in b or b[pid][1] != master):
+                exited -= ticks
+        add('Postfix, processes that exited during the run', exited)
+    return res
+
+
 def count_log(text):
     queued = rewritten = 0
     for m in QMGR_FROM.finditer(text):
@@ -128,6 +187,45 @@ def count_log(text):
             rewritten += 1
     rejected = len(re.findall(r'NOQUEUE: (?:milter-)?reject|milter-reject', text))
     return queued, rewritten, rejected
+
+
+CPU_GROUPS = [
+    ('smtp-source', ('smtp-source',)),
+    ('Postfix smtpd', ('Postfix smtpd',)),
+    ('Postfix cleanup', ('Postfix cleanup',)),
+    ('Postfix smtp (to the sink)', ('Postfix smtp',)),
+    ('other Postfix (master, qmgr, trivial-rewrite, postlogd, ..., exited)', None),
+    ('smtp-sink', ('smtp-sink',)),
+    ('milter', ('rebound-milter', 'trivial milter (peer)')),
+]
+
+
+def cpu_table(configs, runs):
+    """Markdown: CPU milliseconds per message by process group, median over
+    the runs of each configuration."""
+    names = [n for n, _, _ in configs if runs[n] and runs[n][0].get('cpu_s') is not None]
+    if not names:
+        return ''
+    named = [k for _, ks in CPU_GROUPS if ks for k in ks]
+
+    def group(cpu, keys):
+        if keys is None:
+            return sum(v for k, v in cpu.items() if k.startswith('Postfix') and k not in named)
+        return sum(cpu.get(k, 0.0) for k in keys)
+
+    rows = []
+    for n in names:
+        rs = runs[n]
+        per = [[group(x['cpu_s'], keys) / max(x['queued'], 1) * 1000 for x in rs] for _, keys in CPU_GROUPS]
+        tot = [sum(x['cpu_s'].values()) / max(x['queued'], 1) * 1000 for x in rs]
+        rows.append([n] + [f'{median(v):.2f}' for v in per] + [f'{median(tot):.2f}',
+                     f'{2000 / median(tot):.0f}'])
+    return ('\nCPU time (user + system) per message by process, milliseconds, median over the runs '
+            '(from the start of smtp-source until the queue is drained; /proc, clock ticks of '
+            f'{1000 // CLK_TCK} ms). '
+            '"2 cores / CPU" is the rate the total CPU time would allow if both cores did nothing else '
+            'and nothing waited.\n\n'
+            + table(['configuration'] + [g for g, _ in CPU_GROUPS] + ['total', '2 cores / CPU (msg/s)'], rows))
 
 
 def run(ctx):
@@ -183,9 +281,11 @@ def run(ctx):
                 milters.append(Milter(binary, d, name, spec, user))
             services.append((f'svc{i}', port, [f'smtpd_milters={pf_spec}']))
         configs.append((label, port, 1))
+    byname = {c[0]: c[1] for c in configs}
     if have_milter:
-        byname = {c[0]: c[1] for c in configs}
         configs += [(label, byname[base], 2) for label, base in mm]
+        # connection reuse: not the issue's configuration, an extra row
+        configs += [(base + REUSE, byname[base], 1) for base in ('no milter', 'rebound-milter, unix socket')]
     extra = config_milter_lines(top)
     sink = Sink(sink_port)
     cleanups.append(sink.stop)
@@ -199,7 +299,12 @@ def run(ctx):
 
     nmsg = 300 if quick else 800
     rounds = 1 if quick else 4
-    deadline = time.monotonic() + (120 if quick else 250)
+    deadline = time.monotonic() + (150 if quick else 330)
+    master = pf.master_pid()
+    roots = {sink.proc.pid: 'smtp-sink'}
+    for m in milters:
+        roots[m.proc.pid] = 'trivial milter (peer)' if m.argv else 'rebound-milter'
+    sout = os.path.join(d, 'smtp-source.out')
     runs = {c[0]: [] for c in configs}
     fails = []
     # one short warm-up run through each service (not counted)
@@ -212,19 +317,36 @@ def run(ctx):
         order = configs[r % len(configs):] + configs[:r % len(configs)]
         for name, port, nr in order:
             off = pf.log_size()
+            argv = ['/usr/sbin/smtp-source', '-s', '10', '-m', str(nmsg), '-r', str(nr), '-f', SENDER,
+                    '-t', RCPT, f'127.0.0.1:{port}']
+            if name.endswith(REUSE):
+                argv.insert(1, '-d')
+            snap0 = proc_cpu()
             t0 = time.perf_counter()
-            p = subprocess.run(['/usr/sbin/smtp-source', '-s', '10', '-m', str(nmsg), '-r', str(nr), '-f', SENDER,
-                                '-t', RCPT, f'127.0.0.1:{port}'], capture_output=True, text=True,
-                               timeout=300)
+            with open(sout, 'w') as so:
+                p = subprocess.Popen(argv, stdout=so, stderr=subprocess.STDOUT)
+                try:
+                    _, status, ru = os.wait4(p.pid, 0)
+                    p.returncode = os.waitstatus_to_exitcode(status)
+                except BaseException:
+                    p.kill()
+                    p.wait()
+                    raise
             wall = time.perf_counter() - t0
             drained = pf.wait_empty(120)
+            snap1 = proc_cpu()
             time.sleep(0.5)  # let postlogd write the last lines
             queued, rewritten, rejected = count_log(pf.log_since(off))
+            cpu = cpu_delta(snap0, snap1, master, roots)
+            cpu['smtp-source'] = ru.ru_utime + ru.ru_stime
             runs[name].append({'wall_s': wall, 'queued': queued, 'rewritten': rewritten, 'rejected': rejected,
-                               'rate': queued / wall, 'source_exit': p.returncode, 'drained': drained})
+                               'rate': queued / wall, 'source_exit': p.returncode, 'drained': drained,
+                               'cpu_s': cpu, 'load1': os.getloadavg()[0]})
             if p.returncode != 0 or queued != nmsg:
+                with open(sout, errors='replace') as so:
+                    err = so.read().strip()
                 fails.append(f'{name}: smtp-source exit {p.returncode}, {queued} of {nmsg} queued'
-                             + (f' ({p.stderr.strip()[-200:]})' if p.stderr.strip() else ''))
+                             + (f' ({err[-200:]})' if err else ''))
         # stop when another round would pass the time bound (every
         # configuration keeps the same number of runs)
         if r >= 1 and time.monotonic() + (time.monotonic() - t_round) > deadline:
@@ -233,16 +355,18 @@ def run(ctx):
     res = {}
     base = median([x['rate'] for x in runs['no milter']])
     base2 = median([x['rate'] for x in runs[mm[0][0]]]) if have_milter else float('nan')
+    base_reuse = median([x['rate'] for x in runs['no milter' + REUSE]]) if have_milter else float('nan')
     rows = []
     for name, _, nr in configs:
         rs = runs[name]
         rate = median([x['rate'] for x in rs])
+        ref = base_reuse if name.endswith(REUSE) else base if nr == 1 else base2
         res[name] = {'runs': rs, 'median_rate': rate}
         q = sum(x['queued'] for x in rs)
         w = sum(x['rewritten'] for x in rs)
         rows.append([name, fmt_rate(rate), ', '.join(fmt_rate(x['rate']) for x in rs),
                      '-' if name.startswith('no milter') else
-                     f'{rate / (base if nr == 1 else base2) * 100:.0f}%',
+                     f'{rate / ref * 100:.0f}%',
                      f'{q} / {w}'])
     md = [f'`smtp-source -s 10 -m {nmsg}` (one recipient per message unless said) into Postfix '
           f'{pf.postconf("-h", "mail_version").strip()} on 127.0.0.1, relaying to `smtp-sink`; '
@@ -252,7 +376,8 @@ def run(ctx):
           + (', '.join(f'`{x}`' for x in extra) if extra else 'none (Postfix defaults)') + '.\n',
           table(['configuration', 'median msg/s', 'runs (msg/s)', 'of no-milter rate',
                  'queued / with a VERP return path'], rows),
-          '\n"of no-milter rate" compares with the no-milter runs of the same number of recipients.']
+          '\n"of no-milter rate" compares with the no-milter runs of the same number of recipients '
+          '(connection-reuse rows: with the no-milter connection-reuse runs).']
     if not trivial:
         md.append('\nNot measured: the trivial milter (bench/peers/trivial-milter.c did not compile).')
     if trivial and have_milter:
@@ -270,6 +395,18 @@ def run(ctx):
     else:
         md.append('\nNot measured with the milter: rebound-milter not built (the no-milter rate above is '
                   'the baseline only).')
+    reuse = [name for name, _, _ in configs if name.endswith(REUSE)]
+    if reuse and all(runs[n] for n in reuse):
+        b, m = (median([x['rate'] for x in runs[n]]) for n in reuse)
+        md.append(f'\nConnection reuse (`smtp-source -d`, each of the 10 sessions sends its {nmsg // 10} '
+                  'messages over one SMTP connection; Postfix keeps one milter connection per SMTP connection): '
+                  f'rebound-milter over a unix socket at {m / b * 100:.0f}% of the no-milter rate with reuse. '
+                  'This is not the configuration of the goal above (one connection per message).')
+    md.append(cpu_table(configs, runs))
+    md.append(f'\nLoad average (1 min) at the end of each run: median '
+              f'{median([x["load1"] for rs in runs.values() for x in rs]):.1f}, '
+              f'max {max(x["load1"] for rs in runs.values() for x in rs):.1f} (this benchmark itself '
+              'keeps both cores busy: about 2).')
     if fails:
         md.append('\nRuns with errors: ' + '; '.join(fails[:6]))
     return '\n'.join(md), {'configs': res, 'fails': fails, 'postfix_extra': extra}

@@ -2328,7 +2328,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	}
 	/* the provider whose remote host table applies (lib/bounce_rhost.h) */
 	struct bounce_rhost_query rq = { r->remote_mta, r->reporting_mta, r->addr, r->status, r->code, "",
-					 folded[0] ? folded : ctxf };
+					 ctxf, c->nrc == 1 ? sbuf_get(&c->text) : NULL };
 	const struct bounce_rhost *prov = bounce_rhost_provider_of(&rq);
 
 	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->remote_mta,

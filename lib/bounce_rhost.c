@@ -2,7 +2,8 @@
  * (lib/bounce_rhost_tables.c): which provider a bounce comes from (host
  * name of the remote or reporting MTA, or the recipient's domain) and what
  * its own error code or words mean. Regular expressions are compiled once,
- * thread-safely; a lookup allocates nothing. */
+ * thread-safely; a lookup allocates nothing (its buffers are on the stack,
+ * bounded). */
 #include "bounce_rhost.h"
 #include "bounce_tables.h"
 
@@ -13,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RHOST_MAX 64 /* providers with a compiled code_re */
+#define RHOST_MAX 64        /* providers with a compiled code_re */
+#define RHOST_TEXT_MAX 4096 /* bytes of text a row is looked for in */
 
 static regex_t code_res[RHOST_MAX];
 static int code_ok[RHOST_MAX];
@@ -170,14 +172,17 @@ static void provider_code(size_t idx, const char *folded, char *dst, size_t dstl
 	}
 }
 
-static const char *rows_find(size_t idx, const struct bounce_rhost_query *q, char *why, size_t whylen)
+/* rows_in: the first row of provider idx that holds for q, with folded
+ * as the text; NULL if none. */
+static const char *rows_in(size_t idx, const struct bounce_rhost_query *q, const char *folded, char *why,
+			   size_t whylen)
 {
 	const struct bounce_rhost *p = &bounce_rhosts[idx];
-	char code[64], padded[2200];
+	char code[64], padded[RHOST_TEXT_MAX + 8];
 
-	provider_code(idx, q->folded, code, sizeof(code));
+	provider_code(idx, folded, code, sizeof(code));
 	/* a space at both ends: a row may ask for a word's edge */
-	snprintf(padded, sizeof(padded), " %s ", q->folded);
+	snprintf(padded, sizeof(padded), " %s ", folded);
 	for (size_t i = 0; i < bounce_nrhost_rows; i++) {
 		const struct bounce_rhost_row *r = &bounce_rhost_rows[i];
 
@@ -210,6 +215,41 @@ static const char *rows_find(size_t idx, const struct bounce_rhost_query *q, cha
 		return r->reason;
 	}
 	return NULL;
+}
+
+/* fold_text: the first RHOST_TEXT_MAX bytes of text, lowercase (ASCII),
+ * runs of white space folded to one space. */
+static void fold_text(const char *text, char *dst, size_t dstlen)
+{
+	size_t n = 0;
+	int space = 1;
+
+	for (const char *p = text; *p && n + 1 < dstlen; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (isspace(ch)) {
+			if (!space)
+				dst[n++] = ' ';
+			space = 1;
+			continue;
+		}
+		dst[n++] = (char)tolower(ch);
+		space = 0;
+	}
+	while (n && dst[n - 1] == ' ')
+		n--;
+	dst[n] = '\0';
+}
+
+static const char *rows_find(size_t idx, const struct bounce_rhost_query *q, char *why, size_t whylen)
+{
+	const char *r = rows_in(idx, q, q->folded, why, whylen);
+	char folded[RHOST_TEXT_MAX + 1];
+
+	if (r || !q->text || !*q->text)
+		return r;
+	fold_text(q->text, folded, sizeof(folded));
+	return rows_in(idx, q, folded, why, whylen);
 }
 
 /* text_host: the provider named by a remote host in the error text when

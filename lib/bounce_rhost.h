@@ -55,6 +55,11 @@ struct bounce_rhost_query {
 	const char *reply;         /* "550" */
 	const char *command;       /* "RCPT", "RCPT?" (presumed), "DATA", ... */
 	const char *folded;        /* diagnostic, lowercase, white space folded */
+	const char *text;          /* the bounce's whole error text (raw), or NULL:
+				    * given when the bounce has one recipient, read
+				    * (its first 4 KiB) when the recipient's own lines
+				    * match no row ("Error: ... no such user here"
+				    * before the recipient's line) */
 };
 
 /* bounce_rhost_provider_of: the provider the query names: by the remote

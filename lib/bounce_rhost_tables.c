@@ -49,6 +49,8 @@ const struct bounce_rhost bounce_rhosts[] = {
 	  "Sisimai Rhost::Spectrum" },
 	{ "tencent", ".qq.com", "qq.com foxmail.com", NULL, 0,
 	  "https://service.mail.qq.com/detail/122; Sisimai Rhost::Tencent" },
+	{ "verizon", ".vtext.com .vzwpix.com", "vtext.com vzwpix.com", NULL, 0,
+	  "Verizon Wireless's mail-to-SMS/MMS gateways' replies; Sisimai Lhost::Verizon" },
 	{ "yahooinc", ".yahoodns.net", NULL, NULL, 0,
 	  "https://senders.yahooinc.com/smtp-error-codes; Sisimai Rhost::YahooInc" },
 	{ "zoho", ".zoho.com .zoho.eu", "zoho.com zohomail.com", NULL, 0,
@@ -585,6 +587,10 @@ const struct bounce_rhost_row bounce_rhost_rows[] = {
 	T("tencent", "sender frequency limited", "toomanyconn"),
 	T("tencent", "connection frequency limited", "toomanyconn"),
 	T("tencent", "mailbox not found", "userunknown"),
+
+	/* Verizon Wireless (vtext.com SMS, vzwpix.com MMS gateways) */
+	T("verizon", "no such user here", "userunknown"),
+	T("verizon", "no valid recipients for this mm", "userunknown"),
 
 	/* Yahoo Inc. (Yahoo, AOL) */
 	T("yahooinc", "yahoo requires all senders to authenticate with either spf or dkim", "authfailure"),

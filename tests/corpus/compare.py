@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 # Floors, raised as the parser improves (percent).
-FLOORS = {"recipient": 99.3, "hardsoft": 96.8, "status": 94.3, "reason": 91.9}
+FLOORS = {"recipient": 99.3, "hardsoft": 97.3, "status": 94.8, "reason": 92.9}
 PLACEHOLDER = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
 

@@ -5,7 +5,8 @@
  * (exact, numeric ranges) and words, with status patterns (exact, either
  * class, prefix, range) and commands, give its reason; through
  * bounce_parse the reason and the --explain rule come from the table, and
- * site rules (provider=, rhost~) override it. */
+ * site rules (provider=, rhost~) override it. Also a few of the general
+ * phrase meanings added beside the tables (lib/bounce_tables.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -56,7 +57,7 @@ static void test_provider_by_host(void **state)
 static const char *reason_of(const char *remote, const char *rcpt, const char *status, const char *reply,
 			     const char *cmd, const char *folded, char *why, size_t whylen)
 {
-	struct bounce_rhost_query q = { remote, "", rcpt, status, reply, cmd, folded };
+	struct bounce_rhost_query q = { remote, "", rcpt, status, reply, cmd, folded, NULL };
 	const struct bounce_rhost *p = bounce_rhost_provider_of(&q);
 	const char *r;
 
@@ -145,6 +146,19 @@ static void test_reasons(void **state)
 				      "smtp-in.orange.fr (192.0.2.65) reason: 550 5.2.0 mail rejected. ofr_506 [506]",
 				      why, sizeof(why)),
 			    "spamdetected");
+	/* the provider's words before the recipient's line: the bounce's text */
+	{
+		struct bounce_rhost_query q = { "", "", "a@vtext.com", "", "", "",
+						"rcpt to: a@vtext.com size (in bytes): 222",
+						"Error: Invalid user address\n\nError message below:\n"
+						"550 - Requested action not taken: no such user here\n" };
+		const struct bounce_rhost *p = bounce_rhost_provider_of(&q);
+
+		assert_string_equal(provider_name(p), "verizon");
+		assert_string_equal(bounce_rhost_reason(p, &q, why, sizeof(why)), "userunknown");
+		q.text = NULL;
+		assert_null(bounce_rhost_reason(p, &q, why, sizeof(why)));
+	}
 	/* no provider, or nothing of its list */
 	assert_string_equal(reason_of("mx.example.net", "a@example.net", "5.1.1", "550", "RCPT",
 				      "550 5.1.1 aup#cxbl", why, sizeof(why)),
@@ -224,6 +238,43 @@ static void test_parse_and_site_rules(void **state)
 	unlink(path);
 }
 
+/* a DSN from a host no provider table names, with this status and reply */
+static void check_meaning(const char *status, const char *diag, const char *reason)
+{
+	char msg[2048], err[256];
+	struct bounce_report *rep = NULL;
+
+	snprintf(msg, sizeof(msg),
+		 "From: MAILER-DAEMON@mx.example.org\nTo: list@example.org\nSubject: failure\n"
+		 "MIME-Version: 1.0\n"
+		 "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		 "--B\nContent-Type: text/plain\n\nDelivery failed.\n\n"
+		 "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		 "Final-Recipient: rfc822; bob@example.net\nAction: failed\nStatus: %s\n"
+		 "Remote-MTA: dns; mx.example.net\nDiagnostic-Code: smtp; %s\n\n--B--\n",
+		 status, diag);
+	assert_int_equal(bounce_parse(msg, strlen(msg), NULL, &rep, err, sizeof(err)), BOUNCE_OK);
+	assert_int_equal(rep->nrcpt, 1);
+	if (strcmp(rep->rcpt[0].reason, reason))
+		fail_msg("\"%s\": got %s (%s), want %s", diag, rep->rcpt[0].reason, rep->rcpt[0].rule, reason);
+	bounce_report_free(rep);
+}
+
+static void test_phrase_meanings(void **state)
+{
+	(void)state;
+	check_meaning("5.2.2", "552 Quota violation for bob@example.net", "mailboxfull");
+	check_meaning("5.0.0", "550 Quota violation for bob@example.net", "mailboxfull");
+	check_meaning("4.0.0", "451 Could not load DRD for domain (example.net)", "systemerror");
+	check_meaning("5.0.0", "554 Message rejected: Email address is not verified. The following "
+			       "identities failed the check in region EU-WEST-1: list@example.org",
+		      "norelaying");
+	check_meaning("5.7.9", "550 5.7.9 Rejected", "securityerror");
+	check_meaning("5.7.9", "554 5.7.9 Header error", "policyviolation");
+	check_meaning("5.0.0", "550 5.0.0 Refused due to recipient preferences (in reply to end of DATA command)",
+		      "filtered");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_provider_by_host),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_parse_and_site_rules),
+		cmocka_unit_test(test_phrase_meanings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
