@@ -68,6 +68,12 @@ static void sniff(const char *data, size_t len, char *out, size_t outlen)
 	pthread_mutex_unlock(&magic_lock);
 }
 
+/* ascii_lower: ch in ASCII lowercase (tolower of the C locale). */
+static inline unsigned char ascii_lower(unsigned char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + ('a' - 'A')) : ch;
+}
+
 /* ---- the phrase tables as one-pass matchers ------------------------- */
 
 /* Built once, on first use, for the life of the process (never freed):
@@ -234,17 +240,19 @@ void bounce_fold(char *dst, size_t dstlen, const char *s)
 
 	if (!dstlen)
 		return;
+	/* isspace and tolower of the C locale (the programs never set
+	 * another), without a library call per byte */
 	for (; *s && n + 1 < dstlen; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (isspace(c)) {
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
 			sp = n > 0;
 			continue;
 		}
 		if (sp && n + 2 < dstlen)
 			dst[n++] = ' ';
 		sp = 0;
-		dst[n++] = (char)tolower(c);
+		dst[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 	}
 	dst[n] = '\0';
 }
@@ -452,10 +460,14 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 			v = trim(colon + 1);
 	}
 	{
-		const char *at = strchr(v, '@'), *e = v + strlen(v);
+		/* local@domain or <local@domain> */
+		const char *b = v, *e = v + strlen(v), *at;
 
-		if (at && dot_atom(v, at) && dot_atom(at + 1, e) && (size_t)(e - v) < dstlen) {
-			copy_str(dst, dstlen, v);
+		if (*b == '<' && e > b + 1 && e[-1] == '>')
+			b++, e--;
+		at = memchr(b, '@', (size_t)(e - b));
+		if (at && dot_atom(b, at) && dot_atom(at + 1, e) && (size_t)(e - b) < dstlen) {
+			copy_n(dst, dstlen, b, (size_t)(e - b));
 #ifdef REBOUND_CHECK_FASTPATH
 			if ((list = internet_address_list_parse(NULL, v))) {
 				char slow[MAX_HEADER_VALUE] = "";
@@ -725,17 +737,25 @@ static int top_kept(const char *name, size_t n)
 {
 	if (n >= 8 && !strncasecmp(name, "content-", 8))
 		return 1;
+	/* the names are lowercase: compare the first byte before the rest */
 	for (size_t i = 0; i < sizeof(top_read) / sizeof(top_read[0]); i++)
-		if (strlen(top_read[i]) == n && !strncasecmp(name, top_read[i], n))
+		if (top_read[i][0] == ascii_lower((unsigned char)name[0]) && !strncasecmp(name, top_read[i], n) &&
+		    !top_read[i][n])
 			return 1;
-	for (size_t i = 0; i < bounce_nautoreply_headers; i++)
-		if (strlen(bounce_autoreply_headers[i].name) == n &&
-		    !strncasecmp(name, bounce_autoreply_headers[i].name, n))
+	for (size_t i = 0; i < bounce_nautoreply_headers; i++) {
+		const char *h = bounce_autoreply_headers[i].name;
+
+		if (ascii_lower((unsigned char)h[0]) == ascii_lower((unsigned char)name[0]) &&
+		    !strncasecmp(name, h, n) && !h[n])
 			return 1;
-	for (size_t i = 0; i < bounce_ncomplaint_headers; i++)
-		if (strlen(bounce_complaint_headers[i].name) == n &&
-		    !strncasecmp(name, bounce_complaint_headers[i].name, n))
+	}
+	for (size_t i = 0; i < bounce_ncomplaint_headers; i++) {
+		const char *h = bounce_complaint_headers[i].name;
+
+		if (ascii_lower((unsigned char)h[0]) == ascii_lower((unsigned char)name[0]) &&
+		    !strncasecmp(name, h, n) && !h[n])
 			return 1;
+	}
 	return 0;
 }
 
@@ -750,17 +770,22 @@ static int top_kept(const char *name, size_t n)
  * left alone for GMime as it is: returns 0. */
 static int top_filter(char *buf, size_t *lenp, char *blob)
 {
-	size_t len = *lenp, e, w, i, bl;
-	const char *dd = len ? memmem(buf, len, "\n\n", 2) : NULL;
+	size_t len = *lenp, e = 0, w, i, bl;
 	int keep = 1, first = 1;
 
-	if (!dd || buf[0] == ' ' || buf[0] == '\t' || buf[0] == '\n')
+	if (!len || buf[0] == ' ' || buf[0] == '\t' || buf[0] == '\n')
 		return 0;
-	e = (size_t)(dd - buf) + 1; /* the empty line */
-	for (i = 0; i < e;) {
-		const char *nl = memchr(buf + i, '\n', e - i);
-		size_t end = (size_t)(nl - buf), j = i;
+	for (i = 0; i < len;) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t end, j = i;
 
+		if (!nl)
+			return 0; /* no empty line */
+		end = (size_t)(nl - buf);
+		if (end == i) {
+			e = i; /* the empty line */
+			break;
+		}
 		if (buf[i] != ' ' && buf[i] != '\t') {
 			while (j < end && buf[j] >= 0x21 && buf[j] <= 0x7e && buf[j] != ':')
 				j++;
@@ -773,9 +798,13 @@ static int top_filter(char *buf, size_t *lenp, char *blob)
 		}
 		i = end + 1;
 	}
+	if (!e)
+		return 0;
+	/* lowercase as tolower in the C locale (the programs never set
+	 * another) */
 	bl = e < HDRBLOB - 1 ? e : HDRBLOB - 1;
 	for (i = 0; i < bl; i++)
-		blob[i] = (char)tolower((unsigned char)buf[i]);
+		blob[i] = (char)ascii_lower((unsigned char)buf[i]);
 	blob[bl] = '\0';
 	for (i = 0, w = 0; i < e;) {
 		size_t end = (size_t)((const char *)memchr(buf + i, '\n', e - i) - buf);
@@ -1584,10 +1613,6 @@ static void fline_set(struct fline *fl, const char *s, const char *e)
 	fl->n = i;
 }
 
-static inline unsigned char ascii_lower(unsigned char ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + ('a' - 'A')) : ch;
-}
 
 /* fline_has: pat occurs in the folded line, ignoring ASCII case. */
 static int fline_has(const struct fline *fl, const char *pat)
@@ -2582,9 +2607,11 @@ static int is_autoreply(struct ctx *c)
 	for (size_t i = 0; i < bounce_nautoreply_headers; i++) {
 		const struct bounce_header_sign *h = &bounce_autoreply_headers[i];
 
-		obj_header(o, h->name, v, sizeof(v));
-		if (!v[0] && !g_mime_object_get_header(o, h->name))
+		const char *raw = g_mime_object_get_header(o, h->name);
+
+		if (!raw)
 			continue;
+		copy_str(v, sizeof(v), raw);
 		bounce_fold(f, sizeof(f), v);
 		if (!h->value[0] || strstr(f, h->value))
 			sign = strcmp(h->name, "auto-submitted") ? 2 : 1;
