@@ -1891,6 +1891,9 @@ static int find_status(const char *s, char *dst, size_t dstlen, const char **quo
 		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.' ||
 		    (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
 			continue;
+		/* a version number ("mxl_mta-5.5.0-3", "v5.1.1"): no code */
+		if (p - s >= 2 && p[-1] == '-' && isalpha((unsigned char)p[-2]))
+			continue;
 		q = p + 2;
 		a = strspn(q, "0123456789");
 		if (a < 1 || a > 3 || q[a] != '.')
@@ -2311,7 +2314,12 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 
 		if (find_status(r->diag, st, sizeof(st), &quoted) &&
 		    (st[0] != '2' || !strcmp(r->action, "delivered")) &&
-		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0")))) {
+		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0")) ||
+		     /* the reply's own code and status agree on the class the
+		      * reporting MTA's catch-all X.Y.0 does not ("Status:
+		      * 4.5.0" for "550 5.5.0 Service refused") */
+		     (st[0] != '2' && st[0] == r->code[0] && st[0] != r->status[0] &&
+		      r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
 			copy_str(r->status, sizeof(r->status), st);
 			/* a relay's own summary before the reply it quotes
 			 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
@@ -2373,12 +2381,16 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	cmd = smtp_command(ctxf, &c->oom);
 	if (!*cmd && c->format && c->format->command)
 		cmd = c->format->command;
-	/* a DSN's per-recipient Diagnostic-Code that names no command is
-	 * taken as the answer to RCPT TO (the recipient's own result), as is
-	 * one with an X.1 (addressing) status: Office 365's "5.1.10
-	 * RESOLVER.ADR.RecipientNotFound" is an unknown recipient */
+	/* a DSN's per-recipient Diagnostic-Code that names no command and
+	 * quotes no SMTP reply is the reporting system's own verdict on the
+	 * address (Gmail's "Address not found ... the address couldn't be
+	 * found", a Domino directory lookup, Diagnostic-Code: X-Notes): an
+	 * unknown address, as if answered to RCPT TO. A quoted reply that
+	 * names no command ("550 user unknown") may have come after DATA: a
+	 * filter, as in the text. An X.1 (addressing) status counts as
+	 * no reply: Office 365's "5.1.10 RESOLVER.ADR.RecipientNotFound". */
 	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
-	    (!rs || in_list(rs, weak_status) || !strncmp(r->status + 1, ".1.", 3)))
+	    ((!r->code[0] && (!rs || in_list(rs, weak_status))) || !strncmp(r->status + 1, ".1.", 3)))
 		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
 	/* a provider's own documented codes and words beat the general tables */
 	rq.command = cmd;

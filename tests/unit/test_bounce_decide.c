@@ -176,6 +176,52 @@ static void test_unable_to_route(void **state)
 	run(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* "Unknown user" in a DSN block that names no SMTP command: a quoted
+ * reply may have come after DATA (a filter); the reporting system's own
+ * verdict on the address, or an addressing status, is an unknown user. */
+static void test_unknown_user_command(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		{ "5.0.0", "", "550 user unknown", "failed.", "filtered", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "", "550 <alice@example.com>... No such user", "failed.", "filtered",
+		  BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "",
+		  "** Address not found ** Your message wasn't delivered to alice@example.com because "
+		  "the address couldn't be found.",
+		  "failed.", "userunknown", BOUNCE_CLASS_HARD, NULL },
+		{ "5.1.1", "", "550 5.1.1 <alice@example.com>... User unknown", "failed.", "userunknown",
+		  BOUNCE_CLASS_HARD, NULL },
+		{ "5.1.10", "", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP "
+				"address lookup", "failed.", "userunknown", BOUNCE_CLASS_HARD, NULL },
+		/* the command named: RCPT TO is an unknown user, DATA a filter */
+		{ "5.0.0", "", "550 user unknown (in reply to RCPT TO command)", "failed.", "userunknown",
+		  BOUNCE_CLASS_HARD, NULL },
+		{ "5.0.0", "", "550 user unknown (in reply to end of DATA command)", "failed.", "filtered",
+		  BOUNCE_CLASS_SOFT, NULL },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Which code is the status when the message has several. */
+static void test_status_choice(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		/* the remote's code beats the reporting MTA's summary */
+		{ "4.4.7", "", "450 4.7.1 <alice@example.com>: Recipient address rejected: try later",
+		  "failed.", "blocked", BOUNCE_CLASS_SOFT, "4.7.1" },
+		/* a catch-all X.Y.0 of the other class yields to a reply whose
+		 * code and status agree */
+		{ "4.5.0", "", "550 5.5.0 Service refused, please try later", "failed.", "onhold",
+		  BOUNCE_CLASS_SOFT, "5.5.0" },
+		/* a software version is no status code */
+		{ "5.0.0", "", "550 unknown user (mta-5.5.0-3)", "failed.", "filtered", BOUNCE_CLASS_SOFT,
+		  "5.0.0" },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +230,8 @@ int main(void)
 		cmocka_unit_test(test_quoted_reply),
 		cmocka_unit_test(test_phrase_inside_phrase),
 		cmocka_unit_test(test_unable_to_route),
+		cmocka_unit_test(test_unknown_user_command),
+		cmocka_unit_test(test_status_choice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
