@@ -21,10 +21,12 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # How the programs link their libraries (README, "Building"):
 #   LINK=static      (default) GMime, GLib/GIO, SQLite, OpenSSL libcrypto,
 #                    libmagic and what they need come from their static archives
-#                    (only the objects used), in a non-PIE executable; libc, libm
-#                    and libmount (Debian ships no libmount.a; GIO needs it) stay
-#                    shared. pipe(8) starts one rebound-pipe per bounce: this cuts
-#                    the dynamic loader's work and the page faults of start-up.
+#                    (only the objects used), in a non-PIE executable; libc and
+#                    libm stay shared, and libmount (no libmount.a in Debian; GIO
+#                    refers to it, rebound never calls it) is loaded on first use
+#                    by lib/link/mount_lazy.c. pipe(8) starts one rebound-pipe per
+#                    bounce: this cuts the dynamic loader's work and the page
+#                    faults of start-up.
 #   LINK=static-pie  the same archives in a position-independent executable:
 #                    ASLR for the program's own code, at the cost of relocating
 #                    (and so copying) ~110 pages of OpenSSL/GLib tables per start.
@@ -36,15 +38,19 @@ else
 LINK    ?= static
 endif
 STATIC_LIBS = -lgmime-3.0 -lgpgme -lassuan -lgpg-error -lidn2 -lunistring \
-              -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lffi \
+              -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lffi -lselinux -lpcre2-8 \
               -lsqlite3 -lcrypto -lmagic -llzma -lbz2 -lz
-SHARED_LIBS = -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
+SHARED_LIBS = -lm -ldl -pthread
+# libmount's functions for GIO, loading libmount.so.1 when first called
+MOUNT_LAZY  = $(BUILD)/libmount_lazy.a
 ifeq ($(LINK),dynamic)
 LINK_LIBS   = $(PKG_LIBS)
 LINK_FLAGS  =
+LINK_DEPS   =
 else ifneq ($(filter static static-pie,$(LINK)),)
-LINK_LIBS   = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) -Wl,--end-group \
+LINK_LIBS   = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) $(MOUNT_LAZY) -Wl,--end-group \
               -Wl,-Bdynamic $(SHARED_LIBS)
+LINK_DEPS   = $(MOUNT_LAZY)
 LINK_FLAGS  = $(if $(filter static,$(LINK)),-no-pie)
 else
 $(error LINK must be static, static-pie or dynamic, not "$(LINK)")
@@ -98,27 +104,36 @@ $(LIBREBOUND): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+$(MOUNT_LAZY): $(BUILD)/obj/lib/link/mount_lazy.o
+	rm -f $@
+	ar rcs $@ $^
+
 # The programs relink when LINK changes (the objects are the same).
 LINK_STAMP := $(BUILD)/link-mode
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 $(shell mkdir -p $(BUILD) && { [ "$$(cat $(LINK_STAMP) 2>/dev/null)" = "$(LINK)" ] || echo "$(LINK)" >$(LINK_STAMP); })
 endif
 
-$(BIN)/rebound: $(call obj,$(CLI_SRC)) $(LIBREBOUND) $(LINK_STAMP)
+$(BIN)/rebound: $(call obj,$(CLI_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP),$^) $(LINK_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LINK_DEPS),$^) $(LINK_LIBS)
 
-$(BIN)/rebound-pipe: $(call obj,$(PIPE_SRC)) $(LIBREBOUND) $(LINK_STAMP)
+$(BIN)/rebound-pipe: $(call obj,$(PIPE_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP),$^) $(LINK_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LINK_DEPS),$^) $(LINK_LIBS)
 
-$(BIN)/rebound-milter: $(call obj,$(MILTER_SRC)) $(LIBREBOUND) $(LINK_STAMP)
+$(BIN)/rebound-milter: $(call obj,$(MILTER_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP),$^) $(LINK_LIBS) $(MILTER_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LINK_DEPS),$^) $(LINK_LIBS) $(MILTER_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBREBOUND)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# the lazy libmount is no part of librebound.a: its test links it itself
+$(BUILD)/tests/test_mount_lazy: $(BUILD)/obj/tests/unit/test_mount_lazy.o $(BUILD)/obj/lib/link/mount_lazy.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -ldl
 
 tests: $(TESTS)
 

@@ -403,6 +403,20 @@ def run(ctx):
                   f'rebound-milter over a unix socket at {m / b * 100:.0f}% of the no-milter rate with reuse. '
                   'This is not the configuration of the goal above (one connection per message).')
     md.append(cpu_table(configs, runs))
+    if have_milter and trivial:
+        def cpu_per_msg(name, key=None):
+            xs = [(x['cpu_s'].get(key, 0.0) if key else sum(x['cpu_s'].values())) / max(x['queued'], 1) * 1000
+                  for x in runs[name]]
+            return median(xs)
+        c0, c1 = cpu_per_msg('no milter'), cpu_per_msg('rebound-milter, unix socket')
+        m1 = cpu_per_msg('rebound-milter, unix socket', 'rebound-milter')
+        mt = cpu_per_msg('trivial milter (peer), unix socket', 'trivial milter (peer)')
+        md.append(f'\nWhy (unix socket, one connection per message), medians of this run: the rebound-milter '
+                  f'process uses {m1:.2f} ms of CPU per message and the trivial milter {mt:.2f} ms (libmilter\'s '
+                  'per-connection work, docs/postfix.md "Where the cost of a milter goes"); all processes together '
+                  f'{c0:.2f} ms per message without a milter and {c1:.2f} ms with rebound-milter (this total also '
+                  'moves with how Postfix batches deliveries to the sink and with other load on the machine: '
+                  'compare it across runs with care).')
     md.append(f'\nLoad average (1 min) at the end of each run: median '
               f'{median([x["load1"] for rs in runs.values() for x in rs]):.1f}, '
               f'max {max(x["load1"] for rs in runs.values() for x in rs):.1f} (this benchmark itself '
