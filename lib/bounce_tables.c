@@ -52,6 +52,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail quota exceeded", "mailboxfull" },
 	{ "too much mail data", "mailboxfull" },
 	/* the message is too big */
+	{ "resolver.rst.recipsizelimit", "mesgtoobig" },
 	{ "exceeded maximum inbound message size", "mesgtoobig" },
 	{ "exceeded the maximum incoming message size", "mesgtoobig" },
 	{ "max message size exceeded", "mesgtoobig" },
@@ -74,11 +75,16 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "too large for this recipient", "mesgtoobig" },
 	{ "line limit exceeded", "mesgtoobig" },
 	/* a limit other than size or quota */
+	{ "the message exeeded the maximum size the user accepts", "exceedlimit" },
+	{ "the message exceeded the maximum size the user accepts", "exceedlimit" },
 	{ "exceeds the limit", "exceedlimit" },
 	{ "header size exceeds", "exceedlimit" },
 	{ "message header size", "exceedlimit" },
 	{ "too many recipients", "toomanyconn" },
 	/* the account is disabled or suspended */
+	{ "mailaddress is administrativly disabled", "suspend" },
+	{ "mailaddress is administrativley disabled", "suspend" },
+	{ "mailaddress is administratively disabled", "suspend" },
 	{ "invalid/inactive user", "suspend" },
 	{ "is a deactivated mailbox", "suspend" },
 	{ "mailbox currently suspended", "suspend" },
@@ -197,6 +203,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "malware", "virusdetected" },
 	{ "infected", "virusdetected" },
 	/* the recipient does not exist */
+	{ "resolver.adr.exrecipnotfound", "userunknown" },
 	{ "#5.1.1 bad address", "userunknown" },
 	{ "bad-recipient", "userunknown" },
 	{ "bad recipient", "userunknown" },
@@ -324,6 +331,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "invalid recipient", "userunknown" },
 	{ "invalid address", "userunknown" },
 	/* the host or domain does not exist */
+	{ "smtpsend.dns.nonexistentdomain", "hostunknown" },
+	{ "sorry, i couldn't find any host ", "hostunknown" },
 	{ "all host address lookups failed permanently", "hostunknown" },
 	{ "all relevant mx records point to non-existent hosts", "hostunknown" },
 	{ "mail domain mentioned in email address is unknown", "hostunknown" },
@@ -379,6 +388,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "content filter", "filtered" },
 	{ "mail appears to be unsolicited", "spamdetected" },
 	/* too many connections, rate limits */
+	{ "resolver.adr.reciplimit", "toomanyconn" },
 	{ "please try again slower", "speeding" },
 	{ "too many smtp sessions for this host", "toomanyconn" },
 	{ "trop de connexions, ", "toomanyconn" },
@@ -462,6 +472,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "duplicate header", "notcompliantrfc" },
 	{ "duplicate header", "contenterror" },
 	/* policy, filtering, rejection */
+	{ "resolver.rst.notauthorized", "rejected" },
 	{ "header error", "policyviolation" }, /* "554 5.7.9 Header error": the header broke a policy */
 	{ "because the recipient is not accepting mail with attachments", "policyviolation" },
 	{ "because the recipient is not accepting mail with embedded images", "policyviolation" },
@@ -534,6 +545,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "your sender", "rejected" },
 	{ "invalid sender", "rejected" },
 	/* security */
+	{ "resolver.rst.authrequired", "securityerror" },
 	{ "account not subscribed to ses", "securityerror" },
 	{ "authentication credentials invalid", "securityerror" },
 	{ "authentication failure", "securityerror" },
@@ -563,6 +575,22 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "does not receive email", "notaccept" },
 	{ "accepts no mail", "notaccept" },
 	/* the remote system */
+	{ "resolver.adr.badprimary", "systemerror" },
+	{ "resolver.adr.invalidinsmtp", "systemerror" },
+	{ "resolver.adr.ambiguous", "systemerror" },
+	{ "this domain's dns violates rfc 1035.", "systemerror" },
+	{ "automatic homedir creator crashed", "systemerror" },
+	{ "illegal value in ldap attribute", "systemerror" },
+	{ "ldap attribute is not given but mandatory", "systemerror" },
+	{ "timeout while performing search on ldap server", "systemerror" },
+	{ "too many results returned but needs to be unique", "systemerror" },
+	{ "permanent error while executing qmail-forward", "systemerror" },
+	{ "temporary error in automatic homedir creation", "systemerror" },
+	{ "temporary error while executing qmail-forward", "systemerror" },
+	{ "temporary failure in ldap lookup", "systemerror" },
+	{ "unable to contact ldap server", "systemerror" },
+	{ "unable to login into ldap server, bad credentials", "systemerror" },
+	{ "bad interpreter: no such file or directory", "systemerror" },
 	{ "delivery to file forbidden", "systemerror" },
 	{ "delivery to pipe forbidden", "systemerror" },
 	{ "local delivery failed", "systemerror" },
@@ -596,6 +624,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "service currently unavailable", "systemerror" },
 	{ "transaction failed", "systemerror" },
 	/* the network */
+	{ "smtpsend.dns.mxloopback", "networkerror" },
+	{ "although i'm listed as a best-preference mx or a for that host", "networkerror" },
 	{ "dns records for the destination computer could not be found", "networkerror" },
 	{ "host is unreachable", "networkerror" },
 	{ "host name lookup failure", "networkerror" },
@@ -628,6 +658,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "dns query failed", "networkerror" },
 	{ "host not found, try again", "networkerror" },
 	/* expiry */
+	{ "queue.expired", "expired" },
 	{ "has been frozen", "expired" },
 	{ "was frozen on arrival by ", "expired" },
 	{ "could not find a gateway for", "expired" },

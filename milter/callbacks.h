@@ -13,6 +13,10 @@ struct smfiDesc *callbacks_desc(void);
  * nonzero (-v) logs the macros of each MAIL FROM. */
 void callbacks_init(int tcp, int verbose);
 
+/* callbacks_shutdown: close the store handles kept between connections
+ * (at exit); a connection that ends later closes its own. */
+void callbacks_shutdown(void);
+
 /* callbacks_active: messages in progress right now (between MAIL FROM and
  * end of message or abort), for a shutdown that lets them finish. */
 int callbacks_active(void);

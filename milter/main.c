@@ -304,6 +304,7 @@ out_pid:
 out:
 	if (unix_path && unlink(unix_path) < 0 && errno != ENOENT)
 		log_warn("cannot remove socket %s: %s", unix_path, strerror(errno));
+	callbacks_shutdown();
 	state_shutdown();
 	config_free(boot);
 	log_close();
