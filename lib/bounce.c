@@ -8,6 +8,7 @@
 #include "bounce_int.h"
 #include "bounce_rhost.h"
 #include "bounce_tables.h"
+#include "phrase.h"
 
 #include <ctype.h>
 #include <gmime/gmime.h>
@@ -27,6 +28,7 @@
 #define MAX_LINE 4096         /* longer lines are cut for scanning */
 #define MAX_RCPT 256          /* recipients per message */
 #define MAX_DIAG 1000         /* bytes of diagnostic kept */
+#define HDRBLOB 8192          /* bytes of the top-level header kept */
 
 /* ---- one-time initialisation ---------------------------------------- */
 
@@ -64,6 +66,94 @@ static void sniff(const char *data, size_t len, char *out, size_t outlen)
 	if (t)
 		snprintf(out, outlen, "%s", t);
 	pthread_mutex_unlock(&magic_lock);
+}
+
+/* ascii_lower: ch in ASCII lowercase (tolower of the C locale). */
+static inline unsigned char ascii_lower(unsigned char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + ('a' - 'A')) : ch;
+}
+
+/* ---- the phrase tables as one-pass matchers ------------------------- */
+
+/* Built once, on first use, for the life of the process (never freed):
+ * the phrases of reasons, of SMTP commands and of temporary failures,
+ * matched against folded text in one pass each (phrase.h). */
+static pthread_mutex_t sets_lock = PTHREAD_MUTEX_INITIALIZER;
+static int sets_ready;
+static struct phrase_set *set_phrases, *set_commands, *set_temporary, *set_end, *set_skip_any;
+
+/* skip_any: words of a line whose addresses are never failed recipients
+ * (skip_line). */
+static const char *const skip_any[] = { "contact", "please",
+					"mail from:<", "mail from: <", "sender:", "envelope-from",
+					"return-path", "helo", "ehlo", "message-id",
+					"smtp.mailfrom", "with esmtp", "(via", " from <" };
+
+/* lower_set: a set of ASCII-lowercase copies of the n patterns (matched
+ * against folded lines as fline_has would, ignoring ASCII case). The
+ * copies live as long as the process, like the set. */
+static struct phrase_set *lower_set(const char *const *pats, size_t n)
+{
+	char **low = calloc(n + 1, sizeof(*low));
+	struct phrase_set *ps = NULL;
+	size_t i;
+
+	if (!low)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		size_t m = strlen(pats[i]);
+
+		if (!(low[i] = malloc(m + 1)))
+			break;
+		for (size_t j = 0; j <= m; j++)
+			low[i][j] = (char)(pats[i][j] >= 'A' && pats[i][j] <= 'Z' ? pats[i][j] + ('a' - 'A')
+										 : pats[i][j]);
+	}
+	if (i == n)
+		ps = phrase_set_new((const char *const *)low, n);
+	if (!ps) {
+		for (size_t j = 0; j < n; j++)
+			free(low[j]);
+	}
+	free(low); /* the set keeps the strings, not this array */
+	return ps;
+}
+
+/* sets_init: 0 once the sets exist, -1 when memory ran out (tried again
+ * by the next parse). */
+static int sets_init(void)
+{
+	const char **tmp;
+	size_t n = bounce_nphrases > bounce_ncommands ? bounce_nphrases : bounce_ncommands;
+	int ok;
+
+	pthread_mutex_lock(&sets_lock);
+	if (sets_ready) {
+		pthread_mutex_unlock(&sets_lock);
+		return 0;
+	}
+	if ((tmp = calloc(n + 1, sizeof(*tmp)))) {
+		for (size_t i = 0; i < bounce_nphrases; i++)
+			tmp[i] = bounce_phrases[i].text;
+		if (!set_phrases)
+			set_phrases = phrase_set_new(tmp, bounce_nphrases);
+		for (size_t i = 0; i < bounce_ncommands; i++)
+			tmp[i] = bounce_commands[i].text;
+		if (!set_commands)
+			set_commands = phrase_set_new(tmp, bounce_ncommands);
+		free(tmp);
+	}
+	if (!set_temporary)
+		set_temporary = phrase_set_new(bounce_temporary_phrases, bounce_ntemporary_phrases);
+	if (!set_end)
+		set_end = lower_set(bounce_end_markers, bounce_nend_markers);
+	if (!set_skip_any)
+		set_skip_any = lower_set(skip_any, sizeof(skip_any) / sizeof(skip_any[0]));
+	ok = set_phrases && set_commands && set_temporary && set_end && set_skip_any;
+	sets_ready = ok;
+	pthread_mutex_unlock(&sets_lock);
+	return ok ? 0 : -1;
 }
 
 /* ---- growing strings ------------------------------------------------- */
@@ -150,17 +240,19 @@ void bounce_fold(char *dst, size_t dstlen, const char *s)
 
 	if (!dstlen)
 		return;
+	/* isspace and tolower of the C locale (the programs never set
+	 * another), without a library call per byte */
 	for (; *s && n + 1 < dstlen; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (isspace(c)) {
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
 			sp = n > 0;
 			continue;
 		}
 		if (sp && n + 2 < dstlen)
 			dst[n++] = ' ';
 		sp = 0;
-		dst[n++] = (char)tolower(c);
+		dst[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 	}
 	dst[n] = '\0';
 }
@@ -182,15 +274,21 @@ static int normalise(const char *data, size_t len, size_t limit, char **out, siz
 	}
 	if (!(p = malloc(len + 1)))
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		char c = data[i];
+	/* runs without CR are copied whole; NULs in them become spaces */
+	for (size_t i = 0; i < len;) {
+		const char *cr = memchr(data + i, '\r', len - i);
+		size_t run = cr ? (size_t)(cr - (data + i)) : len - i;
+		char *z, *end;
 
-		if (c == '\r') {
+		memcpy(p + n, data + i, run);
+		for (z = p + n, end = p + n + run; (z = memchr(z, '\0', (size_t)(end - z)));)
+			*z++ = ' ';
+		n += run;
+		i += run;
+		if (i < len) {
+			/* CR or CRLF: one LF */
 			p[n++] = '\n';
-			if (i + 1 < len && data[i + 1] == '\n')
-				i++;
-		} else {
-			p[n++] = c ? c : ' ';
+			i += i + 1 < len && data[i + 1] == '\n' ? 2 : 1;
 		}
 	}
 	p[n] = '\0';
@@ -240,18 +338,19 @@ const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *
 		if (nl && *nl == '\r' && start < end && *start == '\n')
 			start++;
 	}
-	/* find the next postmark at the start of a line */
-	for (line = start; line < end;) {
-		const char *nl;
+	/* find the next postmark at the start of a line (after LF, CRLF or
+	 * a bare CR): only where "From " occurs is there anything to check */
+	line = end;
+	for (const char *q = start + 1; q < end;) {
+		const char *f = memmem(q, (size_t)(end - q), "From ", 5);
 
-		if (line > start && is_postmark(line, end))
+		if (!f)
 			break;
-		nl = line;
-		while (nl < end && *nl != '\n' && *nl != '\r')
-			nl++;
-		if (nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n')
-			nl++;
-		line = nl < end ? nl + 1 : end;
+		if ((f[-1] == '\n' || f[-1] == '\r') && is_postmark(f, end)) {
+			line = f;
+			break;
+		}
+		q = f + 1;
 	}
 	*msglen = (size_t)(line - start);
 	*off = (size_t)(line - data);
@@ -316,8 +415,32 @@ static const char *mailbox_addr(InternetAddressMailbox *mb)
 	return a;
 }
 
+/* dot_atom: [s, e) is atoms of RFC 5322 atext joined by single dots. */
+static int dot_atom(const char *s, const char *e)
+{
+	int prev_dot = 1;
+
+	if (s >= e || e[-1] == '.')
+		return 0;
+	for (; s < e; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '.') {
+			if (prev_dot)
+				return 0;
+			prev_dot = 1;
+		} else if (isalnum(ch) || (ch && ch < 0x80 && strchr("!#$%&'*+-/=?^_`{|}~", ch))) {
+			prev_dot = 0;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* addr_clean: from a field value ("rfc822; <a@b>", "\"x\" <a@b>"), the
- * bare address into dst; GMime parses the address syntax. */
+ * bare address into dst; GMime parses the address syntax (but for a bare
+ * dot-atom local@domain, which it gives back as it is). */
 static void addr_clean(char *dst, size_t dstlen, const char *value)
 {
 	const char *v = value, *semi = strchr(value, ';');
@@ -335,6 +458,41 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 
 		if (at && colon && at < colon && (at == tmp || at[-1] == '<' || at[-1] == ' '))
 			v = trim(colon + 1);
+	}
+	{
+		/* local@domain or <local@domain> */
+		const char *b = v, *e = v + strlen(v), *at;
+
+		if (*b == '<' && e > b + 1 && e[-1] == '>')
+			b++, e--;
+		at = memchr(b, '@', (size_t)(e - b));
+		if (at && dot_atom(b, at) && dot_atom(at + 1, e) && (size_t)(e - b) < dstlen) {
+			copy_n(dst, dstlen, b, (size_t)(e - b));
+#ifdef REBOUND_CHECK_FASTPATH
+			if ((list = internet_address_list_parse(NULL, v))) {
+				char slow[MAX_HEADER_VALUE] = "";
+
+				for (int i = 0; i < internet_address_list_length(list); i++) {
+					InternetAddress *ia = internet_address_list_get_address(list, i);
+
+					if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+						const char *a = mailbox_addr(INTERNET_ADDRESS_MAILBOX(ia));
+
+						if (a && strchr(a, '@')) {
+							copy_str(slow, sizeof(slow), a);
+							break;
+						}
+					}
+				}
+				g_object_unref(list);
+				if (strcmp(slow, dst)) {
+					fprintf(stderr, "addr_clean: fast <%s> slow <%s>\n", dst, slow);
+					abort();
+				}
+			}
+#endif
+			return;
+		}
 	}
 	if ((list = internet_address_list_parse(NULL, v))) {
 		for (int i = 0; i < internet_address_list_length(list); i++) {
@@ -359,6 +517,75 @@ static void addr_clean(char *dst, size_t dstlen, const char *value)
 			copy_n(dst, dstlen, a, n);
 		else if (*v && !strpbrk(v, " \t<>"))
 			copy_str(dst, dstlen, v);
+	}
+}
+
+/* plain_atoms: s is printable ASCII without the characters that make an
+ * address list's text more than "name <local@domain>" (quotes, comments,
+ * groups, routes, several addresses); NULL counts as plain. */
+static int plain_atoms(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e || strchr(";:,<>()\"\\[]@", *s))
+			return 0;
+	return 1;
+}
+
+/* list_addr: the first address of a parsed list (From, To) into dst, as
+ * addr_clean of the list's text finds it. One mailbox with a plain
+ * ASCII name and address (the usual case) is read as is: its text
+ * "name <local@domain>" would parse back to the same address. Others go
+ * through the list's text and addr_clean. */
+static void list_addr(char *dst, size_t dstlen, InternetAddressList *l)
+{
+	InternetAddress *ia;
+	char *s;
+
+	dst[0] = '\0';
+	if (internet_address_list_length(l) <= 0)
+		return;
+	ia = internet_address_list_get_address(l, 0);
+	if (internet_address_list_length(l) == 1 && INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+		const char *a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		const char *name = internet_address_get_name(ia);
+		const char *at = a ? strchr(a, '@') : NULL;
+		int plain_name = 1;
+
+		for (const char *p = name; p && *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e || strchr(";:<>\"\\@,()[]", *p))
+				plain_name = 0;
+		/* '@' is among the characters plain_atoms refuses: the two
+		 * halves of the address are checked apart */
+		if (a && at && at > a && at[1] && !strchr(at + 1, '@') && plain_name && strlen(a) + 1 < dstlen) {
+			char local[320];
+			size_t ln = (size_t)(at - a);
+
+			if (ln < sizeof(local)) {
+				memcpy(local, a, ln);
+				local[ln] = '\0';
+				if (plain_atoms(local) && plain_atoms(at + 1)) {
+					copy_str(dst, dstlen, a);
+#ifdef REBOUND_CHECK_FASTPATH
+					{
+						char slow[320];
+
+						s = internet_address_list_to_string(l, NULL, FALSE);
+						addr_clean(slow, sizeof(slow), s ? s : "");
+						g_free(s);
+						if (strcmp(slow, dst)) {
+							fprintf(stderr, "list_addr: fast <%s> slow <%s>\n", dst, slow);
+							abort();
+						}
+					}
+#endif
+					return;
+				}
+			}
+		}
+	}
+	if ((s = internet_address_list_to_string(l, NULL, FALSE))) {
+		addr_clean(dst, dstlen, s);
+		g_free(s);
 	}
 }
 
@@ -400,6 +627,9 @@ struct ctx {
 	struct sbuf dsn;       /* delivery-status fields */
 	struct sbuf arf;       /* feedback-report fields */
 	struct sbuf orig;      /* returned message's headers */
+	char *ftext;           /* text folded to ASCII lowercase, once it is
+				* complete (bounce_parse; ctx_free frees) */
+	size_t ftext_n;
 	int have_report;       /* multipart/report */
 	int have_dsn_part, have_arf_part;
 	char subject[512];
@@ -411,7 +641,8 @@ struct ctx {
 	char orig_msgid[512];
 	char orig_to[320];
 	char orig_from[320];
-	char hdrblob[8192];    /* the top-level header, lowercase, bounded */
+	char *hdrblob;         /* the top-level header, lowercase, bounded
+				* (HDRBLOB bytes, bounce_parse's own) */
 	const struct bounce_format *format;
 	int format_done;
 	int allow_to;          /* the bounce's To and the returned message's
@@ -491,6 +722,113 @@ static int header_value(const char *hdrs, const char *name, char *dst, size_t ds
 	return 0;
 }
 
+/* The top-level headers the parser reads through GMime. GMime makes an
+ * object of every header it parses, the costliest part of a parse, so
+ * top_filter hands it only these (and the first header); the others
+ * (Received, DKIM-Signature, ...) are still in the header blob that
+ * format detection searches. A header of the bounce itself read with
+ * obj_header, g_mime_object_get_header or a g_mime_message_get_* call
+ * must be named here (or be a Content-* header, or in the auto-reply or
+ * complaint tables, which are added by name). */
+static const char *const top_read[] = { "from", "to", "subject", "x-failed-recipients", "mime-version" };
+
+/* top_kept: is the header named [name, name + n) one the parser reads? */
+static int top_kept(const char *name, size_t n)
+{
+	if (n >= 8 && !strncasecmp(name, "content-", 8))
+		return 1;
+	/* the names are lowercase: compare the first byte before the rest */
+	for (size_t i = 0; i < sizeof(top_read) / sizeof(top_read[0]); i++)
+		if (top_read[i][0] == ascii_lower((unsigned char)name[0]) && !strncasecmp(name, top_read[i], n) &&
+		    !top_read[i][n])
+			return 1;
+	for (size_t i = 0; i < bounce_nautoreply_headers; i++) {
+		const char *h = bounce_autoreply_headers[i].name;
+
+		if (ascii_lower((unsigned char)h[0]) == ascii_lower((unsigned char)name[0]) &&
+		    !strncasecmp(name, h, n) && !h[n])
+			return 1;
+	}
+	for (size_t i = 0; i < bounce_ncomplaint_headers; i++) {
+		const char *h = bounce_complaint_headers[i].name;
+
+		if (ascii_lower((unsigned char)h[0]) == ascii_lower((unsigned char)name[0]) &&
+		    !strncasecmp(name, h, n) && !h[n])
+			return 1;
+	}
+	return 0;
+}
+
+/* top_filter: when the top-level header block of buf (*lenp bytes, NUL
+ * after them) is plain (every line up to the first empty one a header
+ * "Name:" with a printable ASCII name, or the continuation of one),
+ * copy it lowercase into blob (HDRBLOB bytes; as header_text would write
+ * GMime's headers of it), then drop in place the headers that top_kept
+ * says the parser never reads, all but the first, and return 1. GMime
+ * then parses the same message, fewer headers. Any other block (no
+ * empty line, a line that is no header, an mbox line, 8-bit names) is
+ * left alone for GMime as it is: returns 0. */
+static int top_filter(char *buf, size_t *lenp, char *blob)
+{
+	size_t len = *lenp, e = 0, w, i, bl;
+	int keep = 1, first = 1;
+
+	if (!len || buf[0] == ' ' || buf[0] == '\t' || buf[0] == '\n')
+		return 0;
+	for (i = 0; i < len;) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t end, j = i;
+
+		if (!nl)
+			return 0; /* no empty line */
+		end = (size_t)(nl - buf);
+		if (end == i) {
+			e = i; /* the empty line */
+			break;
+		}
+		if (buf[i] != ' ' && buf[i] != '\t') {
+			while (j < end && buf[j] >= 0x21 && buf[j] <= 0x7e && buf[j] != ':')
+				j++;
+			if (j == i)
+				return 0;
+			while (j < end && (buf[j] == ' ' || buf[j] == '\t'))
+				j++;
+			if (j >= end || buf[j] != ':')
+				return 0;
+		}
+		i = end + 1;
+	}
+	if (!e)
+		return 0;
+	/* lowercase as tolower in the C locale (the programs never set
+	 * another) */
+	bl = e < HDRBLOB - 1 ? e : HDRBLOB - 1;
+	for (i = 0; i < bl; i++)
+		blob[i] = (char)ascii_lower((unsigned char)buf[i]);
+	blob[bl] = '\0';
+	for (i = 0, w = 0; i < e;) {
+		size_t end = (size_t)((const char *)memchr(buf + i, '\n', e - i) - buf);
+
+		if (buf[i] != ' ' && buf[i] != '\t') {
+			size_t j = i;
+
+			while (buf[j] != ':' && buf[j] != ' ' && buf[j] != '\t')
+				j++;
+			keep = first || top_kept(buf + i, j - i);
+			first = 0;
+		}
+		if (keep) {
+			memmove(buf + w, buf + i, end + 1 - i);
+			w += end + 1 - i;
+		}
+		i = end + 1;
+	}
+	memmove(buf + w, buf + e, len - e);
+	*lenp = w + len - e;
+	buf[*lenp] = '\0';
+	return 1;
+}
+
 static void obj_header(GMimeObject *o, const char *name, char *dst, size_t dstlen)
 {
 	const char *v = g_mime_object_get_header(o, name);
@@ -502,12 +840,110 @@ static void obj_header(GMimeObject *o, const char *name, char *dst, size_t dstle
 
 /* part_bytes: the decoded content of a leaf part (transfer encoding
  * undone; charset converted to UTF-8 for text parts), bounded. */
+/* ascii_as_utf8: charsets in which the ASCII bytes stand for themselves,
+ * as in UTF-8 (lowercase names). */
+static int ascii_as_utf8(const char *cs)
+{
+	static const char *const names[] = { "us-ascii", "ascii", "utf-8", "utf8", "iso-8859-1", "iso-8859-2",
+					     "iso-8859-15", "latin1", "windows-1250", "windows-1251",
+					     "windows-1252" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(cs, names[i]))
+			return 1;
+	return 0;
+}
+
+/* utf8_valid: n bytes at s are well-formed UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3;
+		else
+			return 0;
+		if (n - i <= k)
+			return 0;
+		for (size_t j = 1; j <= k; j++)
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0) ||
+		    (c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] >= 0x90))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* text_as_is: the decoded bytes of text part o are already what
+ * g_mime_text_part_get_text would give (its charset conversion to UTF-8
+ * changes nothing): no charset named, ASCII in a charset that keeps
+ * ASCII, or well-formed UTF-8 declared as UTF-8. */
+static int text_as_is(GMimeObject *o, const unsigned char *s, size_t n)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+	int ascii = 1;
+
+	if (!cs)
+		return 1;
+	if (!ascii_as_utf8(cs))
+		return 0;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = s[i] < 0x80;
+	if (ascii)
+		return 1;
+	return (!strcasecmp(cs, "utf-8") || !strcasecmp(cs, "utf8")) && utf8_valid(s, n);
+}
+
 static void part_bytes(GMimeObject *o, struct sbuf *out)
 {
 	GMimeDataWrapper *w;
 	GMimeStream *mem;
 	GByteArray *ba;
 
+	/* decode the transfer encoding; a text part whose charset
+	 * conversion would change nothing is taken as it is (up to a NUL,
+	 * as its text would end there) */
+	if (GMIME_IS_PART(o) && (w = g_mime_part_get_content(GMIME_PART(o)))) {
+		int done = 0;
+
+		mem = g_mime_stream_mem_new();
+		if (g_mime_data_wrapper_write_to_stream(w, mem) >= 0) {
+			size_t n;
+
+			ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+			n = ba->len;
+			if (!GMIME_IS_TEXT_PART(o)) {
+				done = 1;
+			} else if (text_as_is(o, ba->data, ba->len)) {
+				const unsigned char *z = n ? memchr(ba->data, '\0', n) : NULL;
+
+				if (z)
+					n = (size_t)(z - ba->data);
+				done = 1;
+			}
+			if (done)
+				sbuf_add(out, (const char *)ba->data, n > MAX_PART_TEXT ? MAX_PART_TEXT : n);
+		}
+		g_object_unref(mem);
+		if (done)
+			return;
+	}
 	if (GMIME_IS_TEXT_PART(o)) {
 		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(o));
 
@@ -527,11 +963,30 @@ static void part_bytes(GMimeObject *o, struct sbuf *out)
 	g_object_unref(mem);
 }
 
-/* looks_like_dsn: text that carries delivery-status fields. */
+static char *text_fold(const char *s, size_t *n);
+
+/* looks_like_dsn_folded: ASCII-lowercase text that carries
+ * delivery-status fields. */
+static int looks_like_dsn_folded(const char *f)
+{
+	return (strstr(f, "final-recipient:") || strstr(f, "original-recipient:")) &&
+	       (strstr(f, "status:") || strstr(f, "action:"));
+}
+
+/* looks_like_dsn: text that carries delivery-status fields (ignoring
+ * ASCII case: one folded copy, not a strcasestr per field). */
 static int looks_like_dsn(const char *s)
 {
-	return (strcasestr(s, "final-recipient:") || strcasestr(s, "original-recipient:")) &&
-	       (strcasestr(s, "status:") || strcasestr(s, "action:"));
+	size_t n;
+	char *f = text_fold(s, &n);
+	int r;
+
+	if (!f)
+		return (strcasestr(s, "final-recipient:") || strcasestr(s, "original-recipient:")) &&
+		       (strcasestr(s, "status:") || strcasestr(s, "action:"));
+	r = looks_like_dsn_folded(f);
+	free(f);
+	return r;
 }
 
 static int looks_like_headers(const char *s)
@@ -553,19 +1008,59 @@ static void add_text(struct sbuf *dst, const struct sbuf *src)
 	sbuf_add(dst, sbuf_get(src), src->len);
 }
 
+/* header_text: the header block of o as g_mime_header_list_to_string
+ * writes it ("Name:raw value" of each parsed header, in order), appended
+ * to out; without its stream, filter and copies. The input was
+ * normalised to LF, so the newline filter it applies changes nothing. A
+ * header whose value was changed after parsing (none here) is
+ * reformatted by GMime: then GMime writes the block. */
+static void header_text(GMimeObject *o, struct sbuf *out)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+	int n = hl ? g_mime_header_list_get_count(hl) : 0;
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+
+		if (h && h->reformat) {
+			char *s = g_mime_header_list_to_string(hl, NULL);
+
+			out->len = 0;
+			if (s) {
+				sbuf_str(out, s);
+				g_free(s);
+			}
+			return;
+		}
+	}
+	for (int i = 0; i < n && !out->cut && !out->oom; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = h ? g_mime_header_get_raw_name(h) : NULL;
+		const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+
+		if (!raw)
+			continue;
+		sbuf_str(out, name ? name : "");
+		sbuf_add(out, ":", 1);
+		sbuf_str(out, raw);
+	}
+	if (!out->s)
+		sbuf_add(out, "", 0);
+}
+
 /* take_returned: headers of a returned message (GMimeMessage). */
 static void take_returned(struct ctx *c, GMimeMessage *m)
 {
-	GMimeHeaderList *hl;
-	char *s;
+	struct sbuf h = { .max = MAX_PART_TEXT };
 
 	if (c->orig.len || !m)
 		return;
-	hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
-	if (hl && (s = g_mime_header_list_to_string(hl, NULL))) {
-		sbuf_add(&c->orig, s, strlen(s) > MAX_PART_TEXT ? MAX_PART_TEXT : strlen(s));
-		g_free(s);
-	}
+	header_text(GMIME_OBJECT(m), &h);
+	if (h.oom)
+		c->oom = 1;
+	else
+		sbuf_add(&c->orig, sbuf_get(&h), h.len);
+	sbuf_free(&h);
 }
 
 static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report)
@@ -1118,10 +1613,6 @@ static void fline_set(struct fline *fl, const char *s, const char *e)
 	fl->n = i;
 }
 
-static inline unsigned char ascii_lower(unsigned char ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + ('a' - 'A')) : ch;
-}
 
 /* fline_has: pat occurs in the folded line, ignoring ASCII case. */
 static int fline_has(const struct fline *fl, const char *pat)
@@ -1190,6 +1681,16 @@ static const struct bounce_format *format_detect(struct ctx *c, const char *text
 	if (c->format_done)
 		return c->format;
 	c->format_done = 1;
+	if (c->ftext && text == sbuf_get(&c->text)) {
+		/* the complete text, folded once (bounce_parse) */
+		for (size_t i = 0; i < bounce_nformats; i++) {
+			const struct bounce_format *f = &bounce_formats[i];
+
+			if (strstr(c->hdrblob, f->detect) || text_find(text, c->ftext, c->ftext_n, f->detect))
+				return c->format = f;
+		}
+		return NULL;
+	}
 	folded = text_fold(text, &n);
 	for (size_t i = 0; i < bounce_nformats; i++) {
 		const struct bounce_format *f = &bounce_formats[i];
@@ -1221,31 +1722,32 @@ static int ignored_addr(struct ctx *c, const char *a)
 	return 0;
 }
 
-/* skip_line: lines whose addresses are never failed recipients. */
+/* skip_line: lines whose addresses are never failed recipients: those
+ * that begin with one of skip_lead (after blanks and '>') or hold one of
+ * skip_any (matched in one pass: set_skip_any). */
+static const char *const skip_lead[] = { "from:", "return-path:", "sender:", "reply-to:",
+					 "message-id:", "received:", "date:", "in-reply-to:",
+					 "references:", "mail from:", ">>> mail from", "x-",
+					 "errors-to:", "by ", "for <", "envelope-from", "arrival-date" };
 static int skip_line(const char *s, const char *e)
 {
-	static const char *const lead[] = { "from:", "return-path:", "sender:", "reply-to:",
-					    "message-id:", "received:", "date:", "in-reply-to:",
-					    "references:", "mail from:", ">>> mail from", "x-",
-					    "errors-to:", "by ", "for <", "envelope-from", "arrival-date" };
-	static const char *const any[] = { "contact", "please",
-					   "mail from:<", "mail from: <", "sender:", "envelope-from",
-					   "return-path", "helo", "ehlo", "message-id",
-					   "smtp.mailfrom", "with esmtp", "(via", " from <" };
 	const char *t = s;
 
 	while (t < e && (*t == ' ' || *t == '\t' || *t == '>'))
 		t++;
-	for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++)
-		if ((size_t)(e - t) >= strlen(lead[i]) && !strncasecmp(t, lead[i], strlen(lead[i])))
-			return 1;
+	/* the first bytes of skip_lead, to try it only where one may match */
+	if (t < e && strchr("frsmdi>xeba", ascii_lower((unsigned char)*t))) {
+		for (size_t i = 0; i < sizeof(skip_lead) / sizeof(skip_lead[0]); i++)
+			if ((size_t)(e - t) >= strlen(skip_lead[i]) &&
+			    !strncasecmp(t, skip_lead[i], strlen(skip_lead[i])))
+				return 1;
+	}
 	{
 		struct fline fl;
 
 		fline_set(&fl, s, e);
-		for (size_t i = 0; i < sizeof(any) / sizeof(any[0]); i++)
-			if (fline_has(&fl, any[i]))
-				return 1;
+		if (phrase_any(set_skip_any, fl.buf, fl.n))
+			return 1;
 	}
 	return 0;
 }
@@ -1301,9 +1803,8 @@ static void error_span(const struct bounce_format *f, const char *text, const ch
 
 			if (f && f->end && fline_has(fl, f->end))
 				stop = 1;
-			for (size_t i = 0; !stop && i < bounce_nend_markers; i++)
-				if (fline_has(fl, bounce_end_markers[i]))
-					stop = 1;
+			if (!stop && phrase_any(set_end, fl->buf, fl->n))
+				stop = 1;
 			if (stop && p > start) {
 				end = p;
 				break;
@@ -1527,7 +2028,7 @@ static pthread_once_t bits_once = PTHREAD_ONCE_INIT;
 static int reason_bit(const char *reason)
 {
 	for (size_t i = 0; i < bounce_nreasons; i++)
-		if (!strcmp(reason, bounce_reasons[i]))
+		if (bounce_reasons[i][0] == reason[0] && !strcmp(reason, bounce_reasons[i]))
 			return (int)i;
 	return -1;
 }
@@ -1542,22 +2043,37 @@ static void bits_init(void)
 
 /* text_mask: the reasons whose phrases occur in folded; which[] gets the
  * first phrase found per reason (for --explain). */
-static rmask text_mask(const char *text, const char **which)
+static rmask text_mask(const char *text, const char **which, int *oom)
 {
 	rmask m = 0;
 	char folded[2 * MAX_DIAG + 8];
+	size_t *first;
+	int n;
 
 	pthread_once(&bits_once, bits_init);
 	if (!*text)
 		return 0;
 	/* a space at both ends: phrases may ask for a word's edge */
-	snprintf(folded, sizeof(folded), " %s ", text);
+	n = snprintf(folded, sizeof(folded), " %s ", text);
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= sizeof(folded))
+		n = (int)sizeof(folded) - 1;
+	/* where each phrase first occurs, all in one pass (phrase.h) */
+	if (!(first = malloc((bounce_nphrases + 1) * sizeof(*first)))) {
+		*oom = 1;
+		return 0;
+	}
+	if (phrase_scan(set_phrases, folded, (size_t)n, first, NULL) == 0) {
+		free(first);
+		return 0;
+	}
 	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
 		int b = phrase_bit[i];
 
 		if (b < 0 || (m & (1ULL << b)))
 			continue;
-		if (strstr(folded, bounce_phrases[i].text)) {
+		if (first[i] != PHRASE_NONE) {
 			m |= 1ULL << b;
 			which[b] = bounce_phrases[i].text;
 		}
@@ -1575,8 +2091,9 @@ static rmask text_mask(const char *text, const char **which)
 		for (size_t j = 0; j < bounce_nphrases && j < sizeof(phrase_bit); j++) {
 			const char *lp = bounce_phrases[j].text;
 
-			if (phrase_bit[j] == b || phrase_bit[j] < 0 || !strcmp(lp, which[b]) ||
-			    !strstr(lp, which[b]) || !strstr(folded, lp))
+			/* first[j]: where lp occurs in folded (the one pass) */
+			if (phrase_bit[j] == b || phrase_bit[j] < 0 || first[j] == PHRASE_NONE ||
+			    !strcmp(lp, which[b]) || !strstr(lp, which[b]))
 				continue;
 			for (char *q = blanked; (q = strstr(q, lp));)
 				memset(q, ' ', strlen(lp));
@@ -1595,27 +2112,31 @@ static rmask text_mask(const char *text, const char **which)
 			which[b] = NULL;
 		}
 	}
+	free(first);
 	return m;
 }
 
 /* smtp_command: the command the remote server answered, from the last
- * phrase of the commands table in folded; "" if none. */
-static const char *smtp_command(const char *folded)
+ * phrase of the commands table in folded (the first row of those that
+ * end up last); "" if none. */
+static const char *smtp_command(const char *folded, int *oom)
 {
-	const char *best = "", *bestpos = NULL;
+	const char *best = "";
+	size_t bestpos = PHRASE_NONE, *last;
 
-	for (size_t i = 0; i < bounce_ncommands; i++) {
-		const char *p = folded, *q, *last = NULL;
-
-		while ((q = strstr(p, bounce_commands[i].text))) {
-			last = q;
-			p = q + 1;
-		}
-		if (last && (!bestpos || last > bestpos)) {
-			bestpos = last;
-			best = bounce_commands[i].command;
+	if (!(last = malloc((bounce_ncommands + 1) * sizeof(*last)))) {
+		*oom = 1;
+		return best;
+	}
+	if (phrase_scan(set_commands, folded, strlen(folded), NULL, last)) {
+		for (size_t i = 0; i < bounce_ncommands; i++) {
+			if (last[i] != PHRASE_NONE && (bestpos == PHRASE_NONE || last[i] > bestpos)) {
+				bestpos = last[i];
+				best = bounce_commands[i].command;
+			}
 		}
 	}
+	free(last);
 	return best;
 }
 
@@ -1661,11 +2182,18 @@ static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT
 
 /* uu_vetoes: reasons whose words say an "unknown user" status code is
  * about something else (relaying, a block, a full mailbox, the sender). */
+static rmask uu_vetoes_mask;
+static void uu_vetoes_init(void)
+{
+	uu_vetoes_mask = RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
+			 RB("rejected") | RB("notaccept") | RB("authfailure") | RB("requireptr") |
+			 RB("badreputation") | RB("speeding") | RB("spamdetected") | RB("toomanyconn");
+}
+static pthread_once_t vetoes_once = PTHREAD_ONCE_INIT;
 static rmask uu_vetoes(void)
 {
-	return RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") | RB("rejected") |
-	       RB("notaccept") | RB("authfailure") | RB("requireptr") | RB("badreputation") |
-	       RB("speeding") | RB("spamdetected") | RB("toomanyconn");
+	pthread_once(&vetoes_once, uu_vetoes_init);
+	return uu_vetoes_mask;
 }
 
 /* uu_weak: the only "unknown user" words are a refusal that gives no
@@ -1761,10 +2289,7 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 /* says_temporary: the text says the failure is temporary (no code does). */
 static int says_temporary(const char *folded)
 {
-	for (size_t i = 0; i < bounce_ntemporary_phrases; i++)
-		if (strstr(folded, bounce_temporary_phrases[i]))
-			return 1;
-	return 0;
+	return phrase_any(set_temporary, folded, strlen(folded));
 }
 
 /* decide: fill status, code, reason and class of one recipient. */
@@ -1852,8 +2377,8 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	}
 
 	rs = status_reason(r->status);
-	tm = text_mask(folded[0] ? folded : ctxf, which);
-	cmd = smtp_command(ctxf);
+	tm = text_mask(folded[0] ? folded : ctxf, which, &c->oom);
+	cmd = smtp_command(ctxf, &c->oom);
 	if (!*cmd && c->format && c->format->command)
 		cmd = c->format->command;
 	/* a DSN's per-recipient Diagnostic-Code that names no command and
@@ -2094,9 +2619,11 @@ static int is_autoreply(struct ctx *c)
 	for (size_t i = 0; i < bounce_nautoreply_headers; i++) {
 		const struct bounce_header_sign *h = &bounce_autoreply_headers[i];
 
-		obj_header(o, h->name, v, sizeof(v));
-		if (!v[0] && !g_mime_object_get_header(o, h->name))
+		const char *raw = g_mime_object_get_header(o, h->name);
+
+		if (!raw)
 			continue;
+		copy_str(v, sizeof(v), raw);
 		bounce_fold(f, sizeof(f), v);
 		if (!h->value[0] || strstr(f, h->value))
 			sign = strcmp(h->name, "auto-submitted") ? 2 : 1;
@@ -2208,6 +2735,7 @@ static void one_line(char *s)
 static void ctx_free(struct ctx *c)
 {
 	sbuf_free(&c->text);
+	free(c->ftext);
 	sbuf_free(&c->html);
 	sbuf_free(&c->dsn);
 	sbuf_free(&c->arf);
@@ -2279,16 +2807,13 @@ static void orig_in_text(struct ctx *c)
 {
 	const char *t = sbuf_get(&c->text);
 	const char *best = NULL;
-	size_t n = 0;
-	char *folded = text_fold(t, &n);
 
 	for (size_t i = 0; i < bounce_nend_markers; i++) {
-		const char *m = text_find(t, folded, n, bounce_end_markers[i]);
+		const char *m = text_find(t, c->ftext, c->ftext_n, bounce_end_markers[i]);
 
 		if (m && (!best || m < best))
 			best = m;
 	}
-	free(folded);
 	if (best) {
 		const char *nl = strchr(best, '\n');
 
@@ -2306,6 +2831,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 {
 	static const struct bounce_options defopt;
 	struct ctx c = { 0 };
+	char hdrblob[HDRBLOB]; /* not zeroed as a whole: a string */
 	struct bounce_report *rep = NULL;
 	char *norm = NULL;
 	size_t nlen = 0, limit;
@@ -2314,7 +2840,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	GMimeStream *st;
 	GMimeParser *parser;
 	const char *text;
-	int auto_sign;
+	int auto_sign, filtered;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2328,6 +2854,8 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		opt = &defopt;
 	c.opt = opt;
 	c.rules = opt->rules;
+	hdrblob[0] = '\0';
+	c.hdrblob = hdrblob;
 	c.text.max = MAX_TEXT;
 	c.dsn.max = MAX_TEXT;
 	c.arf.max = MAX_PART_TEXT;
@@ -2335,13 +2863,15 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	c.html.max = MAX_TEXT;
 	limit = opt->message_size_limit ? opt->message_size_limit : LIMIT_DEFAULT;
 	bounce_init();
+	if (sets_init() < 0)
+		goto enomem;
 
 	if (normalise(data ? data : "", len, limit, &norm, &nlen, &truncated) < 0)
 		goto enomem;
 	{
 		/* an mbox postmark on the first line is not a header */
 		size_t off = 0, mlen = 0;
-		const char *m = bounce_mbox_next(norm, nlen, &off, &mlen);
+		const char *m = is_postmark(norm, norm + nlen) ? bounce_mbox_next(norm, nlen, &off, &mlen) : norm;
 
 		if (m && m != norm) {
 			memmove(norm, m, mlen);
@@ -2350,6 +2880,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		}
 	}
 
+	filtered = top_filter(norm, &nlen, c.hdrblob);
 	st = g_mime_stream_mem_new_with_buffer(norm, nlen);
 	parser = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
@@ -2363,39 +2894,29 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 
 		copy_str(c.subject, sizeof(c.subject), subj ? subj : "");
 		obj_header(GMIME_OBJECT(c.msg), "From", c.from_raw, sizeof(c.from_raw));
-		{
-			GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(c.msg));
-			char *hs = hl ? g_mime_header_list_to_string(hl, NULL) : NULL;
+		if (!filtered) {
+			struct sbuf hb = { .max = HDRBLOB - 1 };
 
-			if (hs) {
-				copy_str(c.hdrblob, sizeof(c.hdrblob), hs);
-				for (char *q = c.hdrblob; *q; q++)
-					*q = (char)tolower((unsigned char)*q);
-				g_free(hs);
-			}
+			header_text(GMIME_OBJECT(c.msg), &hb);
+			if (hb.oom)
+				goto enomem;
+			copy_n(c.hdrblob, HDRBLOB, sbuf_get(&hb), hb.len);
+			for (char *q = c.hdrblob; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			sbuf_free(&hb);
 		}
-		if ((l = g_mime_message_get_from(c.msg)) && internet_address_list_length(l) > 0) {
-			char *s = internet_address_list_to_string(l, NULL, FALSE);
-
-			if (s) {
-				addr_clean(c.from, sizeof(c.from), s);
-				g_free(s);
-			}
-		}
-		if ((l = g_mime_message_get_to(c.msg)) && internet_address_list_length(l) > 0) {
-			char *s = internet_address_list_to_string(l, NULL, FALSE);
-
-			if (s) {
-				addr_clean(c.to, sizeof(c.to), s);
-				g_free(s);
-			}
-		}
+		if ((l = g_mime_message_get_from(c.msg)))
+			list_addr(c.from, sizeof(c.from), l);
+		if ((l = g_mime_message_get_to(c.msg)))
+			list_addr(c.to, sizeof(c.to), l);
 		walk(&c, g_mime_message_get_mime_part(c.msg));
 	}
 	if (c.oom || c.text.oom || c.dsn.oom)
 		goto enomem;
 	if (!c.text.len && c.html.len)
 		html_to_text(&c.html, &c.text);
+	if (c.text.oom || !(c.ftext = text_fold(sbuf_get(&c.text), &c.ftext_n)))
+		goto enomem;
 	if (!c.orig.len && !c.have_report)
 		orig_in_text(&c);
 	read_orig_headers(&c);
@@ -2436,7 +2957,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 			if (r)
 				copy_str(r->addr, sizeof(r->addr), c.from);
 		}
-	} else if (c.msg && (c.have_dsn_part || looks_like_dsn(text)) && looks_like_bounce(&c, text)) {
+	} else if (c.msg && (c.have_dsn_part || looks_like_dsn_folded(c.ftext)) && looks_like_bounce(&c, text)) {
 		kind = c.have_dsn_part ? BOUNCE_KIND_DSN : BOUNCE_KIND_NONSTANDARD;
 		parse_dsn(&c, c.have_dsn_part ? sbuf_get(&c.dsn) : text);
 		drop_empty(&c);
@@ -2579,7 +3100,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		o->reporting_mta = dup_or_empty(r->reporting_mta, &oom);
 		o->rule = dup_or_empty(r->rule, &oom);
 	}
-	if (oom)
+	if (oom || c.oom)
 		goto enomem;
 	ctx_free(&c);
 	free(norm);

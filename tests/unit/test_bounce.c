@@ -644,6 +644,55 @@ static void test_block_beats_recipient_refusal(void **state)
 		check_reply(&cases[i]);
 }
 
+/* Text parts: an empty one (with a charset) is no crash; 8-bit text in a
+ * declared charset is converted to UTF-8; well-formed UTF-8 and text
+ * without a charset pass as they are; decoded text ends at a NUL. */
+static void test_text_charsets(void **state)
+{
+	static const char empty[] =
+		"From: MAILER-DAEMON@x.example\nSubject: Delivery failure\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
+		"--B\nContent-Type: text/plain; charset=us-ascii\n\n"
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n"
+		"Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n\n--B--\n";
+	static const char *const bodies[][3] = {
+		/* charset, body, what the diagnostic must hold */
+		{ "; charset=iso-8859-1", "Postfach \xfc" "berf\xfc" "llt", "Postfach \xc3\xbc" "berf\xc3\xbc" "llt" },
+		{ "; charset=utf-8", "Postfach \xc3\xbc" "berf\xc3\xbc" "llt", "Postfach \xc3\xbc" "berf\xc3\xbc" "llt" },
+		{ "", "Postfach voll", "Postfach voll" },
+	};
+	struct bounce_report *rep;
+	char buf[1024];
+
+	(void)state;
+	rep = parse_str(empty);
+	assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	bounce_report_free(rep);
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		snprintf(buf, sizeof(buf),
+			 "From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail Returned to Sender\n"
+			 "MIME-Version: 1.0\nContent-Type: text/plain%s\nContent-Transfer-Encoding: 8bit\n\n"
+			 "<a@example.com>: host mx said: 552 5.2.2 %s\n",
+			 bodies[i][0], bodies[i][1]);
+		rep = parse_str(buf);
+		assert_int_equal(rep->nrcpt, 1);
+		assert_non_null(strstr(rep->rcpt[0].diagnostic, bodies[i][2]));
+		bounce_report_free(rep);
+	}
+	/* base64 text with a NUL: the text ends there */
+	rep = parse_str("From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail Returned to Sender\n"
+			"MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n"
+			"Content-Transfer-Encoding: base64\n\n"
+			/* "<a@example.com>: 550 5.1.1 unknown\0hidden words\n" */
+			"PGFAZXhhbXBsZS5jb20+OiA1NTAgNS4xLjEgdW5rbm93bgBoaWRkZW4gd29yZHMK\n");
+	assert_int_equal(rep->nrcpt, 1);
+	assert_null(strstr(rep->rcpt[0].diagnostic, "hidden"));
+	assert_non_null(strstr(rep->rcpt[0].diagnostic, "unknown"));
+	bounce_report_free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -672,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_mbox),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_block_beats_recipient_refusal),
+		cmocka_unit_test(test_text_charsets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
