@@ -1964,14 +1964,26 @@ static int find_status(const char *s, char *dst, size_t dstlen, const char **quo
 
 /* find_code: an SMTP reply code (2xx-5xx) in s: three digits, not part of
  * a longer number or an IP address, followed by space, '-' or the end. */
+/* after_code_label: the ':' at colon ends a label that names a reply
+ * code ("ERROR_CODE :421", "SMTP code: 550"), not a port or a time. */
+static int after_code_label(const char *s, const char *colon)
+{
+	const char *q = colon;
+
+	while (q > s && q[-1] == ' ')
+		q--;
+	return q - s >= 4 && !strncasecmp(q - 4, "code", 4);
+}
+
 static int find_code(const char *s, char *dst, size_t dstlen)
 {
 	for (const char *p = s; *p; p++) {
 		if ((*p != '2' && *p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
 		    !isdigit((unsigned char)p[2]))
 			continue;
-		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' || p[-1] == '-' || p[-1] == ':' ||
-			      p[-1] == '#' || p[-1] == '/' || p[-1] == '+'))
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' || p[-1] == '-' ||
+			      (p[-1] == ':' && !after_code_label(s, p - 1)) || p[-1] == '#' || p[-1] == '/' ||
+			      p[-1] == '+'))
 			continue;
 		if (p[3] && p[3] != ' ' && p[3] != '-' && p[3] != '\n' && p[3] != ']' && p[3] != ',')
 			continue;

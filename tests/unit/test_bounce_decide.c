@@ -194,6 +194,9 @@ static void test_unknown_user_command(void **state)
 		  BOUNCE_CLASS_HARD, NULL },
 		{ "5.1.10", "", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP "
 				"address lookup", "failed.", "userunknown", BOUNCE_CLASS_HARD, NULL },
+		/* RFC 5321's text for a 550 refusal of the mailbox answers RCPT TO */
+		{ "5.0.0", "", "550 Requested action not taken: mailbox unavailable", "failed.",
+		  "userunknown", BOUNCE_CLASS_HARD, NULL },
 		/* the command named: RCPT TO is an unknown user, DATA a filter */
 		{ "5.0.0", "", "550 user unknown (in reply to RCPT TO command)", "failed.", "userunknown",
 		  BOUNCE_CLASS_HARD, NULL },
@@ -215,6 +218,9 @@ static void test_status_choice(void **state)
 		 * code and status agree */
 		{ "4.5.0", "", "550 5.5.0 Service refused, please try later", "failed.", "onhold",
 		  BOUNCE_CLASS_SOFT, "5.5.0" },
+		/* no status: the pseudo status's class from a labelled reply code */
+		{ "", "", "", "kijitora failed: Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable.",
+		  "expired", BOUNCE_CLASS_SOFT, "4.0.947" },
 		/* a software version is no status code */
 		{ "5.0.0", "", "550 unknown user (mta-5.5.0-3)", "failed.", "filtered", BOUNCE_CLASS_SOFT,
 		  "5.0.0" },
