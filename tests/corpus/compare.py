@@ -282,11 +282,13 @@ CAUSES = """## Main causes of the misses
 - **Server-private codes.** A provider's own codes and words are read
   with its documented list (the remote host tables, docs/parser.md: Cox
   "AUP#CDRBL", Orange "OFR_506", GoDaddy "IB607", Facebook "RCP-P2",
-  Spectrum, Mimecast, NTT DOCOMO, Yahoo, ...). What remains: codes no
-  published list names (Orange "LPN006_107", "LPN000_630"), cases a
-  provider's list does not cover (NTT DOCOMO's "Unknown user" with status
-  5.3.0), and provider readings with no list behind them (Amazon SES's
-  "5.1.1 Mailbox does not exist" as filtered).
+  Spectrum, Mimecast, NTT DOCOMO, Verizon, Yahoo, ...). What remains:
+  codes no published list names (Orange "LPN006_107", "LPN000_630"), a
+  provider the bounce does not name by any host (Yahoo's "[TSS04] ...
+  user complaints" relayed by qmail with only an IP address), and
+  readings with no list behind them (Amazon SES receiving's "5.1.1
+  Mailbox does not exist" as filtered, MessageLabs' "542 ... Rejected" as
+  an unknown user).
 - **Several causes in one message.** A queue timeout that wraps the last
   error: when an X.4.N status or the words beside the expiry name a
   network cause (qmail's "wasn't able to establish an SMTP connection
