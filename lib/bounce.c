@@ -2450,6 +2450,13 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	if (((!rs && !strncmp(r->status + 1, ".4.", 3)) || (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1"))) &&
 	    (tm & RB("networkerror")))
 		rs = "networkerror";
+	/* X.4.7 "delivery time expired" after a name lookup that kept failing
+	 * (Sendmail's "Deferred: Name server: example.org.: host name lookup
+	 * failure") is that network error; a failed connection stays expiry */
+	if (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.7") && (tm & RB("networkerror")) &&
+	    which[reason_bit("networkerror")] &&
+	    (strstr(which[reason_bit("networkerror")], "name") || strstr(which[reason_bit("networkerror")], "dns")))
+		rs = "networkerror";
 	/* X.4.4 "unable to route" whose words name a failing name server
 	 * ("Malformed or unexpected name server reply") and no missing host
 	 * is that network error: the domain may well exist */
