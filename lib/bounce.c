@@ -2319,7 +2319,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		      * reporting MTA's catch-all X.Y.0 does not ("Status:
 		      * 4.5.0" for "550 5.5.0 Service refused") */
 		     (st[0] != '2' && st[0] == r->code[0] && st[0] != r->status[0] &&
-		      r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
+		      strlen(r->status) >= 3 && r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
 			copy_str(r->status, sizeof(r->status), st);
 			/* a relay's own summary before the reply it quotes
 			 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
