@@ -2035,8 +2035,17 @@ static int reason_bit(const char *reason)
 
 static void bits_init(void)
 {
-	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++)
-		phrase_bit[i] = (signed char)reason_bit(bounce_phrases[i].reason);
+	const char *last = NULL;
+	int bit = -1;
+
+	/* rows of one reason mostly follow each other: look a reason up once */
+	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
+		if (!last || strcmp(bounce_phrases[i].reason, last)) {
+			last = bounce_phrases[i].reason;
+			bit = reason_bit(last);
+		}
+		phrase_bit[i] = (signed char)bit;
+	}
 }
 
 #define RB(name) (1ULL << reason_bit(name))
