@@ -1860,6 +1860,27 @@ static void error_span(struct ctx *c, const struct bounce_format *f, const char 
 	}
 }
 
+/* host_summary: Sendmail's line about a host, not a recipient: "550
+ * example.org (smtp)... 550 Host unknown", "421 example.edu (smtp)...
+ * Deferred: ...". The recipients it concerns are named on the lines after
+ * it, so it ends the previous recipient's error text. */
+static int host_summary(const char *p, const char *e)
+{
+	const char *q;
+
+	if (e - p < 12 || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
+	    !isdigit((unsigned char)p[2]) || p[3] != ' ')
+		return 0;
+	q = p + 4;
+	while (q < e && *q != ' ' && *q != '<' && *q != '@')
+		q++;
+	if (q == p + 4 || q + 2 >= e || q[0] != ' ' || q[1] != '(')
+		return 0;
+	for (q += 2; q < e && isalnum((unsigned char)*q); q++)
+		;
+	return e - q >= 4 && !memcmp(q, ")...", 4);
+}
+
 /* scan_text: recipients and their diagnostics from the error text. */
 static void scan_text(struct ctx *c, const char *text, int add_new)
 {
@@ -1911,6 +1932,8 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 		}
 		if (hit >= 0)
 			cur = hit;
+		else if (host_summary(p, nl))
+			cur = -1; /* about a host: its recipients' lines follow */
 		if (cur >= 0)
 			note(&c->rc[cur], p, nl);
 		p = nl < e ? nl + 1 : e;
@@ -1985,14 +2008,26 @@ static int find_status(const char *s, char *dst, size_t dstlen, const char **quo
 
 /* find_code: an SMTP reply code (2xx-5xx) in s: three digits, not part of
  * a longer number or an IP address, followed by space, '-' or the end. */
+/* after_code_label: the ':' at colon ends a label that names a reply
+ * code ("ERROR_CODE :421", "SMTP code: 550"), not a port or a time. */
+static int after_code_label(const char *s, const char *colon)
+{
+	const char *q = colon;
+
+	while (q > s && q[-1] == ' ')
+		q--;
+	return q - s >= 4 && !strncasecmp(q - 4, "code", 4);
+}
+
 static int find_code(const char *s, char *dst, size_t dstlen)
 {
 	for (const char *p = s; *p; p++) {
 		if ((*p != '2' && *p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
 		    !isdigit((unsigned char)p[2]))
 			continue;
-		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' || p[-1] == '-' || p[-1] == ':' ||
-			      p[-1] == '#' || p[-1] == '/' || p[-1] == '+'))
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' || p[-1] == '-' ||
+			      (p[-1] == ':' && !after_code_label(s, p - 1)) || p[-1] == '#' || p[-1] == '/' ||
+			      p[-1] == '+'))
 			continue;
 		if (p[3] && p[3] != ' ' && p[3] != '-' && p[3] != '\n' && p[3] != ']' && p[3] != ',')
 			continue;
@@ -2079,8 +2114,17 @@ static int reason_bit(const char *reason)
 
 static void bits_init(void)
 {
-	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++)
-		phrase_bit[i] = (signed char)reason_bit(bounce_phrases[i].reason);
+	const char *last = NULL;
+	int bit = -1;
+
+	/* rows of one reason mostly follow each other: look a reason up once */
+	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
+		if (!last || strcmp(bounce_phrases[i].reason, last)) {
+			last = bounce_phrases[i].reason;
+			bit = reason_bit(last);
+		}
+		phrase_bit[i] = (signed char)bit;
+	}
 }
 
 #define RB(name) (1ULL << reason_bit(name))

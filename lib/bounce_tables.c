@@ -203,6 +203,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "malware", "virusdetected" },
 	{ "infected", "virusdetected" },
 	/* the recipient does not exist */
+	/* Exchange's French NDR: "the address referred to above does not exist" */
+	{ "l'adresse de messagerie r\xc3\xa9" "f\xc3\xa9" "renc\xc3\xa9" "e ci-dessus n'existe pas", "userunknown" },
+	{ "does not have a final email delivery point", "userunknown" },
 	{ "resolver.adr.exrecipnotfound", "userunknown" },
 	{ "#5.1.1 bad address", "userunknown" },
 	{ "bad-recipient", "userunknown" },
@@ -814,6 +817,8 @@ const struct bounce_command bounce_commands[] = {
 	{ "does not like recipient", "RCPT" },
 	{ "refused to talk to me", "CONN" },
 	{ "rcpt to command", "RCPT" },
+	/* RFC 5321's own text for a 550 refusal of the mailbox: said to RCPT TO */
+	{ "requested action not taken: mailbox unavailable", "RCPT" },
 	{ "after rcpt command", "RCPT" },
 	{ "smtp:rcpt", "RCPT" },
 	{ "[rcpt_to]", "RCPT" },

@@ -130,20 +130,34 @@ int daemon_socket_setup(const char *conn, int chown_it, uid_t uid, gid_t gid, ch
 	return 0;
 }
 
+/* daemon_pidfile_write: written to PATH.new and renamed over PATH, so that
+ * a reader never sees the file empty or half written (seen: the black-box
+ * test read it between open and write). */
 int daemon_pidfile_write(const char *path, char *err, size_t errlen)
 {
-	char buf[32];
+	char buf[32], tmp[4096];
 	int fd, n;
 
 	if (!*path)
 		return 0;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
-		snprintf(err, errlen, "pid file %s: %s", path, strerror(errno));
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp)) {
+		snprintf(err, errlen, "pid file %s: name too long", path);
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
+		snprintf(err, errlen, "pid file %s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n || close(fd) < 0) {
-		snprintf(err, errlen, "pid file %s: write error", path);
+	if (write(fd, buf, (size_t)n) != n) {
+		snprintf(err, errlen, "pid file %s: write error", tmp);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		snprintf(err, errlen, "pid file %s: %s", path, strerror(errno));
+		unlink(tmp);
 		return -1;
 	}
 	return 0;

@@ -25,7 +25,8 @@ int daemon_socket_setup(const char *conn, int chown_it, uid_t uid, gid_t gid, ch
 /* daemon_unix_path: the file of a unix:/local: socket spec, or NULL. */
 const char *daemon_unix_path(const char *conn);
 
-/* daemon_pidfile_write / _remove: "PID\n" into path (mode 0644). */
+/* daemon_pidfile_write / _remove: "PID\n" into path (mode 0644), written to
+ * path.new and renamed, so that no reader sees it empty. */
 int daemon_pidfile_write(const char *path, char *err, size_t errlen);
 void daemon_pidfile_remove(const char *path);
 
