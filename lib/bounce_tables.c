@@ -817,6 +817,8 @@ const struct bounce_command bounce_commands[] = {
 	{ "does not like recipient", "RCPT" },
 	{ "refused to talk to me", "CONN" },
 	{ "rcpt to command", "RCPT" },
+	/* RFC 5321's own text for a 550 refusal of the mailbox: said to RCPT TO */
+	{ "requested action not taken: mailbox unavailable", "RCPT" },
 	{ "after rcpt command", "RCPT" },
 	{ "smtp:rcpt", "RCPT" },
 	{ "[rcpt_to]", "RCPT" },

@@ -194,6 +194,9 @@ static void test_unknown_user_command(void **state)
 		  BOUNCE_CLASS_HARD, NULL },
 		{ "5.1.10", "", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP "
 				"address lookup", "failed.", "userunknown", BOUNCE_CLASS_HARD, NULL },
+		/* RFC 5321's text for a 550 refusal of the mailbox answers RCPT TO */
+		{ "5.0.0", "", "550 Requested action not taken: mailbox unavailable", "failed.",
+		  "userunknown", BOUNCE_CLASS_HARD, NULL },
 		/* the command named: RCPT TO is an unknown user, DATA a filter */
 		{ "5.0.0", "", "550 user unknown (in reply to RCPT TO command)", "failed.", "userunknown",
 		  BOUNCE_CLASS_HARD, NULL },
@@ -215,11 +218,51 @@ static void test_status_choice(void **state)
 		 * code and status agree */
 		{ "4.5.0", "", "550 5.5.0 Service refused, please try later", "failed.", "onhold",
 		  BOUNCE_CLASS_SOFT, "5.5.0" },
+		/* no status: the pseudo status's class from a labelled reply code */
+		{ "", "", "", "kijitora failed: Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable.",
+		  "expired", BOUNCE_CLASS_SOFT, "4.0.947" },
 		/* a software version is no status code */
 		{ "5.0.0", "", "550 unknown user (mta-5.5.0-3)", "failed.", "filtered", BOUNCE_CLASS_SOFT,
 		  "5.0.0" },
 	};
 	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Sendmail's line about a host ("550 example.org (smtp)... 550 Host
+ * unknown") belongs to the recipients named after it, not to the one
+ * before it. */
+static void test_host_summary_line(void **state)
+{
+	static const char msg[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Returned mail: User unknown\n\n"
+		"   ----- Transcript of session follows -----\n"
+		"While talking to mx.example.edu:\n"
+		"554 <alice@example.edu>... Remote protocol error: Connection reset by peer\n"
+		"550 example.org (smtp)... 550 Host unknown\n"
+		"554 <bob@example.org>... 550 Host unknown (Authoritative answer from name server)\n"
+		"\n   ----- Unsent message follows -----\n";
+	struct bounce_report *rep = NULL;
+	char err[256];
+	int seen = 0;
+
+	(void)state;
+	assert_int_equal(bounce_parse(msg, strlen(msg), NULL, &rep, err, sizeof(err)), BOUNCE_OK);
+	assert_int_equal(rep->nrcpt, 2);
+	for (size_t i = 0; i < rep->nrcpt; i++) {
+		if (!strcmp(rep->rcpt[i].recipient, "alice@example.edu")) {
+			assert_string_equal(rep->rcpt[i].reason, "networkerror");
+			assert_int_equal(rep->rcpt[i].class, BOUNCE_CLASS_SOFT);
+			assert_null(strstr(rep->rcpt[i].diagnostic, "Host unknown"));
+			seen++;
+		} else if (!strcmp(rep->rcpt[i].recipient, "bob@example.org")) {
+			assert_string_equal(rep->rcpt[i].reason, "hostunknown");
+			assert_int_equal(rep->rcpt[i].class, BOUNCE_CLASS_HARD);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 2);
+	bounce_report_free(rep);
 }
 
 int main(void)
@@ -232,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_unable_to_route),
 		cmocka_unit_test(test_unknown_user_command),
 		cmocka_unit_test(test_status_choice),
+		cmocka_unit_test(test_host_summary_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
