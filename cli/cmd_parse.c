@@ -34,6 +34,16 @@ static void json_str(FILE *fp, const char *s)
 	while (*p) {
 		unsigned char c = *p;
 		size_t n = 0;
+		const unsigned char *q = p;
+
+		/* a run of printable ASCII that needs no escape: written whole */
+		while (*q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\')
+			q++;
+		if (q > p) {
+			fwrite(p, 1, (size_t)(q - p), fp);
+			p = q;
+			continue;
+		}
 
 		if (c == '"' || c == '\\') {
 			fprintf(fp, "\\%c", c);

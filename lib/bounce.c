@@ -121,13 +121,17 @@ static struct phrase_set *lower_set(const char *const *pats, size_t n)
 }
 
 /* sets_init: 0 once the sets exist, -1 when memory ran out (tried again
- * by the next parse). */
+ * by the next call). Called where the error text is first scanned or a
+ * recipient classified, not for a parse that needs neither (start-up of
+ * one process per message pays only for what it uses). */
 static int sets_init(void)
 {
 	const char **tmp;
 	size_t n = bounce_nphrases > bounce_ncommands ? bounce_nphrases : bounce_ncommands;
 	int ok;
 
+	if (__atomic_load_n(&sets_ready, __ATOMIC_ACQUIRE))
+		return 0;
 	pthread_mutex_lock(&sets_lock);
 	if (sets_ready) {
 		pthread_mutex_unlock(&sets_lock);
@@ -151,7 +155,7 @@ static int sets_init(void)
 	if (!set_skip_any)
 		set_skip_any = lower_set(skip_any, sizeof(skip_any) / sizeof(skip_any[0]));
 	ok = set_phrases && set_commands && set_temporary && set_end && set_skip_any;
-	sets_ready = ok;
+	__atomic_store_n(&sets_ready, ok, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&sets_lock);
 	return ok ? 0 : -1;
 }
@@ -339,10 +343,11 @@ const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *
 			start++;
 	}
 	/* find the next postmark at the start of a line (after LF, CRLF or
-	 * a bare CR): only where "From " occurs is there anything to check */
+	 * a bare CR): only where an 'F' follows a line end is there anything
+	 * to check */
 	line = end;
 	for (const char *q = start + 1; q < end;) {
-		const char *f = memmem(q, (size_t)(end - q), "From ", 5);
+		const char *f = memchr(q, 'F', (size_t)(end - q));
 
 		if (!f)
 			break;
@@ -630,6 +635,9 @@ struct ctx {
 	char *ftext;           /* text folded to ASCII lowercase, once it is
 				* complete (bounce_parse; ctx_free frees) */
 	size_t ftext_n;
+	int span_done;         /* error_span of the complete text, kept */
+	const struct bounce_format *span_format;
+	const char *span_s, *span_e;
 	int have_report;       /* multipart/report */
 	int have_dsn_part, have_arf_part;
 	char subject[512];
@@ -1614,16 +1622,17 @@ static void fline_set(struct fline *fl, const char *s, const char *e)
 }
 
 
-/* fline_has: pat occurs in the folded line, ignoring ASCII case. */
-static int fline_has(const struct fline *fl, const char *pat)
+/* span_has: pat occurs in the n folded bytes at buf (a folded line),
+ * ignoring ASCII case. */
+static int span_has(const char *buf, size_t n, const char *pat)
 {
 	size_t m = strlen(pat);
-	const char *h = fl->buf, *end = fl->buf + fl->n;
+	const char *h = buf, *end = buf + n;
 	unsigned char p0;
 
 	if (m == 0)
 		return 1;
-	if (m > fl->n)
+	if (m > n)
 		return 0;
 	p0 = ascii_lower((unsigned char)pat[0]);
 	while ((size_t)(end - h) >= m && (h = memchr(h, p0, (size_t)(end - h) - m + 1))) {
@@ -1729,7 +1738,7 @@ static const char *const skip_lead[] = { "from:", "return-path:", "sender:", "re
 					 "message-id:", "received:", "date:", "in-reply-to:",
 					 "references:", "mail from:", ">>> mail from", "x-",
 					 "errors-to:", "by ", "for <", "envelope-from", "arrival-date" };
-static int skip_line(const char *s, const char *e)
+static int skip_line(const char *s, const char *e, const char *folded)
 {
 	const char *t = s;
 
@@ -1742,7 +1751,12 @@ static int skip_line(const char *s, const char *e)
 			    !strncasecmp(t, skip_lead[i], strlen(skip_lead[i])))
 				return 1;
 	}
-	{
+	if (folded) {
+		/* the line in the text folded once: as fline_set cuts it */
+		size_t n = (size_t)(e - s) < MAX_LINE - 1 ? (size_t)(e - s) : MAX_LINE - 1;
+
+		return phrase_any(set_skip_any, folded, n);
+	} else {
 		struct fline fl;
 
 		fline_set(&fl, s, e);
@@ -1783,27 +1797,51 @@ static void diag_append(struct rcpt *r, const char *s, const char *e)
 
 /* error_span: [*s, *e) of text is the error report (before the returned
  * message). */
-static void error_span(const struct bounce_format *f, const char *text, const char **s, const char **e)
+static void error_span(struct ctx *c, const struct bounce_format *f, const char *text, const char **s,
+		       const char **e)
 {
 	const char *p = text, *start = text, *end = text + strlen(text);
 	int started = f == NULL || f->start == NULL;
 	struct fline fl_line, *fl = &fl_line;
+	/* the complete text: its folded copy stands for each line's, and
+	 * the span is the same each time (the format is known once) */
+	int whole = c->ftext && text == sbuf_get(&c->text);
 
+	if (sets_init() < 0) {
+		c->oom = 1;
+		*s = start;
+		*e = end;
+		return;
+	}
+	if (whole && c->span_done && c->span_format == f) {
+		*s = c->span_s;
+		*e = c->span_e;
+		return;
+	}
 	for (p = text; *p;) {
 		const char *nl = strchr(p, '\n');
+		const char *lb;
+		size_t ln;
 
 		if (!nl)
 			nl = p + strlen(p);
-		fline_set(fl, p, nl);
-		if (!started && fline_has(fl, f->start)) {
+		if (whole) {
+			lb = c->ftext + (p - text);
+			ln = (size_t)(nl - p) < MAX_LINE - 1 ? (size_t)(nl - p) : MAX_LINE - 1;
+		} else {
+			fline_set(fl, p, nl);
+			lb = fl->buf;
+			ln = fl->n;
+		}
+		if (!started && span_has(lb, ln, f->start)) {
 			start = p;
 			started = 1;
 		} else if (started || p > start) {
 			int stop = 0;
 
-			if (f && f->end && fline_has(fl, f->end))
+			if (f && f->end && span_has(lb, ln, f->end))
 				stop = 1;
-			if (!stop && phrase_any(set_end, fl->buf, fl->n))
+			if (!stop && phrase_any(set_end, lb, ln))
 				stop = 1;
 			if (stop && p > start) {
 				end = p;
@@ -1814,6 +1852,12 @@ static void error_span(const struct bounce_format *f, const char *text, const ch
 	}
 	*s = start;
 	*e = end;
+	if (whole) {
+		c->span_done = 1;
+		c->span_format = f;
+		c->span_s = start;
+		c->span_e = end;
+	}
 }
 
 /* host_summary: Sendmail's line about a host, not a recipient: "550
@@ -1845,7 +1889,7 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 	/* indices, not pointers: rcpt_new may move the array */
 	long cur = -1;
 
-	error_span(f, text, &s, &e);
+	error_span(c, f, text, &s, &e);
 	for (p = s; p < e;) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		const char *a, *q = p;
@@ -1864,7 +1908,7 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 			p = nl < e ? nl + 1 : e;
 			continue;
 		}
-		if (!skip_line(p, nl)) {
+		if (!skip_line(p, nl, c->ftext && text == sbuf_get(&c->text) ? c->ftext + (p - text) : NULL)) {
 			while ((a = addr_find(q, nl, &alen))) {
 				char addr[320];
 				struct rcpt *r;
@@ -2348,6 +2392,10 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 
 	const char *words = r->diag; /* where the remote server's words are */
 
+	if (sets_init() < 0) {
+		c->oom = 1;
+		return;
+	}
 	if (!r->code[0])
 		find_code(r->diag, r->code, sizeof(r->code));
 	{
@@ -2363,7 +2411,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		      * reporting MTA's catch-all X.Y.0 does not ("Status:
 		      * 4.5.0" for "550 5.5.0 Service refused") */
 		     (st[0] != '2' && st[0] == r->code[0] && st[0] != r->status[0] &&
-		      r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
+		      strlen(r->status) >= 3 && r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
 			copy_str(r->status, sizeof(r->status), st);
 			/* a relay's own summary before the reply it quotes
 			 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
@@ -2914,8 +2962,6 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	c.html.max = MAX_TEXT;
 	limit = opt->message_size_limit ? opt->message_size_limit : LIMIT_DEFAULT;
 	bounce_init();
-	if (sets_init() < 0)
-		goto enomem;
 
 	if (normalise(data ? data : "", len, limit, &norm, &nlen, &truncated) < 0)
 		goto enomem;
@@ -3040,7 +3086,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 			if (c.nrc == 1) {
 				const char *s0, *e0;
 
-				error_span(format_detect(&c, text), text, &s0, &e0);
+				error_span(&c, format_detect(&c, text), text, &s0, &e0);
 				diag_append(r, s0, e0);
 			} else {
 				copy_str(r->diag, sizeof(r->diag), r->context);
@@ -3081,7 +3127,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		const char *s0, *e0;
 
 		c.rc[0].diag[0] = '\0';
-		error_span(format_detect(&c, text), text, &s0, &e0);
+		error_span(&c, format_detect(&c, text), text, &s0, &e0);
 		diag_append(&c.rc[0], s0, e0);
 	}
 	if (kind == BOUNCE_KIND_NONSTANDARD && !c.nrc && c.orig_to[0] && !ignored_addr(&c, c.orig_to)) {
@@ -3094,7 +3140,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 			{
 				const char *s, *e;
 
-				error_span(format_detect(&c, text), text, &s, &e);
+				error_span(&c, format_detect(&c, text), text, &s, &e);
 				diag_append(r, s, e);
 			}
 		}

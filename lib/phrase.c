@@ -1,6 +1,7 @@
 /* phrase.c: many fixed strings found in one pass (phrase.h). Patterns of
  * three bytes or more sit in buckets keyed by a hash of their first three
- * bytes; a scan hashes each position of the text once and compares only
+ * bytes; a scan skips the positions whose first two bytes start no
+ * pattern (a bitmap of byte pairs), hashes the others and compares only
  * the few patterns of that bucket. Shorter patterns (rare) are compared
  * at every position. The set is read-only once built: scans of one set
  * may run in several threads at once. */
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NBUCKET 4096u /* a power of two */
+#define MAXBUCKET 4096u /* buckets at most (a power of two) */
 #define MAXPAT 65535u
 
 struct phrase_set {
@@ -22,12 +23,24 @@ struct phrase_set {
 	size_t nshort;
 	uint16_t *empties;    /* indices of empty patterns */
 	size_t nempty;
-	uint16_t bucket[NBUCKET + 1]; /* order[bucket[h] .. bucket[h+1]) */
+	unsigned mask;                /* buckets - 1 (a power of two less one) */
+	uint16_t *bucket;             /* order[bucket[h] .. bucket[h+1]) */
+	uint64_t pair[65536 / 64];    /* first two bytes of the long patterns:
+				       * clear bit, no pattern starts there */
 };
 
-static inline unsigned hash3(const unsigned char *p)
+static inline unsigned pair_key(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+static inline int pair_set(const struct phrase_set *ps, const unsigned char *p)
 {
-	return ((unsigned)p[0] * 1031u + (unsigned)p[1] * 37u + (unsigned)p[2]) & (NBUCKET - 1);
+	unsigned k = pair_key(p);
+
+	return (int)(ps->pair[k >> 6] >> (k & 63) & 1);
+}
+
+static inline unsigned hash3(const struct phrase_set *ps, const unsigned char *p)
+{
+	return ((unsigned)p[0] * 1031u + (unsigned)p[1] * 37u + (unsigned)p[2]) & ps->mask;
 }
 
 void phrase_set_free(struct phrase_set *ps)
@@ -39,37 +52,47 @@ void phrase_set_free(struct phrase_set *ps)
 	free(ps->order);
 	free(ps->shorts);
 	free(ps->empties);
+	free(ps->bucket);
 	free(ps);
 }
 
 struct phrase_set *phrase_set_new(const char *const *pats, size_t n)
 {
 	struct phrase_set *ps;
-	unsigned fill[NBUCKET];
+	unsigned *fill, nb = 64;
 
 	if (n > MAXPAT || (n && !pats))
 		return NULL;
 	if (!(ps = calloc(1, sizeof(*ps))))
 		return NULL;
 	ps->n = n;
+	/* about four buckets per pattern: small sets are small to build */
+	while (nb < 4 * n && nb < MAXBUCKET)
+		nb *= 2;
+	ps->mask = nb - 1;
+	ps->bucket = calloc(nb + 1, sizeof(*ps->bucket));
 	/* one more entry than needed: malloc(0) may return NULL */
 	ps->pat = calloc(n + 1, sizeof(*ps->pat));
 	ps->len = calloc(n + 1, sizeof(*ps->len));
 	ps->order = calloc(n + 1, sizeof(*ps->order));
 	ps->shorts = calloc(n + 1, sizeof(*ps->shorts));
 	ps->empties = calloc(n + 1, sizeof(*ps->empties));
-	if (!ps->pat || !ps->len || !ps->order || !ps->shorts || !ps->empties) {
+	fill = calloc(nb, sizeof(*fill));
+	if (!ps->pat || !ps->len || !ps->order || !ps->shorts || !ps->empties || !ps->bucket || !fill) {
+		free(fill);
 		phrase_set_free(ps);
 		return NULL;
 	}
-	memset(fill, 0, sizeof(fill));
 	for (size_t i = 0; i < n; i++) {
 		const char *p = pats[i] ? pats[i] : "";
 
 		ps->pat[i] = p;
 		ps->len[i] = strlen(p);
 		if (ps->len[i] >= 3) {
-			fill[hash3((const unsigned char *)p)]++;
+			unsigned k = pair_key((const unsigned char *)p);
+
+			ps->pair[k >> 6] |= 1ULL << (k & 63);
+			fill[hash3(ps, (const unsigned char *)p)]++;
 		} else if (ps->len[i] > 0) {
 			ps->shorts[ps->nshort++] = (uint16_t)i;
 		} else {
@@ -78,16 +101,17 @@ struct phrase_set *phrase_set_new(const char *const *pats, size_t n)
 	}
 	/* bucket starts, then the patterns in table order within each */
 	ps->bucket[0] = 0;
-	for (unsigned h = 0; h < NBUCKET; h++)
+	for (unsigned h = 0; h < nb; h++)
 		ps->bucket[h + 1] = (uint16_t)(ps->bucket[h] + fill[h]);
-	memset(fill, 0, sizeof(fill));
+	memset(fill, 0, nb * sizeof(*fill));
 	for (size_t i = 0; i < n; i++) {
 		if (ps->len[i] >= 3) {
-			unsigned h = hash3((const unsigned char *)ps->pat[i]);
+			unsigned h = hash3(ps, (const unsigned char *)ps->pat[i]);
 
 			ps->order[ps->bucket[h] + fill[h]++] = (uint16_t)i;
 		}
 	}
+	free(fill);
 	return ps;
 }
 
@@ -115,12 +139,11 @@ size_t phrase_scan(const struct phrase_set *ps, const char *text, size_t len, si
 
 	if (!ps || (!first && !last))
 		return 0;
-	for (size_t i = 0; i < ps->n; i++) {
-		if (first)
-			first[i] = PHRASE_NONE;
-		if (last)
-			last[i] = PHRASE_NONE;
-	}
+	/* PHRASE_NONE is all bits set */
+	if (first)
+		memset(first, 0xff, ps->n * sizeof(*first));
+	if (last)
+		memset(last, 0xff, ps->n * sizeof(*last));
 	for (size_t k = 0; k < ps->nempty; k++) {
 		size_t p = ps->empties[k];
 
@@ -139,16 +162,27 @@ size_t phrase_scan(const struct phrase_set *ps, const char *text, size_t len, si
 	if (len < 3)
 		return found;
 	for (size_t i = 0; i + 3 <= len; i++) {
-		unsigned h = hash3(t + i);
-		unsigned b = ps->bucket[h], e = ps->bucket[h + 1];
+		unsigned h, b, e;
+
+		if (!pair_set(ps, t + i))
+			continue;
+		h = hash3(ps, t + i);
+		b = ps->bucket[h];
+		e = ps->bucket[h + 1];
 
 		for (; b < e; b++) {
 			size_t p = ps->order[b], m = ps->len[p];
 			const char *s = ps->pat[p];
 
 			if (m <= len - i && t[i] == (unsigned char)s[0] && t[i + 1] == (unsigned char)s[1] &&
-			    t[i + 2] == (unsigned char)s[2] && !memcmp(t + i + 3, s + 3, m - 3))
-				found += (size_t)hit(p, i, first, last);
+			    t[i + 2] == (unsigned char)s[2]) {
+				size_t j = 3;
+
+				while (j < m && t[i + j] == (unsigned char)s[j])
+					j++;
+				if (j == m)
+					found += (size_t)hit(p, i, first, last);
+			}
 		}
 	}
 	return found;
@@ -170,8 +204,11 @@ int phrase_any(const struct phrase_set *ps, const char *text, size_t len)
 				return 1;
 	}
 	for (size_t i = 0; i + 3 <= len; i++) {
-		unsigned h = hash3(t + i);
+		unsigned h;
 
+		if (!pair_set(ps, t + i))
+			continue;
+		h = hash3(ps, t + i);
 		for (unsigned b = ps->bucket[h], e = ps->bucket[h + 1]; b < e; b++) {
 			size_t p = ps->order[b], m = ps->len[p];
 

@@ -1,8 +1,8 @@
 /* test_phrase.c: unit tests of the one-pass phrase matcher (lib/phrase.c):
  * first and last occurrences as a strstr loop finds them (overlapping
  * ones, patterns sharing a bucket, at the ends of the text), short and
- * empty patterns, no pattern, and random texts and patterns checked
- * against a plain search. */
+ * empty patterns, no pattern, and random texts and patterns (small
+ * sets and one of 3000) checked against a plain search. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -137,6 +137,42 @@ static void test_random(void **state)
 	}
 }
 
+/* a large set (more patterns than buckets allow two per bucket) against a
+ * plain search */
+static void test_large_set(void **state)
+{
+	enum { N = 3000, L = 2000 };
+	static char buf[N][10];
+	static const char *pats[N];
+	static size_t first[N], last[N];
+	char text[L];
+	unsigned seed = 777;
+	struct phrase_set *ps;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		size_t m = 3 + (size_t)((seed = seed * 1103515245u + 12345u) >> 16) % 6;
+
+		for (size_t j = 0; j < m; j++)
+			buf[i][j] = "abcd e"[((seed = seed * 1103515245u + 12345u) >> 16) % 6];
+		buf[i][m] = '\0';
+		pats[i] = buf[i];
+	}
+	for (size_t j = 0; j < L; j++)
+		text[j] = "abcd e"[((seed = seed * 1103515245u + 12345u) >> 16) % 6];
+	ps = phrase_set_new(pats, N);
+	assert_non_null(ps);
+	phrase_scan(ps, text, L, first, last);
+	for (size_t i = 0; i < N; i++) {
+		size_t f, l;
+
+		naive(text, L, pats[i], &f, &l);
+		assert_int_equal(first[i], f);
+		assert_int_equal(last[i], l);
+	}
+	phrase_set_free(ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_no_patterns),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_large_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
