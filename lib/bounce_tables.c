@@ -371,6 +371,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "unrouteable address", "hostunknown" },
 	{ "an mx or srv record indicated no smtp service", "notaccept" },
 	{ "no mx record", "notaccept" },
+	{ "no mx found", "notaccept" },
 	{ "couldn't find a mail exchanger", "notaccept" },
 	/* spam */
 	{ " ube,", "spamdetected" },

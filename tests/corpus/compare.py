@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 # Floors, raised as the parser improves (percent).
-FLOORS = {"recipient": 99.3, "hardsoft": 98.4, "status": 95.1, "reason": 93.7}
+FLOORS = {"recipient": 99.3, "hardsoft": 98.4, "status": 95.1, "reason": 93.9}
 PLACEHOLDER = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
 
