@@ -2411,7 +2411,7 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		      * reporting MTA's catch-all X.Y.0 does not ("Status:
 		      * 4.5.0" for "550 5.5.0 Service refused") */
 		     (st[0] != '2' && st[0] == r->code[0] && st[0] != r->status[0] &&
-		      r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
+		      strlen(r->status) >= 3 && r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
 			copy_str(r->status, sizeof(r->status), st);
 			/* a relay's own summary before the reply it quotes
 			 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
@@ -2497,6 +2497,13 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	 * expiry; a timeout or a refused connection is no more than expiry */
 	if (((!rs && !strncmp(r->status + 1, ".4.", 3)) || (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1"))) &&
 	    (tm & RB("networkerror")))
+		rs = "networkerror";
+	/* X.4.7 "delivery time expired" after a name lookup that kept failing
+	 * (Sendmail's "Deferred: Name server: example.org.: host name lookup
+	 * failure") is that network error; a failed connection stays expiry */
+	if (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.7") && (tm & RB("networkerror")) &&
+	    which[reason_bit("networkerror")] &&
+	    (strstr(which[reason_bit("networkerror")], "name") || strstr(which[reason_bit("networkerror")], "dns")))
 		rs = "networkerror";
 	/* X.4.4 "unable to route" whose words name a failing name server
 	 * ("Malformed or unexpected name server reply") and no missing host

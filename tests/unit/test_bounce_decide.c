@@ -107,6 +107,15 @@ static void test_expiry_and_its_cause(void **state)
 		/* Exchange Online: a network status naming a DNS failure */
 		{ "5.4.312", "", "550 5.4.312 Message expired, DNS query failed", "failed.", "networkerror",
 		  BOUNCE_CLASS_SOFT, "5.4.312" },
+		/* Sendmail: 4.4.7 after a name lookup that kept failing */
+		{ "4.4.7", "",
+		  "<alice@example.com>... Deferred: Name server: example.com.: host name lookup failure "
+		  "Message could not be delivered for 5 days",
+		  "failed.", "networkerror", BOUNCE_CLASS_SOFT, "4.4.7" },
+		{ "4.4.7", "",
+		  "Unable to deliver message to the following recipients, due to being unable to "
+		  "connect successfully to the destination mail server.",
+		  "failed.", "expired", BOUNCE_CLASS_SOFT, "4.4.7" },
 		/* a refused or timed-out connection is no more than expiry */
 		{ "5.4.316", "", "550 5.4.316 Message expired, connection refused", "failed.", "expired",
 		  BOUNCE_CLASS_SOFT, NULL },
