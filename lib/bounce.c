@@ -2933,6 +2933,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	char hdrblob[HDRBLOB]; /* not zeroed as a whole: a string */
 	struct bounce_report *rep = NULL;
 	char *norm = NULL;
+	GByteArray *borrow = NULL; /* norm, lent to GMime's stream */
 	size_t nlen = 0, limit;
 	int truncated = 0, oom = 0;
 	enum bounce_kind kind = BOUNCE_KIND_NOTBOUNCE;
@@ -2978,7 +2979,12 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	}
 
 	filtered = top_filter(norm, &nlen, c.hdrblob);
-	st = g_mime_stream_mem_new_with_buffer(norm, nlen);
+	/* GMime reads the normalised copy where it is, not a copy of it: the
+	 * stream borrows norm through a byte array that does not own it; the
+	 * array goes after the message (ctx_free), norm after that */
+	borrow = g_byte_array_new_take((guint8 *)norm, nlen);
+	st = g_mime_stream_mem_new_with_byte_array(borrow);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
 	parser = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -3200,6 +3206,8 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	if (oom || c.oom)
 		goto enomem;
 	ctx_free(&c);
+	if (borrow)
+		g_byte_array_free(borrow, FALSE); /* the wrapper; norm stays */
 	free(norm);
 	*out = rep;
 	return BOUNCE_OK;
@@ -3207,6 +3215,8 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 enomem:
 	bounce_report_free(rep);
 	ctx_free(&c);
+	if (borrow)
+		g_byte_array_free(borrow, FALSE);
 	free(norm);
 	if (err && errlen)
 		snprintf(err, errlen, "out of memory");
