@@ -94,7 +94,18 @@ TESTS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 .PHONY: all check check-unit check-deps demo bench fuzz install clean tests
 all: $(PROGRAMS)
 
-$(BUILD)/obj/%.o: %.c
+# The objects rebuild when the compile flags change (CFLAGS, SYSCONFDIR, ...;
+# -Werror changes no object and is left out).
+CFLAGS_STAMP := $(BUILD)/cflags
+CFLAGS_NOW   := $(strip $(CC) $(filter-out -Werror,$(ALL_CFLAGS) $(CMOCKA_CFLAGS)))
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifneq ($(file <$(CFLAGS_STAMP)),$(CFLAGS_NOW))
+$(shell mkdir -p $(BUILD))
+$(file >$(CFLAGS_STAMP),$(CFLAGS_NOW))
+endif
+endif
+
+$(BUILD)/obj/%.o: %.c $(CFLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -c -o $@ $<
