@@ -32,8 +32,38 @@
 
 /* ---- one-time initialisation ---------------------------------------- */
 
+#if defined(__SANITIZE_ADDRESS__)
+#define REBOUND_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REBOUND_LSAN 1
+#endif
+#endif
+#ifdef REBOUND_LSAN
+#include <sanitizer/lsan_interface.h>
+#define LSAN_OFF() __lsan_disable()
+#define LSAN_ON() __lsan_enable()
+#else
+#define LSAN_OFF() ((void)0)
+#define LSAN_ON() ((void)0)
+#endif
+
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-static void gmime_init_once(void) { g_mime_init(); }
+/* A returned message (message/rfc822, message/global) is parsed as a leaf:
+ * the parser reads only its header block (take_returned) and, for a report
+ * forwarded inside it, parses it then (walk). This saves GMime building and
+ * freeing a tree nobody reads, and keeps the part within its MIME bounds. */
+static void gmime_init_once(void)
+{
+	/* registering a type again, GMime drops its old 16-byte entry without
+	 * freeing it: a one-off loss per process, among what g_mime_init
+	 * keeps until exit anyway; kept out of LeakSanitizer's reports */
+	LSAN_OFF();
+	g_mime_init();
+	g_mime_object_register_type("message", "rfc822", GMIME_TYPE_PART);
+	g_mime_object_register_type("message", "global", GMIME_TYPE_PART);
+	LSAN_ON();
+}
 void bounce_init(void) { pthread_once(&gmime_once, gmime_init_once); }
 
 static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
@@ -626,6 +656,8 @@ struct ctx {
 	const struct bounce_options *opt;
 	const struct bounce_rules *rules;
 	GMimeMessage *msg;
+	GMimeMessage *fwd[4];  /* forwarded reports parsed by walk; owned */
+	int nfwd;
 	int nparts;
 	struct sbuf text;      /* human-readable error text, UTF-8 */
 	struct sbuf html;      /* text/html, used when there is no text/plain */
@@ -1057,7 +1089,46 @@ static void header_text(GMimeObject *o, struct sbuf *out)
 }
 
 /* take_returned: headers of a returned message (GMimeMessage). */
-static void take_returned(struct ctx *c, GMimeMessage *m)
+/* header_block_len: the length of the header block at the start of s (len
+ * bytes): whole "Name: value" lines and their continuation lines, up to a
+ * blank line or a line that is neither, as GMime's header parser reads */
+static size_t header_block_len(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - s) + 1 : len, j = i;
+
+		if (s[i] == ' ' || s[i] == '\t') {
+			if (!i)
+				break;
+		} else {
+			while (j < end && s[j] > ' ' && s[j] < 127 && s[j] != ':')
+				j++;
+			if (j == i)
+				break;
+			while (j < end && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			if (j >= end || s[j] != ':')
+				break;
+		}
+		i = end;
+	}
+	return i;
+}
+
+static void take_returned(struct ctx *c, const char *s, size_t len)
+{
+	size_t n = header_block_len(s, len);
+
+	if (c->orig.len || !n)
+		return;
+	sbuf_add(&c->orig, s, n);
+}
+
+/* take_returned_msg: the header of a returned message GMime parsed (message/news) */
+static void take_returned_msg(struct ctx *c, GMimeMessage *m)
 {
 	struct sbuf h = { .max = MAX_PART_TEXT };
 
@@ -1071,8 +1142,47 @@ static void take_returned(struct ctx *c, GMimeMessage *m)
 	sbuf_free(&h);
 }
 
-static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report)
+/* is_returned: a returned message parsed as a leaf (gmime_init_once) */
+static int is_returned(GMimeObject *o)
 {
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+
+	return GMIME_IS_PART(o) && ct &&
+	       (g_mime_content_type_is_type(ct, "message", "rfc822") ||
+		g_mime_content_type_is_type(ct, "message", "global"));
+}
+
+/* parse_returned: the returned message in s (len bytes) as a GMime message
+ * when its header says multipart/report, else NULL; owned by c (ctx_free) */
+static GMimeMessage *parse_returned(struct ctx *c, const char *s, size_t len)
+{
+	size_t n = header_block_len(s, len);
+	GMimeStream *st;
+	GMimeParser *parser;
+	GMimeMessage *m;
+	int found = 0;
+
+	for (size_t i = 0; i + 16 <= n && !found; i++)
+		found = !g_ascii_strncasecmp(s + i, "multipart/report", 16);
+	if (!found || c->nfwd >= (int)(sizeof(c->fwd) / sizeof(c->fwd[0])))
+		return NULL;
+	st = g_mime_stream_mem_new_with_buffer(s, len);
+	parser = g_mime_parser_new_with_stream(st);
+	g_object_unref(st);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	m = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (m)
+		c->fwd[c->nfwd++] = m;
+	return m;
+}
+
+/* visit_leaf: one leaf part into c. A returned message with a report inside
+ * it (when want_fwd) is parsed, and its report handed back in *fwd for walk
+ * to read instead. */
+static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report, int want_fwd, GMimeObject **fwd)
+{
+	int returned = is_returned(o);
 	GMimeContentType *ct = g_mime_object_get_content_type(o);
 	const char *type = ct ? g_mime_content_type_get_media_type(ct) : "text";
 	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
@@ -1089,6 +1199,18 @@ static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report)
 	}
 	if (!b.len)
 		goto out;
+	if (returned && want_fwd) {
+		GMimeMessage *m = parse_returned(c, b.s, b.len);
+		GMimeObject *inner = m ? g_mime_message_get_mime_part(m) : NULL;
+		GMimeContentType *ict = inner ? g_mime_object_get_content_type(inner) : NULL;
+
+		/* a DSN forwarded as an attachment (a bounce of a bounce,
+		 * a relay that wraps the report): read the report inside */
+		if (ict && g_mime_content_type_is_type(ict, "multipart", "report")) {
+			*fwd = inner;
+			goto out;
+		}
+	}
 	/* declared type missing, generic or wrong: ask libmagic, then look */
 	if (!strcmp(mt, "application/octet-stream") || !strcmp(mt, "/") || !type || !*type ||
 	    (in_report && strncmp(mt, "message/", 8) && strncmp(mt, "text/", 5))) {
@@ -1114,6 +1236,8 @@ static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report)
 	} else if (!strcmp(mt, "message/feedback-report")) {
 		add_text(&c->arf, &b);
 		c->have_arf_part = 1;
+	} else if (returned) {
+		take_returned(c, b.s, b.len);
 	} else if (strstr(mt, "rfc822-header") || !strcmp(mt, "message/rfc822") ||
 		   !strcmp(mt, "message/global") || !strcmp(mt, "message/partial")) {
 		if (!c->orig.len)
@@ -1194,9 +1318,14 @@ static void walk(struct ctx *c, GMimeObject *top)
 				stack[sp++] = (struct walk_item){ inner, it.depth + 1, 0 };
 				continue;
 			}
-			take_returned(c, m);
+			take_returned_msg(c, m);
 		} else {
-			visit_leaf(c, it.o, it.in_report);
+			GMimeObject *fwd = NULL;
+
+			visit_leaf(c, it.o, it.in_report,
+				   !c->have_dsn_part && !c->have_report && it.depth + 1 < MAX_DEPTH && sp < MAX_PARTS, &fwd);
+			if (fwd)
+				stack[sp++] = (struct walk_item){ fwd, it.depth + 1, 0 };
 		}
 	}
 }
@@ -2840,6 +2969,8 @@ static void ctx_free(struct ctx *c)
 	sbuf_free(&c->arf);
 	sbuf_free(&c->orig);
 	free(c->rc);
+	for (int i = 0; i < c->nfwd; i++)
+		g_object_unref(c->fwd[i]);
 	if (c->msg)
 		g_object_unref(c->msg);
 }
