@@ -894,41 +894,6 @@ static int ascii_as_utf8(const char *cs)
 	return 0;
 }
 
-/* utf8_valid: n bytes at s are well-formed UTF-8 (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF). */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 3;
-		else
-			return 0;
-		if (n - i <= k)
-			return 0;
-		for (size_t j = 1; j <= k; j++)
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-		if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0) ||
-		    (c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] >= 0x90))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
 /* text_as_is: the decoded bytes of text part o are already what
  * g_mime_text_part_get_text would give (its charset conversion to UTF-8
  * changes nothing): no charset named, ASCII in a charset that keeps
@@ -947,7 +912,7 @@ static int text_as_is(GMimeObject *o, const unsigned char *s, size_t n)
 		ascii = s[i] < 0x80;
 	if (ascii)
 		return 1;
-	return (!strcasecmp(cs, "utf-8") || !strcasecmp(cs, "utf8")) && utf8_valid(s, n);
+	return (!strcasecmp(cs, "utf-8") || !strcasecmp(cs, "utf8")) && g_utf8_validate_len((const char *)s, n, NULL);
 }
 
 static void part_bytes(GMimeObject *o, struct sbuf *out)
