@@ -157,7 +157,8 @@ static struct phrase_set *lower_set(const char *const *pats, size_t n)
 static int sets_init(void)
 {
 	const char **tmp;
-	size_t n = bounce_nphrases > bounce_ncommands ? bounce_nphrases : bounce_ncommands;
+	size_t np = bounce_nphrases + bounce_ntoken_phrases;
+	size_t n = np > bounce_ncommands ? np : bounce_ncommands;
 	int ok;
 
 	if (__atomic_load_n(&sets_ready, __ATOMIC_ACQUIRE))
@@ -168,10 +169,14 @@ static int sets_init(void)
 		return 0;
 	}
 	if ((tmp = calloc(n + 1, sizeof(*tmp)))) {
+		/* the phrases, then what comes before each token phrase's
+		 * token: one pass finds both (text_mask) */
 		for (size_t i = 0; i < bounce_nphrases; i++)
 			tmp[i] = bounce_phrases[i].text;
+		for (size_t i = 0; i < bounce_ntoken_phrases; i++)
+			tmp[bounce_nphrases + i] = bounce_token_phrases[i].before;
 		if (!set_phrases)
-			set_phrases = phrase_set_new(tmp, bounce_nphrases);
+			set_phrases = phrase_set_new(tmp, np);
 		for (size_t i = 0; i < bounce_ncommands; i++)
 			tmp[i] = bounce_commands[i].text;
 		if (!set_commands)
@@ -650,6 +655,8 @@ struct rcpt {
 				* classification field (bounce_categories) */
 	char category_rule[96];
 	int from_text; /* found in the error text, not in DSN fields */
+	int borrowed;  /* diag is the bounce's whole error text: nothing was
+			* said about this recipient itself */
 };
 
 struct ctx {
@@ -1975,6 +1982,23 @@ static int host_summary(const char *p, const char *e)
 	return e - q >= 4 && !memcmp(q, ")...", 4);
 }
 
+/* transcript_line: a line of an SMTP session transcript that comes
+ * before the line naming the recipient it concerns: Sendmail's "...
+ * while talking to mx.example.org.:", ">>> MAIL From:<...>", "<<< 550
+ * ..."; a line of a multi-line reply ("550-REJECTED ..."). Returns 2
+ * for "while talking to", where a session with another host begins. */
+static int transcript_line(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '.'))
+		p++;
+	if (e - p >= 4 && (!memcmp(p, ">>> ", 4) || !memcmp(p, "<<< ", 4)))
+		return 1;
+	if (e - p >= 17 && (*p | 0x20) == 'w' && !strncasecmp(p, "while talking to ", 17))
+		return 2;
+	return e - p >= 4 && p[0] >= '2' && p[0] <= '5' && isdigit((unsigned char)p[1]) &&
+	       isdigit((unsigned char)p[2]) && p[3] == '-';
+}
+
 /* scan_text: recipients and their diagnostics from the error text. */
 static void scan_text(struct ctx *c, const char *text, int add_new)
 {
@@ -1982,6 +2006,10 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 	const char *s, *e, *p;
 	/* indices, not pointers: rcpt_new may move the array */
 	long cur = -1;
+	/* transcript lines no recipient has claimed yet: they belong to
+	 * the recipient named on the line right after them */
+	const char *pend = NULL;
+	int npend = 0, tl;
 
 	error_span(c, f, text, &s, &e);
 	for (p = s; p < e;) {
@@ -1999,6 +2027,8 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 			 * of a recipient found in the text runs to the next one */
 			if (cur >= 0 && !c->rc[cur].from_text && c->rc[cur].context[0])
 				cur = -1;
+			pend = NULL;
+			npend = 0;
 			p = nl < e ? nl + 1 : e;
 			continue;
 		}
@@ -2013,6 +2043,17 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 				if (a > p && (a[-1] == '/' || a[-1] == '=' ||
 					      (a - p >= 7 && !strncasecmp(a - 7, "mailto:", 7))))
 					continue;
+				/* "name <address>" (RFC 5322's name-addr) whose name
+				 * looks like an address: the address in angle
+				 * brackets is the one (Exim's "kijitora@example.com
+				 * <neko@example.net>: malformed address: ...") */
+				if (!(a > p && a[-1] == '<') && nl - q > 2 && q[0] == ' ' && q[1] == '<') {
+					size_t l2;
+					const char *b = addr_find(q + 2, nl, &l2);
+
+					if (b == q + 2 && b + l2 < nl && b[l2] == '>')
+						continue;
+				}
 				if (ignored_addr(c, addr))
 					continue;
 				r = rcpt_find(c, addr);
@@ -2024,12 +2065,42 @@ static void scan_text(struct ctx *c, const char *text, int add_new)
 					hit = r - c->rc;
 			}
 		}
+		if (hit >= 0 && cur < 0 && pend) {
+			/* the transcript before the recipient's own line: the
+			 * command and the reply its summary line speaks of */
+			for (const char *l = pend; l < p;) {
+				const char *le = memchr(l, '\n', (size_t)(p - l));
+
+				note(&c->rc[hit], l, le ? le : p);
+				l = le ? le + 1 : p;
+			}
+		}
 		if (hit >= 0)
 			cur = hit;
 		else if (host_summary(p, nl))
 			cur = -1; /* about a host: its recipients' lines follow */
-		if (cur >= 0)
+		else if (transcript_line(p, nl) == 2)
+			cur = -1; /* a session with another host begins */
+		if (cur >= 0) {
 			note(&c->rc[cur], p, nl);
+			pend = NULL;
+			npend = 0;
+		} else if ((tl = transcript_line(p, nl))) {
+			if (!pend || tl == 2) {
+				pend = p;
+				npend = 0;
+			}
+			if (++npend > 8) {
+				/* keep the last eight lines */
+				const char *n1 = memchr(pend, '\n', (size_t)(nl - pend));
+
+				pend = n1 ? n1 + 1 : p;
+				npend--;
+			}
+		} else {
+			pend = NULL;
+			npend = 0;
+		}
 		p = nl < e ? nl + 1 : e;
 	}
 }
@@ -2223,13 +2294,78 @@ static void bits_init(void)
 
 #define RB(name) (1ULL << reason_bit(name))
 
+static rmask text_mask_phrases(const char *folded, const size_t *first, const char **which);
+
+/* token_at: the length of a token of kind t at s (0 if none): digits, or
+ * a host name (labels of letters, digits and hyphens joined by dots, at
+ * least two, the last a word of letters; a trailing dot is allowed). */
+static size_t token_at(const char *s, enum bounce_token t)
+{
+	size_t n = 0, labels = 0, alpha = 0;
+
+	if (t == BOUNCE_TOKEN_NUMBER) {
+		while (isdigit((unsigned char)s[n]))
+			n++;
+		return n;
+	}
+	for (;;) {
+		size_t l = 0;
+
+		alpha = 1;
+		while (isalnum((unsigned char)s[n + l]) || s[n + l] == '-') {
+			alpha &= isalpha((unsigned char)s[n + l]) != 0;
+			l++;
+		}
+		if (!l)
+			break;
+		labels++;
+		n += l;
+		if (s[n] != '.')
+			break;
+		n++;
+	}
+	if (labels < 2 || !alpha || s[n] == '@')
+		return 0;
+	return n;
+}
+
+/* token_mask: the reasons of bounce_token_phrases found in folded;
+ * first[i] is where row i's before first occurs (phrase_scan). */
+static rmask token_mask(const char *folded, const size_t *first, const char **which)
+{
+	rmask m = 0;
+
+	for (size_t i = 0; i < bounce_ntoken_phrases; i++) {
+		const struct bounce_token_phrase *t = &bounce_token_phrases[i];
+		size_t bl = strlen(t->before);
+
+		if (first[i] == PHRASE_NONE)
+			continue;
+		for (const char *p = folded + first[i]; p; p = strstr(p + 1, t->before)) {
+			size_t n = token_at(p + bl, t->token);
+
+			if (n && !strncmp(p + bl + n, t->after, strlen(t->after))) {
+				int b = reason_bit(t->reason);
+
+				if (b >= 0 && !(m & (1ULL << b))) {
+					m |= 1ULL << b;
+					if (!which[b])
+						which[b] = t->show;
+				}
+				break;
+			}
+		}
+	}
+	return m;
+}
+
 /* text_mask: the reasons whose phrases occur in folded; which[] gets the
  * first phrase found per reason (for --explain). */
 static rmask text_mask(const char *text, const char **which, int *oom)
 {
-	rmask m = 0;
 	char folded[2 * MAX_DIAG + 8];
 	size_t *first;
+	rmask m;
 	int n;
 
 	pthread_once(&bits_once, bits_init);
@@ -2241,8 +2377,9 @@ static rmask text_mask(const char *text, const char **which, int *oom)
 		return 0;
 	if ((size_t)n >= sizeof(folded))
 		n = (int)sizeof(folded) - 1;
-	/* where each phrase first occurs, all in one pass (phrase.h) */
-	if (!(first = malloc((bounce_nphrases + 1) * sizeof(*first)))) {
+	/* where each phrase (and each token phrase's lead) first occurs,
+	 * all in one pass (phrase.h) */
+	if (!(first = malloc((bounce_nphrases + bounce_ntoken_phrases + 1) * sizeof(*first)))) {
 		*oom = 1;
 		return 0;
 	}
@@ -2250,6 +2387,16 @@ static rmask text_mask(const char *text, const char **which, int *oom)
 		free(first);
 		return 0;
 	}
+	m = text_mask_phrases(folded, first, which) | token_mask(folded, first + bounce_nphrases, which);
+	free(first);
+	return m;
+}
+
+/* text_mask_phrases: text_mask's part for bounce_phrases, in folded (a
+ * space at both ends); first[i]: where phrase i first occurs. */
+static rmask text_mask_phrases(const char *folded, const size_t *first, const char **which)
+{
+	rmask m = 0;
 	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
 		int b = phrase_bit[i];
 
@@ -2264,7 +2411,7 @@ static rmask text_mask(const char *text, const char **which, int *oom)
 	 * what the longer one means: Postfix's "Host not found, try again" is
 	 * a failed name lookup (a network error), not a missing host */
 	for (int b = 0; b < 64; b++) {
-		char blanked[sizeof(folded)];
+		char blanked[2 * MAX_DIAG + 8];
 		int blank = 0, again = 0;
 
 		if (!(m & (1ULL << b)))
@@ -2294,7 +2441,6 @@ static rmask text_mask(const char *text, const char **which, int *oom)
 			which[b] = NULL;
 		}
 	}
-	free(first);
 	return m;
 }
 
@@ -2468,6 +2614,67 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 	return (rs && !strcmp(rs, R)) || (tm & RB(R));
 }
 
+/* summary_status: the one RFC 3463 code of class cls, other than X.0.0,
+ * that begins a line of text after a reply code ("554 5.3.0 unknown
+ * mailer error 255": the reporting MTA's own summary line; quoted
+ * replies, "<<< 550 5.1.1 ...", do not begin their lines); 0 if there is
+ * none or more than one. */
+static int summary_status(const char *text, char cls, char *dst, size_t dstlen)
+{
+	int found = 0;
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		char st[32];
+		size_t n;
+
+		if (!(p[0] >= '4' && p[0] <= '5' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+		      p[3] == ' ' && p[4] == cls && p[5] == '.'))
+			continue;
+		n = 6 + strspn(p + 6, "0123456789");
+		if (n == 6 || n > 9 || p[n] != '.' || !isdigit((unsigned char)p[n + 1]))
+			continue;
+		n += 1 + strspn(p + n + 1, "0123456789");
+		if (p[n] != ' ' || n - 4 >= sizeof(st))
+			continue;
+		memcpy(st, p + 4, n - 4);
+		st[n - 4] = '\0';
+		if (!strcmp(st + 1, ".0.0"))
+			continue;
+		if (found && strcmp(st, dst))
+			return 0; /* two different codes: none says it alone */
+		copy_str(dst, dstlen, st);
+		found = 1;
+	}
+	return found;
+}
+
+/* greeting_reply: a session transcript in which the server's reply came
+ * before any command was sent, Sendmail's "... while talking to
+ * mx.example.org.: <<< 554 ...": the greeting itself refused us. */
+static int greeting_reply(const char *folded)
+{
+	for (const char *p = folded; (p = strstr(p, "while talking to ")); p++) {
+		const char *q = p + 17;
+
+		q += strcspn(q, " :\n");
+		while (*q && strchr(": \t\n", *q))
+			q++;
+		if (!strncmp(q, "<<< ", 4))
+			return 1;
+	}
+	return 0;
+}
+
+/* says_final: the words say the message left the queue when the report
+ * was written, whatever its Action says (bounce_final_phrases). */
+static int says_final(const char *folded)
+{
+	for (size_t i = 0; i < bounce_nfinal_phrases; i++)
+		if (strstr(folded, bounce_final_phrases[i]))
+			return 1;
+	return 0;
+}
+
 /* says_temporary: the text says the failure is temporary (no code does). */
 static int says_temporary(const char *folded)
 {
@@ -2498,8 +2705,9 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		char st[32];
 		const char *quoted;
 
-		if (find_status(r->diag, st, sizeof(st), &quoted) &&
-		    (st[0] != '2' || !strcmp(r->action, "delivered")) &&
+		int have = find_status(r->diag, st, sizeof(st), &quoted);
+
+		if (have && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
 		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0")) ||
 		     /* the reply's own code and status agree on the class the
 		      * reporting MTA's catch-all X.Y.0 does not ("Status:
@@ -2512,6 +2720,14 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 			 * denied'"): the quoted reply's words decide */
 			if (quoted)
 				words = quoted;
+		} else if (!have && c->nrc == 1 && kind == BOUNCE_KIND_DSN && !strcmp(r->status + 1, ".0.0") &&
+			   summary_status(sbuf_get(&c->text), r->status[0], st, sizeof(st))) {
+			/* Status: X.0.0 says nothing and the diagnostic has no
+			 * code (a program's exit status); the one code of the
+			 * same class on the reporting MTA's own summary lines
+			 * says what failed (Sendmail's "554 5.3.0 unknown mailer
+			 * error 255" beside "Status: 5.0.0") */
+			copy_str(r->status, sizeof(r->status), st);
 		}
 	}
 	bounce_fold(folded, sizeof(folded), words);
@@ -2565,6 +2781,12 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 	rs = status_reason(r->status);
 	tm = text_mask(folded[0] ? folded : ctxf, which, &c->oom);
 	cmd = smtp_command(ctxf, &c->oom);
+	/* (the whole error text when it concerns one DSN recipient that it
+	 * does not name: Sendmail's transcript names the address before it
+	 * was rewritten) */
+	if (!*cmd && (greeting_reply(ctxf) || (c->nrc == 1 && !r->from_text && !r->context[0] && c->ftext &&
+					       greeting_reply(c->ftext))))
+		cmd = "CONN";
 	if (!*cmd && c->format && c->format->command)
 		cmd = c->format->command;
 	/* a DSN's per-recipient Diagnostic-Code that names no command and
@@ -2665,6 +2887,15 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 			reason = "blocked";
 			snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
 		}
+		/* a permanent refusal of the connection itself, in the
+		 * greeting, that names no other cause: the server will not
+		 * talk to this client (RFC 5321 3.1: "554 No SMTP service
+		 * here"; Sisimai Reason::Blocked reads Exim's "SMTP error
+		 * from remote mail server after initial connection" so) */
+		if (!reason && !rs && !strcmp(cmd, "CONN") && r->code[0] == '5') {
+			reason = "blocked";
+			snprintf(r->rule, sizeof(r->rule), "refused at connection (%s)", r->code);
+		}
 	}
 	if (!reason && rs && !strcmp(rs, "userunknown") && (tm & uu_vetoes())) {
 		/* the words overruled the status: the first of their reasons */
@@ -2688,9 +2919,13 @@ static void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bo
 		snprintf(r->rule, sizeof(r->rule), "format %s", c->format->name);
 	}
 	if (!reason) {
-		reason = r->diag[0] ? "onhold" : "undefined";
-		copy_str(r->rule, sizeof(r->rule), r->diag[0] ? "no rule matched the diagnostic"
-							      : "nothing to go by");
+		/* onhold: words about this recipient that no rule reads;
+		 * undefined: none (the bounce's own framing text, borrowed
+		 * as the diagnostic, says nothing about the address) */
+		reason = r->diag[0] && !r->borrowed ? "onhold" : "undefined";
+		copy_str(r->rule, sizeof(r->rule), r->borrowed ? "no words about this recipient"
+					   : r->diag[0] ? "no rule matched the diagnostic"
+							: "nothing to go by");
 	}
 	copy_str(r->reason, sizeof(r->reason), reason);
 classify:
@@ -2704,7 +2939,7 @@ classify:
 		snprintf(r->status, sizeof(r->status), "%c.%s", first, d);
 		*permanent = first == '5';
 	}
-	if (!strcmp(r->action, "delayed"))
+	if (!strcmp(r->action, "delayed") && !says_final(ctxf))
 		*cls = BOUNCE_CLASS_DELAYED;
 	else if (*cls == BOUNCE_CLASS_NONE)
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
@@ -2712,16 +2947,11 @@ classify:
 
 static int find_code(const char *s, char *dst, size_t dstlen);
 
-/* says_nothing: r's diagnostic is no more than its own address, or
- * carries no reply code. */
-static int says_nothing(const struct rcpt *r)
+/* own_letters: the letters of r's diagnostic outside its own address. */
+static size_t own_letters(const struct rcpt *r)
 {
 	const char *a = strcasestr(r->diag, r->addr);
 	size_t letters = 0;
-	char code[8];
-
-	if (!find_code(r->diag, code, sizeof(code)))
-		return 1; /* no reply code: the words are elsewhere */
 
 	for (const char *p = r->diag; *p; p++) {
 		if (a && p == a) {
@@ -2730,7 +2960,49 @@ static int says_nothing(const struct rcpt *r)
 		}
 		letters += isalpha((unsigned char)*p) != 0;
 	}
-	return letters < 4;
+	return letters;
+}
+
+/* listed_after_colon: in [s, e), the first line naming addr follows
+ * (blank lines aside) a line that ends with ':'. */
+static int listed_after_colon(const char *s, const char *e, const char *addr)
+{
+	const char *a = NULL, *p;
+	size_t n = strlen(addr);
+
+	for (p = s; n && p + n <= e; p++)
+		if (ascii_lower((unsigned char)*p) == ascii_lower((unsigned char)*addr) && !strncasecmp(p, addr, n)) {
+			a = p;
+			break;
+		}
+	if (!a)
+		return 0;
+	while (a > s && a[-1] != '\n') /* the start of its line */
+		a--;
+	for (p = a; p > s;) {
+		const char *le = p - 1, *ls; /* the '\n' ending the line before */
+
+		while (le > s && isspace((unsigned char)le[-1]))
+			le--;
+		ls = le;
+		while (ls > s && ls[-1] != '\n')
+			ls--;
+		if (le > ls)
+			return le[-1] == ':';
+		p = ls;
+	}
+	return 0;
+}
+
+/* says_nothing: r's diagnostic is no more than its own address, or
+ * carries no reply code. */
+static int says_nothing(const struct rcpt *r)
+{
+	char code[8];
+
+	if (!find_code(r->diag, code, sizeof(code)))
+		return 1; /* no reply code: the words are elsewhere */
+	return own_letters(r) < 4;
 }
 
 /* drop_empty: DSN blocks that named no recipient go when others did. */
@@ -3228,8 +3500,17 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		 * it): with one recipient, all of it is the diagnostic */
 		const char *s0, *e0;
 
+		/* (a line of no more than the address is short) */
+		int bare = strlen(c.rc[0].diag) < strlen(c.rc[0].addr) + 16 && own_letters(&c.rc[0]) < 4;
+
 		c.rc[0].diag[0] = '\0';
 		error_span(&c, format_detect(&c, text), text, &s0, &e0);
+		/* its own line was no more than the address, in a list that
+		 * a line ending in ':' introduced ("Delivery to the following
+		 * recipients failed permanently:\n  * bob@example.org"):
+		 * nothing was said about it (Lotus Notes writes the reason on
+		 * the line above the address instead) */
+		c.rc[0].borrowed = bare && listed_after_colon(s0, e0, c.rc[0].addr);
 		diag_append(&c.rc[0], s0, e0);
 	}
 	if (kind == BOUNCE_KIND_NONSTANDARD && !c.nrc && c.orig_to[0] && !ignored_addr(&c, c.orig_to)) {
@@ -3238,6 +3519,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		if (r) {
 			copy_str(r->addr, sizeof(r->addr), c.orig_to);
 			r->from_text = 1;
+			r->borrowed = 1;
 			/* the whole error text is the diagnostic */
 			{
 				const char *s, *e;

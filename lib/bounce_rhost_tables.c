@@ -370,6 +370,10 @@ const struct bounce_rhost_row bounce_rhost_rows[] = {
 	T("messagelabs", "filtered by outbound scanning", "spamdetected"),
 	T("messagelabs", "too many recipients received this hour", "toomanyconn"),
 	T("messagelabs", "too many messages", "toomanyconn"),
+	/* its own delivery agent's "Reason: 542 <address> Rejected": the
+	 * recipient refused; no Broadcom list names 542, the reading is
+	 * Sisimai's (Lhost::MessageLabs) */
+	R("messagelabs", "542", " rejected", "userunknown"),
 	T("messagelabs", "no such user", "userunknown"),
 	T("messagelabs", "invalid recipient", "userunknown"),
 	T("messagelabs", "mailbox is not allowed", "userunknown"),

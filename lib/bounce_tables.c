@@ -377,6 +377,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ " ube,", "spamdetected" },
 	{ " ube ", "spamdetected" },
 	{ "scored as spam", "spamdetected" },
+	/* a link in the message is on a URI block list (URIBL, SURBL): the
+	 * content, not the sending host (Sisimai Reason::SpamDetected) */
+	{ "blacklisted url in message", "spamdetected" },
+	{ "uribl", "spamdetected" },
 	{ "message content rejected", "spamdetected" },
 	{ "spam classification", "spamdetected" },
 	{ "spam ", "spamdetected" },
@@ -770,7 +774,10 @@ const struct bounce_format bounce_formats[] = {
 	  "original message headers", "RCPT", NULL },
 	{ "mcafee", "x-nai-header", NULL, NULL, "RCPT", NULL },
 	/* Trend Micro InterScan: recipient-level refusals */
-	{ "interscan", "interscan messaging security suite", NULL, NULL, "RCPT", NULL },
+	/* InterScan's own "Unable to deliver message to <addr> (and other
+	 * recipients in the same domain)" with no reply quoted: the recipient
+	 * was refused (Sisimai Lhost::InterScanMSS reads it as userunknown) */
+	{ "interscan", "interscan messaging security suite", NULL, NULL, "RCPT", "userunknown" },
 	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, "RCPT", NULL },
 	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
 	  "----- original message -----", NULL, NULL },
@@ -1012,6 +1019,26 @@ const char *const bounce_temporary_phrases[] = {
 	"retry time not reached",
 };
 const size_t bounce_ntemporary_phrases = N(bounce_temporary_phrases);
+
+/* OpenSMTPD (smtpd/queue.c, IMSG_SCHED_ENVELOPE_EXPIRE) sets the error
+ * "Envelope expired", sends the report and deletes the envelope: nothing
+ * is retried, whatever Action and wording the report carries (6.x writes
+ * the "delayed for more than 0 seconds" warning with Action: delayed). */
+const char *const bounce_final_phrases[] = {
+	"envelope expired",
+};
+const size_t bounce_nfinal_phrases = N(bounce_final_phrases);
+
+/* (a2) Phrases around a token (see bounce_tables.h). */
+const struct bounce_token_phrase bounce_token_phrases[] = {
+	/* Ipswitch IMail Server gives up on a message: "Delivery failed 20
+	 * attempts: user@example.com" (Sisimai Lhost::IMailServer) */
+	{ "delivery failed ", BOUNCE_TOKEN_NUMBER, " attempts", "expired", "delivery failed N attempts" },
+	/* a 553 refusal that names a host that does not exist ("553
+	 * mx.example.org does not exist"; Sisimai Reason::HostUnknown) */
+	{ " 553 ", BOUNCE_TOKEN_HOST, " does not exist", "hostunknown", "553 HOST does not exist" },
+};
+const size_t bounce_ntoken_phrases = N(bounce_token_phrases);
 
 /* Subjects (lowercase) of complaint reports sent without ARF's
  * message/feedback-report part (older Hotmail/Outlook.com loops). */

@@ -103,6 +103,26 @@ extern const size_t bounce_nbounce_senders;
 
 extern const char *const bounce_temporary_phrases[];
 extern const size_t bounce_ntemporary_phrases;
+
+/* Phrases (lowercase, in the recipient's own words) that make a report
+ * final even when it says Action: delayed: the sender removed the message
+ * from its queue when it wrote it. */
+extern const char *const bounce_final_phrases[];
+extern const size_t bounce_nfinal_phrases;
+
+/* (a2) Phrases whose middle varies: before, a token, after (lowercase,
+ * white space folded); the token is a number or a host name. */
+enum bounce_token { BOUNCE_TOKEN_NUMBER, BOUNCE_TOKEN_HOST };
+struct bounce_token_phrase {
+	const char *before;
+	enum bounce_token token; /* NUMBER: digits; HOST: a domain name
+				  * (labels and dots, no '@') */
+	const char *after;
+	const char *reason;
+	const char *show;        /* how --explain names it */
+};
+extern const struct bounce_token_phrase bounce_token_phrases[];
+extern const size_t bounce_ntoken_phrases;
 extern const struct bounce_header_sign bounce_complaint_headers[];
 extern const size_t bounce_ncomplaint_headers;
 extern const char *const bounce_complaint_subjects[];

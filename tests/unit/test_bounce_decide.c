@@ -274,6 +274,282 @@ static void test_host_summary_line(void **state)
 	bounce_report_free(rep);
 }
 
+/* parse_one: msg's recipient named addr (NULL: the only one); the report
+ * is kept in *repp for the caller to free. */
+static const struct bounce_rcpt *parse_one(const char *msg, const char *addr, struct bounce_report **repp)
+{
+	char err[256];
+
+	*repp = NULL;
+	assert_int_equal(bounce_parse(msg, strlen(msg), NULL, repp, err, sizeof(err)), BOUNCE_OK);
+	assert_non_null(*repp);
+	if (!addr) {
+		assert_int_equal((*repp)->nrcpt, 1);
+		return &(*repp)->rcpt[0];
+	}
+	for (size_t i = 0; i < (*repp)->nrcpt; i++)
+		if (!strcmp((*repp)->rcpt[i].recipient, addr))
+			return &(*repp)->rcpt[i];
+	fail_msg("no recipient %s", addr);
+	return NULL;
+}
+
+static void expect(const char *msg, const char *addr, const char *reason, enum bounce_class cls,
+		   const char *status)
+{
+	struct bounce_report *rep;
+	const struct bounce_rcpt *r = parse_one(msg, addr, &rep);
+
+	if (strcmp(r->reason, reason) || r->class != cls || (status && strcmp(r->status, status)))
+		fail_msg("%s: got %s/%s/%s (%s), want %s/%s/%s", r->recipient, r->reason,
+			 bounce_class_name(r->class), r->status, r->rule, reason, bounce_class_name(cls),
+			 status ? status : "-");
+	bounce_report_free(rep);
+}
+
+/* Phrases around a varying token: a 553 that names a host that does not
+ * exist; IMail's "Delivery failed N attempts". A name with '@' is no host. */
+static void test_token_phrases(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		{ "", "", "553 mail.example.net does not exist", "", "hostunknown", BOUNCE_CLASS_HARD, "5.0.912" },
+		{ "", "", "553 mail.example.net. does not exist", "", "hostunknown", BOUNCE_CLASS_HARD, NULL },
+		{ "", "", "553 alice@example.net does not exist", "", "onhold", BOUNCE_CLASS_SOFT, NULL },
+		{ "", "", "553 localhost does not exist", "", "onhold", BOUNCE_CLASS_SOFT, NULL },
+		{ "", "", "Delivery failed 12 attempts: alice@example.com", "", "expired", BOUNCE_CLASS_SOFT,
+		  "5.0.947" },
+		{ "", "", "Delivery failed many attempts", "", "onhold", BOUNCE_CLASS_SOFT, NULL },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* A Sendmail transcript before the recipient's summary line is that
+ * recipient's: the command and the reply it answered. */
+static void test_transcript_before_recipient(void **state)
+{
+	static const char relay[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Returned mail: Remote protocol error\n\n"
+		"   ----- Transcript of session follows -----\n"
+		"While talking to mx.example.edu:\n"
+		">>> MAIL From:<bounces@bounce.example.org>\n"
+		"<<< 550 Insecure Mail Relay\n"
+		"554 <alice@example.edu>... Remote protocol error\n"
+		"\n   ----- Unsent message follows -----\n";
+	/* a multi-line reply whose last lines name the recipient */
+	static const char multiline[] =
+		"From: Postmaster <postmaster@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Undeliverable Mail\nX-Mailer: <SMTP32 v8.22>\n\n"
+		"Body of message generated response:\n"
+		"550-REJECTED - Blacklisted URL in message. (example.net) in [black].\n"
+		"550-H=mx.example.org [192.0.2.1] HELO=[mx.example.org]\n"
+		"550 F=[bounces@bounce.example.org] T=[alice@example.jp] S=[News]\n";
+	/* a line between the transcript and the recipient: not its */
+	static const char apart[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Returned mail: see transcript\n\n"
+		"   ----- Transcript of session follows -----\n"
+		"While talking to mx.example.edu:\n"
+		"<<< 550 Insecure Mail Relay\n"
+		"421 other.example.edu (smtp)... Deferred: Connection timed out\n"
+		"554 <alice@example.edu>... 550 Host unknown\n"
+		"\n   ----- Unsent message follows -----\n";
+
+	(void)state;
+	expect(relay, "alice@example.edu", "norelaying", BOUNCE_CLASS_SOFT, "5.0.909");
+	expect(multiline, "alice@example.jp", "spamdetected", BOUNCE_CLASS_SOFT, "5.0.980");
+	expect(apart, "alice@example.edu", "hostunknown", BOUNCE_CLASS_HARD, NULL);
+}
+
+/* A permanent refusal at the greeting that gives no other cause: the
+ * server will not talk to this client (blocked); a temporary one is not. */
+static void test_refused_at_connection(void **state)
+{
+	static const char exim[] =
+		"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Mail delivery failed: returning message to sender\n\n"
+		"This message was created automatically by mail delivery software.\n\n"
+		"A message that you sent could not be delivered to one or more of its\n"
+		"recipients. This is a permanent error. The following address(es) failed:\n\n"
+		"  alice@example.com\n"
+		"    SMTP error from remote mail server after initial connection:\n"
+		"    host mx.example.com [192.0.2.2]: 554 mx.example.com : go away, we are full\n\n"
+		"------ This is a copy of the message, including all the headers. ------\n";
+	static const char exim4xx[] =
+		"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Mail delivery failed: returning message to sender\n\n"
+		"This message was created automatically by mail delivery software.\n\n"
+		"  alice@example.com\n"
+		"    SMTP error from remote mail server after initial connection:\n"
+		"    host mx.example.com [192.0.2.2]: 421 mx.example.com : come back later\n\n"
+		"------ This is a copy of the message, including all the headers. ------\n";
+	/* Sendmail: a reply with no command before it answered the greeting */
+	static const char sendmail[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Returned mail: see transcript for details\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain\n\n"
+		"   ----- The following addresses had permanent fatal errors -----\n"
+		"<alias@example.org>\n\n"
+		"   ----- Transcript of session follows -----\n"
+		"... while talking to mx.example.org.:\n"
+		"<<< 554 IP=192.0.2.9 - A problem occurred.\n"
+		"554 5.0.0 Service unavailable\n\n"
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		"Final-Recipient: RFC822; alice@example.org\nAction: failed\nStatus: 5.5.0\n"
+		"Diagnostic-Code: SMTP; 554 IP=192.0.2.9 - A problem occurred.\n\n--B--\n";
+
+	(void)state;
+	expect(exim, "alice@example.com", "blocked", BOUNCE_CLASS_SOFT, "5.0.971");
+	{
+		struct bounce_report *rep;
+		const struct bounce_rcpt *r = parse_one(exim4xx, "alice@example.com", &rep);
+
+		assert_string_not_equal(r->reason, "blocked");
+		bounce_report_free(rep);
+	}
+	expect(sendmail, "alice@example.org", "blocked", BOUNCE_CLASS_SOFT, "5.5.0");
+}
+
+/* "name <address>" whose name looks like an address: the bracketed one
+ * is the recipient (Exim's malformed-address report). */
+static void test_name_addr(void **state)
+{
+	static const char msg[] =
+		"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Mail delivery failed\n\n"
+		"A message that you sent contained one or more recipient addresses that were\n"
+		"incorrectly constructed:\n\n"
+		"  carol@example.com <alice@example.net>: malformed address: <alice@example.net> may not "
+		"follow carol@example.com\n\n"
+		"This address has been ignored.\n\n"
+		"------ This is a copy of your message, including all the headers. ------\n";
+
+	(void)state;
+	expect(msg, "alice@example.net", "syntaxerror", BOUNCE_CLASS_SOFT, "5.0.902");
+}
+
+/* A recipient listed with nothing said about it (the bounce's framing
+ * only): undefined, not onhold; a reason line above the address (Lotus
+ * Notes) is something said. */
+static void test_nothing_said(void **state)
+{
+	static const char listed[] =
+		"From: Mail Delivery System <postmaster@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Delivery Status Notification (Failure)\n\n"
+		"This is an automatically generated Delivery Status Notification.\n\n"
+		"Delivery to the following recipients failed permanently:\n\n"
+		"   * alice@example.jp\n";
+	static const char reason_above[] =
+		"From: Mail Delivery System <postmaster@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Delivery Status Notification (Failure)\n\n"
+		"Delivery to the following recipients failed permanently:\n\n"
+		"The mail server said something we do not read\n"
+		"   * alice@example.jp\n";
+
+	(void)state;
+	expect(listed, "alice@example.jp", "undefined", BOUNCE_CLASS_SOFT, "5.0.900");
+	expect(reason_above, "alice@example.jp", "onhold", BOUNCE_CLASS_SOFT, NULL);
+}
+
+/* Formats whose own words Sisimai's modules read: InterScan's bare
+ * "Unable to deliver message to <addr>", MessageLabs' "542 <addr>
+ * Rejected". */
+static void test_format_defaults(void **state)
+{
+	static const char interscan[] =
+		"From: postmaster@mx.example.org\nTo: bounces@bounce.example.org\n"
+		"Subject: Mail could not be delivered\n\n"
+		"****** Message from InterScan Messaging Security Suite ******\n\n"
+		"The following mail could not be delivered.\n"
+		"Reason:  Unable to deliver message to <alice@example.jp> (and other recipients in the same "
+		"domain).\n";
+	static const char messagelabs[] =
+		"From: MAILER-DAEMON@messagelabs.com\nTo: bounces@bounce.example.org\n"
+		"Subject: failure notice\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain\n\n"
+		"This is the mail delivery agent at Symantec Email Security.cloud.\n\n"
+		"I was unable to deliver your message to the following addresses:\n\n"
+		"alice@example.com\n\nReason: 542 alice@example.com Rejected\n\n"
+		"--B\nContent-Type: message/delivery-status\n\n"
+		"Reporting-MTA: dns; server-1.bemta-2.messagelabs.com\n\n"
+		"Action: failed\nFinal-Recipient: rfc822; alice@example.com\n\n--B--\n";
+
+	(void)state;
+	expect(interscan, "alice@example.jp", "userunknown", BOUNCE_CLASS_HARD, "5.0.911");
+	expect(messagelabs, "alice@example.com", "userunknown", BOUNCE_CLASS_HARD, NULL);
+}
+
+/* Status: X.0.0 with a diagnostic that has no code (a program's exit
+ * status): the one code of the same class on the reporting MTA's own
+ * summary lines; not when the diagnostic has a code, nor when the summary
+ * lines disagree. */
+static void test_summary_status(void **state)
+{
+	static const char fmt[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Returned mail: see transcript for details\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain\n\n"
+		"   ----- Transcript of session follows -----\n"
+		"%s\n\n"
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		"Final-Recipient: RFC822; alice@example.org\nAction: failed\nStatus: 5.0.0\n"
+		"Diagnostic-Code: %s\n\n--B--\n";
+	char msg[2048];
+
+	(void)state;
+	snprintf(msg, sizeof(msg), fmt, "db connect failed\n554 5.3.0 unknown mailer error 255", "X-Unix; 255");
+	expect(msg, "alice@example.org", "mailererror", BOUNCE_CLASS_SOFT, "5.3.0");
+	snprintf(msg, sizeof(msg), fmt, "554 5.3.0 unknown mailer error 255\n554 5.2.2 mailbox full",
+		 "X-Unix; 255");
+	expect(msg, "alice@example.org", "mailererror", BOUNCE_CLASS_SOFT, "5.0.0");
+	snprintf(msg, sizeof(msg), fmt, "550 5.1.1 <alice@example.org>... User unknown",
+		 "SMTP; 550 5.0.0 <alice@example.org>... User unknown");
+	{
+		struct bounce_report *rep;
+		const struct bounce_rcpt *r = parse_one(msg, "alice@example.org", &rep);
+
+		assert_string_equal(r->status, "5.0.0");
+		bounce_report_free(rep);
+	}
+}
+
+/* OpenSMTPD's "Envelope expired" report deletes the envelope as it is
+ * sent: final (soft, expired) though it says Action: delayed; a real
+ * delay warning stays delayed. */
+static void test_envelope_expired_is_final(void **state)
+{
+	static const char fmt[] =
+		"From: Mailer Daemon <MAILER-DAEMON@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Delivery status notification: delayed\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain; charset=us-ascii\n\n"
+		"    Hi!\n\n    This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\n"
+		"    A message is delayed for more than %s for the following\n    list of recipients:\n\n"
+		"alice@example.net: %s\n\n"
+		"    Please note that this is only a temporary failure report.\n\n"
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		"Final-Recipient: rfc822; alice@example.net\nAction: delayed\nStatus: 4.4.7\n\n--B--\n";
+	char msg[2048];
+
+	(void)state;
+	snprintf(msg, sizeof(msg), fmt, "0 seconds", "Envelope expired");
+	expect(msg, "alice@example.net", "expired", BOUNCE_CLASS_SOFT, "4.4.7");
+	snprintf(msg, sizeof(msg), fmt, "4 hours", "Network error on destination MXs");
+	{
+		struct bounce_report *rep;
+		const struct bounce_rcpt *r = parse_one(msg, "alice@example.net", &rep);
+
+		assert_int_equal(r->class, BOUNCE_CLASS_DELAYED);
+		bounce_report_free(rep);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +561,14 @@ int main(void)
 		cmocka_unit_test(test_unknown_user_command),
 		cmocka_unit_test(test_status_choice),
 		cmocka_unit_test(test_host_summary_line),
+		cmocka_unit_test(test_token_phrases),
+		cmocka_unit_test(test_transcript_before_recipient),
+		cmocka_unit_test(test_refused_at_connection),
+		cmocka_unit_test(test_name_addr),
+		cmocka_unit_test(test_nothing_said),
+		cmocka_unit_test(test_format_defaults),
+		cmocka_unit_test(test_summary_status),
+		cmocka_unit_test(test_envelope_expired_is_final),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
