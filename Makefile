@@ -21,15 +21,20 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # How the programs link their libraries (README, "Building"):
 #   LINK=static      (default) GMime, GLib/GIO, SQLite, OpenSSL libcrypto,
 #                    libmagic and what they need come from their static archives
-#                    (only the objects used), in a non-PIE executable; libc and
-#                    libm stay shared, and libmount (no libmount.a in Debian; GIO
-#                    refers to it, rebound never calls it) is loaded on first use
-#                    by lib/link/mount_lazy.c. pipe(8) starts one rebound-pipe per
-#                    bounce: this cuts the dynamic loader's work and the page
-#                    faults of start-up.
-#   LINK=static-pie  the same archives in a position-independent executable:
-#                    ASLR for the program's own code, at the cost of relocating
-#                    (and so copying) ~110 pages of OpenSSL/GLib tables per start.
+#                    (only the objects used), in a non-PIE executable, and
+#                    libmount (no libmount.a in Debian; GIO refers to it, rebound
+#                    never calls it) is loaded on first use by
+#                    lib/link/mount_lazy.c. rebound and rebound-pipe, started
+#                    once per message or bounce (pipe(8)), link libc statically
+#                    too (no dynamic loader at all) and start their heap on a
+#                    huge page (lib/link/heap_huge.c); rebound-milter, one
+#                    long-running daemon that looks up users and host names
+#                    through NSS, keeps libc and libm shared. This cuts the
+#                    dynamic loader's work and the page faults of start-up.
+#   LINK=static-pie  the same in position-independent executables (-static-pie
+#                    for rebound and rebound-pipe): ASLR for the programs' own
+#                    code, at the cost of relocating (and so copying) ~110 pages
+#                    of OpenSSL/GLib tables per start.
 #   LINK=dynamic     every library shared, as pkg-config says (the default with
 #                    SANITIZE=1).
 ifeq ($(SANITIZE),1)
@@ -43,15 +48,24 @@ STATIC_LIBS = -lgmime-3.0 -lgpgme -lassuan -lgpg-error -lidn2 -lunistring \
 SHARED_LIBS = -lm -ldl -pthread
 # libmount's functions for GIO, loading libmount.so.1 when first called
 MOUNT_LAZY  = $(BUILD)/libmount_lazy.a
+# the heap on a huge page, linked as an object (a constructor, referenced by nothing)
+HEAP_HUGE   = $(BUILD)/obj/lib/link/heap_huge.o
 ifeq ($(LINK),dynamic)
 LINK_LIBS   = $(PKG_LIBS)
 LINK_FLAGS  =
 LINK_DEPS   =
+ONESHOT_LIBS  = $(PKG_LIBS)
+ONESHOT_DEPS  =
+ONESHOT_FLAGS =
 else ifneq ($(filter static static-pie,$(LINK)),)
 LINK_LIBS   = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) $(MOUNT_LAZY) -Wl,--end-group \
               -Wl,-Bdynamic $(SHARED_LIBS)
 LINK_DEPS   = $(MOUNT_LAZY)
 LINK_FLAGS  = $(if $(filter static,$(LINK)),-no-pie)
+# rebound and rebound-pipe: everything static, libc included
+ONESHOT_LIBS  = -Wl,--start-group $(STATIC_LIBS) $(MOUNT_LAZY) -Wl,--end-group $(SHARED_LIBS)
+ONESHOT_DEPS  = $(MOUNT_LAZY) $(HEAP_HUGE)
+ONESHOT_FLAGS = $(if $(filter static,$(LINK)),-static,-static-pie)
 else
 $(error LINK must be static, static-pie or dynamic, not "$(LINK)")
 endif
@@ -125,13 +139,13 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
 $(shell mkdir -p $(BUILD) && { [ "$$(cat $(LINK_STAMP) 2>/dev/null)" = "$(LINK)" ] || echo "$(LINK)" >$(LINK_STAMP); })
 endif
 
-$(BIN)/rebound: $(call obj,$(CLI_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(LINK_DEPS)
+$(BIN)/rebound: $(call obj,$(CLI_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(ONESHOT_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LINK_DEPS),$^) $(LINK_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(MOUNT_LAZY),$^) $(ONESHOT_LIBS)
 
-$(BIN)/rebound-pipe: $(call obj,$(PIPE_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(LINK_DEPS)
+$(BIN)/rebound-pipe: $(call obj,$(PIPE_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(ONESHOT_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LINK_DEPS),$^) $(LINK_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(MOUNT_LAZY),$^) $(ONESHOT_LIBS)
 
 $(BIN)/rebound-milter: $(call obj,$(MILTER_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(LINK_DEPS)
 	@mkdir -p $(dir $@)
@@ -145,6 +159,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBREBOUND)
 $(BUILD)/tests/test_mount_lazy: $(BUILD)/obj/tests/unit/test_mount_lazy.o $(BUILD)/obj/lib/link/mount_lazy.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -ldl
+
+# the huge-page heap is no part of librebound.a either
+$(BUILD)/tests/test_heap_huge: $(BUILD)/obj/tests/unit/test_heap_huge.o $(HEAP_HUGE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 
 tests: $(TESTS)
 
