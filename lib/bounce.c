@@ -117,7 +117,7 @@ static struct phrase_set *set_phrases, *set_commands, *set_temporary, *set_end, 
  * (skip_line). */
 static const char *const skip_any[] = { "contact", "please",
 					"mail from:<", "mail from: <", "sender:", "envelope-from",
-					"return-path", "helo", "ehlo", "message-id",
+					"return-path", "helo", "ehlo", "message-id:", "message-id <",
 					"smtp.mailfrom", "with esmtp", "(via", " from <" };
 
 /* lower_set: a set of ASCII-lowercase copies of the n patterns (matched
@@ -1796,7 +1796,10 @@ static const struct bounce_format *format_detect(struct ctx *c, const char *text
 		for (size_t i = 0; i < bounce_nformats; i++) {
 			const struct bounce_format *f = &bounce_formats[i];
 
-			if (strstr(c->hdrblob, f->detect) || text_find(text, c->ftext, c->ftext_n, f->detect))
+			/* a format with a second sign (also) is named by the
+			 * header alone */
+			if (f->also ? strstr(c->hdrblob, f->detect) && strstr(c->hdrblob, f->also)
+				    : strstr(c->hdrblob, f->detect) || text_find(text, c->ftext, c->ftext_n, f->detect))
 				return c->format = f;
 		}
 		return NULL;
@@ -1805,7 +1808,8 @@ static const struct bounce_format *format_detect(struct ctx *c, const char *text
 	for (size_t i = 0; i < bounce_nformats; i++) {
 		const struct bounce_format *f = &bounce_formats[i];
 
-		if (strstr(c->hdrblob, f->detect) || text_find(text, folded, n, f->detect)) {
+		if (f->also ? strstr(c->hdrblob, f->detect) && strstr(c->hdrblob, f->also)
+			    : strstr(c->hdrblob, f->detect) || text_find(text, folded, n, f->detect)) {
 			free(folded);
 			return c->format = f;
 		}

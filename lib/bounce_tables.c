@@ -481,6 +481,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "duplicate header", "contenterror" },
 	/* policy, filtering, rejection */
 	{ "resolver.rst.notauthorized", "rejected" },
+	/* a mailing list that takes posts from its members only (fml's
+	 * refusals; Sisimai Lhost::FML) */
+	{ "you are not a member of this mailing list", "rejected" },
+	{ "not member article from", "rejected" },
 	{ "header error", "policyviolation" }, /* "554 5.7.9 Header error": the header broke a policy */
 	{ "because the recipient is not accepting mail with attachments", "policyviolation" },
 	{ "because the recipient is not accepting mail with embedded images", "policyviolation" },
@@ -584,6 +588,11 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "accepts no mail", "notaccept" },
 	/* the remote system */
 	{ "resolver.adr.badprimary", "systemerror" },
+	/* a mailing list manager stopped a loop (fml: "Duplicated Message-ID",
+	 * "Loop Back Warning"; Sisimai Lhost::FML) */
+	{ "duplicated message-id", "systemerror" },
+	{ "has detected a loop condition", "systemerror" },
+	{ "loop back warning", "systemerror" },
 	{ "resolver.adr.invalidinsmtp", "systemerror" },
 	{ "resolver.adr.ambiguous", "systemerror" },
 	{ "this domain's dns violates rfc 1035.", "systemerror" },
@@ -740,58 +749,65 @@ const size_t bounce_ngeneric_rcpt_phrases = N(bounce_generic_rcpt_phrases);
 const struct bounce_format bounce_formats[] = {
 	/* name, detect, start, end, command, reason */
 	{ "qmail", "qmail-send", "hi. this is the qmail-send program",
-	  "--- below this line is a copy of the message", NULL, NULL },
+	  "--- below this line is a copy of the message", NULL, NULL, NULL },
 	{ "qmail-netqmail", "i'm afraid i wasn't able to deliver", "i'm afraid i wasn't able to deliver",
-	  "--- below this line is a copy of the message", NULL, NULL },
+	  "--- below this line is a copy of the message", NULL, NULL, NULL },
 	{ "postfix", "this is the mail system at host", "this is the mail system at host",
-	  "content-type: message/rfc822", NULL, NULL },
+	  "content-type: message/rfc822", NULL, NULL, NULL },
 	{ "postfix-old", "this is the postfix program at host", "this is the postfix program at host",
-	  "--- delivery report unavailable ---", NULL, NULL },
+	  "--- delivery report unavailable ---", NULL, NULL, NULL },
 	{ "exim", "this message was created automatically by mail delivery software",
 	  "this message was created automatically by mail delivery software",
-	  "------ this is a copy of the message", NULL, NULL },
+	  "------ this is a copy of the message", NULL, NULL, NULL },
 	{ "sendmail", "----- transcript of session follows -----", "----- the following addresses had",
-	  "----- original message follows -----", NULL, NULL },
+	  "----- original message follows -----", NULL, NULL, NULL },
 	{ "courier", "courier mail server at", "courier mail server at", "------------------------------------",
-	  NULL, NULL },
+	  NULL, NULL, NULL },
 	{ "opensmtpd", "this is the mailer-daemon at", "this is the mailer-daemon at",
-	  "below is a copy of the original message", NULL, NULL },
+	  "below is a copy of the original message", NULL, NULL, NULL },
 	/* Lotus Domino: failures are per recipient, directory lookups */
 	{ "domino", "not listed in domino directory", "was not delivered to:", "------ original message",
-	  "RCPT", NULL },
-	{ "domino-2", "lotus domino", "was not delivered to:", "------ original message", "RCPT", NULL },
+	  "RCPT", NULL, NULL },
+	{ "domino-2", "lotus domino", "was not delivered to:", "------ original message", "RCPT", NULL, NULL },
 	/* Lotus Notes: "Failure Reasons" per recipient, directory lookups */
 	{ "notes", "------- failure reasons", "------- failure reasons", "------- returned message", "RCPT",
-	  NULL },
+	  NULL, NULL },
 	/* Exchange 2003 and older: recipient-level NDRs */
 	{ "exchange2003", "x-ms-tnef-correlator", "did not reach the following recipient",
-	  NULL, "RCPT", NULL },
+	  NULL, "RCPT", NULL, NULL },
 	{ "exchange2003-text", "did not reach the following recipient(s)",
-	  "did not reach the following recipient", NULL, "RCPT", NULL },
+	  "did not reach the following recipient", NULL, "RCPT", NULL, NULL },
 	{ "office365", "x-ms-exchange-message-is-ndr", "your message couldn't be delivered",
-	  "original message headers", "RCPT", NULL },
+	  "original message headers", "RCPT", NULL, NULL },
 	{ "exchange2007", "delivery has failed to these recipients", "delivery has failed to these recipients",
-	  "original message headers", "RCPT", NULL },
-	{ "mcafee", "x-nai-header", NULL, NULL, "RCPT", NULL },
+	  "original message headers", "RCPT", NULL, NULL },
+	{ "mcafee", "x-nai-header", NULL, NULL, "RCPT", NULL, NULL },
 	/* Trend Micro InterScan: recipient-level refusals */
 	/* InterScan's own "Unable to deliver message to <addr> (and other
 	 * recipients in the same domain)" with no reply quoted: the recipient
 	 * was refused (Sisimai Lhost::InterScanMSS reads it as userunknown) */
-	{ "interscan", "interscan messaging security suite", NULL, NULL, "RCPT", "userunknown" },
-	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, "RCPT", NULL },
+	{ "interscan", "interscan messaging security suite", NULL, NULL, "RCPT", "userunknown", NULL },
+	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, "RCPT", NULL, NULL },
 	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
-	  "----- original message -----", NULL, NULL },
+	  "----- original message -----", NULL, NULL, NULL },
 	{ "yahoo", "sorry, we were unable to deliver your message", "sorry, we were unable to deliver your message",
-	  "--- below this line is a copy of the message", "RCPT", NULL },
+	  "--- below this line is a copy of the message", "RCPT", NULL, NULL },
 	{ "dragonfly", "this is the dragonfly mail agent", "this is the dragonfly mail agent",
-	  "original message follows", NULL, NULL },
-	{ "amazonses", "x-ses-outgoing", "an error occurred while trying to deliver the mail", NULL, NULL, NULL },
+	  "original message follows", NULL, NULL, NULL },
+	{ "amazonses", "x-ses-outgoing", "an error occurred while trying to deliver the mail", NULL, NULL, NULL, NULL },
 	/* au one net (KDDI): "Could not be delivered to: <addr>" */
-	{ "au-one-net", "could not be delivered to: <", "your mail sent on:", NULL, NULL, NULL },
+	{ "au-one-net", "could not be delivered to: <", "your mail sent on:", NULL, NULL, NULL, NULL },
 	/* Google Groups: a post the group did not take */
-	{ "googlegroups", "googlegroups.com", NULL, NULL, NULL, "rejected" },
+	{ "googlegroups", "googlegroups.com", NULL, NULL, NULL, "rejected", NULL },
 	{ "v5sendmail", "----- unsent message follows -----", "----- transcript of session follows -----",
-	  "----- unsent message follows -----", NULL, NULL },
+	  "----- unsent message follows -----", NULL, NULL, NULL },
+	/* fml (a mailing list manager, fml.org): its own notices that a post
+	 * was refused ("You are not a member of this mailing list <list>.",
+	 * "Duplicated Message-ID in <list>."), sent as -admin with a
+	 * Message-ID of its own ("<200504292334.FML12345.list@host>"); a
+	 * post it distributes keeps its author's Message-ID (Sisimai
+	 * Lhost::FML) */
+	{ "fml", "x-mlserver: fml", NULL, "original mail as follows:", NULL, NULL, ".fml" },
 };
 const size_t bounce_nformats = N(bounce_formats);
 
@@ -849,6 +865,8 @@ const struct bounce_command bounce_commands[] = {
 const size_t bounce_ncommands = N(bounce_commands);
 
 const char *const bounce_end_markers[] = {
+	/* fml's advice after its refusal: how to ask the list for its guide */
+	"if you know the general guide of this list",
 	"--- below this line is a copy of the message",
 	"------ this is a copy of the message",
 	"------ this is a copy of your message",

@@ -40,6 +40,9 @@ struct bounce_format {
 				  * the text does not say (e.g. "RCPT") */
 	const char *reason;      /* what its bounces mean when neither the
 				  * status nor a phrase says */
+	const char *also;        /* when set, the bounce's own header must
+				  * hold both detect and this (lowercase
+				  * substrings); the body is not searched */
 };
 extern const struct bounce_format bounce_formats[];
 extern const size_t bounce_nformats;

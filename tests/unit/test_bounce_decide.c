@@ -550,6 +550,46 @@ static void test_envelope_expired_is_final(void **state)
 	}
 }
 
+/* fml's own notices (X-MLServer: fml with a Message-ID of its own): the
+ * list that refused the post is the recipient; a post fml distributes
+ * (its author's Message-ID) is no bounce. */
+static void test_fml_notices(void **state)
+{
+	static const char notmember[] =
+		"From: list-admin@lists.example.org\nTo: bounces@bounce.example.org\n"
+		"Subject: You bounces@bounce.example.org are not member (list ML)\n"
+		"Message-ID: <202611280123.FML4711.list@lists.example.org>\n"
+		"X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n\n"
+		"You are not a member of this mailing list <list@lists.example.org>.\n\n"
+		"If you know the general guide of this list, please send mail with\n"
+		"the mail body\n\n\tguide\n\nto the address\n\n\tlist-ctl@lists.example.org\n";
+	static const char loop[] =
+		"From: list-admin@lists.example.org\nTo: list-admin@lists.example.org\n"
+		"Subject: Loop Alert: Duplicated Message-ID (list ML)\n"
+		"Message-ID: <202611280123.FML4712.list@lists.example.org>\n"
+		"X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n\n"
+		"Duplicated Message-ID in <list@lists.example.org>.\n\n\n"
+		"Original mail as follows:\n\n   From: <bounces@bounce.example.org>\n";
+	static const char post[] =
+		"From: carol@example.net\nTo: list@lists.example.org\nSubject: meeting\n"
+		"Message-ID: <abc123@example.net>\n"
+		"X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n"
+		"X-ML-Info: If you have a question, please contact list-admin@lists.example.org\n\n"
+		"You are not a member of the committee yet, see you on Monday.\n";
+	struct bounce_report *rep = NULL;
+	char err[256];
+
+	(void)state;
+	expect(notmember, NULL, "rejected", BOUNCE_CLASS_SOFT, "5.0.918");
+	assert_int_equal(bounce_parse(notmember, strlen(notmember), NULL, &rep, err, sizeof(err)), BOUNCE_OK);
+	assert_string_equal(rep->rcpt[0].recipient, "list@lists.example.org");
+	bounce_report_free(rep);
+	expect(loop, "list@lists.example.org", "systemerror", BOUNCE_CLASS_SOFT, "5.0.930");
+	assert_int_equal(bounce_parse(post, strlen(post), NULL, &rep, err, sizeof(err)), BOUNCE_OK);
+	assert_int_equal(rep->kind, BOUNCE_KIND_NOTBOUNCE);
+	bounce_report_free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_format_defaults),
 		cmocka_unit_test(test_summary_status),
 		cmocka_unit_test(test_envelope_expired_is_final),
+		cmocka_unit_test(test_fml_notices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
