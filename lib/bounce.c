@@ -2679,6 +2679,16 @@ static int says_final(const char *folded)
 	return 0;
 }
 
+/* says_queued: the words say the message is still queued and will be
+ * tried again (bounce_queued_phrases). */
+static int says_queued(const char *folded)
+{
+	for (size_t i = 0; i < bounce_nqueued_phrases; i++)
+		if (strstr(folded, bounce_queued_phrases[i]))
+			return 1;
+	return 0;
+}
+
 /* says_temporary: the text says the failure is temporary (no code does). */
 static int says_temporary(const char *folded)
 {
@@ -2944,6 +2954,11 @@ classify:
 		*permanent = first == '5';
 	}
 	if (!strcmp(r->action, "delayed") && !says_final(ctxf))
+		*cls = BOUNCE_CLASS_DELAYED;
+	else if (!r->action[0] && *cls == BOUNCE_CLASS_NONE && says_queued(ctxf))
+		/* no DSN fields, and the words say the message is still
+		 * queued: a warning (a soft bounce would count toward
+		 * suppression) */
 		*cls = BOUNCE_CLASS_DELAYED;
 	else if (*cls == BOUNCE_CLASS_NONE)
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;

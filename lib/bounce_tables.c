@@ -1047,6 +1047,23 @@ const char *const bounce_final_phrases[] = {
 };
 const size_t bounce_nfinal_phrases = N(bounce_final_phrases);
 
+/* A warning, not a failure: the message is still in the queue (Gmail's
+ * "THIS IS A WARNING MESSAGE ONLY ... Message will be retried for 2 more
+ * day(s)", Exim's delay warning "Delay reason: ... No action is required
+ * on your part. Delivery attempts will continue", OpenSMTPD's "only a
+ * temporary failure report. The message is kept in the queue"). */
+const char *const bounce_queued_phrases[] = {
+	"warning message only",
+	"you do not need to resend",
+	"you do not need to re-send",
+	"message will be retried",
+	"delivery attempts will continue",
+	"delay reason: ",
+	"only a temporary failure report",
+	"is kept in the queue",
+};
+const size_t bounce_nqueued_phrases = N(bounce_queued_phrases);
+
 /* (a2) Phrases around a token (see bounce_tables.h). */
 const struct bounce_token_phrase bounce_token_phrases[] = {
 	/* Ipswitch IMail Server gives up on a message: "Delivery failed 20

@@ -113,6 +113,11 @@ extern const size_t bounce_ntemporary_phrases;
 extern const char *const bounce_final_phrases[];
 extern const size_t bounce_nfinal_phrases;
 
+/* Phrases (lowercase) of a warning: the message is still queued and will
+ * be tried again. A report without DSN fields that says so is delayed. */
+extern const char *const bounce_queued_phrases[];
+extern const size_t bounce_nqueued_phrases;
+
 /* (a2) Phrases whose middle varies: before, a token, after (lowercase,
  * white space folded); the token is a number or a host name. */
 enum bounce_token { BOUNCE_TOKEN_NUMBER, BOUNCE_TOKEN_HOST };

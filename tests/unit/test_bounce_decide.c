@@ -590,6 +590,32 @@ static void test_fml_notices(void **state)
 	bounce_report_free(rep);
 }
 
+/* A warning without DSN fields whose words say the message is still
+ * queued is delayed (it must not count as a soft bounce); a final
+ * failure's words are not. */
+static void test_warning_without_dsn(void **state)
+{
+	static const char gmail[] =
+		"From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+		"To: bounces@bounce.example.org\nSubject: Delivery Status Notification (Delay)\n\n"
+		"This is an automatically generated Delivery Status Notification\n\n"
+		"THIS IS A WARNING MESSAGE ONLY.\n\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\n"
+		"Delivery to the following recipient has been delayed:\n\n     alice@example.com\n\n"
+		"Message will be retried for 2 more day(s)\n";
+	static const char exim[] =
+		"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+		"To: bounces@bounce.example.org\nSubject: Mail delivery failed: returning message to sender\n\n"
+		"This message was created automatically by mail delivery software.\n\n"
+		"A message that you sent could not be delivered to one or more of its\n"
+		"recipients. This is a permanent error. The following address(es) failed:\n\n"
+		"  alice@example.com\n    retry timeout exceeded\n\n"
+		"------ This is a copy of the message, including all the headers. ------\n";
+
+	(void)state;
+	expect(gmail, "alice@example.com", "expired", BOUNCE_CLASS_DELAYED, "4.0.947");
+	expect(exim, "alice@example.com", "expired", BOUNCE_CLASS_SOFT, "5.0.947");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_summary_status),
 		cmocka_unit_test(test_envelope_expired_is_final),
 		cmocka_unit_test(test_fml_notices),
+		cmocka_unit_test(test_warning_without_dsn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
