@@ -22,9 +22,10 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 #   LINK=static      (default) GMime, GLib/GIO, SQLite, OpenSSL libcrypto,
 #                    libmagic and what they need come from their static archives
 #                    (only the objects used), in a non-PIE executable, and
-#                    libmount (no libmount.a in Debian; GIO refers to it, rebound
-#                    never calls it) is loaded on first use by
-#                    lib/link/mount_lazy.c. rebound and rebound-pipe, started
+#                    libmount (no libmount.a in Debian), libselinux and GPGME,
+#                    which GIO and GMime refer to but rebound never calls, are
+#                    loaded on first use (lib/link/lazy.h: no constructors, no
+#                    init at start). rebound and rebound-pipe, started
 #                    once per message or bounce (pipe(8)), link libc statically
 #                    too (no dynamic loader at all) and start their heap on a
 #                    huge page (lib/link/heap_huge.c); rebound-milter, one
@@ -42,12 +43,14 @@ LINK    ?= dynamic
 else
 LINK    ?= static
 endif
-STATIC_LIBS = -lgmime-3.0 -lgpgme -lassuan -lgpg-error -lidn2 -lunistring \
-              -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lffi -lselinux -lpcre2-8 \
+STATIC_LIBS = -lgmime-3.0 -lidn2 -lunistring \
+              -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lffi -lpcre2-8 \
               -lsqlite3 -lcrypto -lmagic -llzma -lbz2 -lz
 SHARED_LIBS = -lm -ldl -pthread
-# libmount's functions for GIO, loading libmount.so.1 when first called
-MOUNT_LAZY  = $(BUILD)/libmount_lazy.a
+# libraries loaded on the first call of one of their functions (lib/link/lazy.h):
+# libmount and libselinux for GIO, GPGME for GMime (rebound calls none of them)
+LAZY_OBJ    = $(addprefix $(BUILD)/obj/lib/link/,lazy.o mount_lazy.o selinux_lazy.o gpgme_lazy.o)
+LAZY_ARCHIVE  = $(BUILD)/liblazy.a
 # the heap on a huge page, linked as an object (a constructor, referenced by nothing)
 HEAP_HUGE   = $(BUILD)/obj/lib/link/heap_huge.o
 ifeq ($(LINK),dynamic)
@@ -58,13 +61,13 @@ ONESHOT_LIBS  = $(PKG_LIBS)
 ONESHOT_DEPS  =
 ONESHOT_FLAGS =
 else ifneq ($(filter static static-pie,$(LINK)),)
-LINK_LIBS   = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) $(MOUNT_LAZY) -Wl,--end-group \
+LINK_LIBS   = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) $(LAZY_ARCHIVE) -Wl,--end-group \
               -Wl,-Bdynamic $(SHARED_LIBS)
-LINK_DEPS   = $(MOUNT_LAZY)
+LINK_DEPS   = $(LAZY_ARCHIVE)
 LINK_FLAGS  = $(if $(filter static,$(LINK)),-no-pie)
 # rebound and rebound-pipe: everything static, libc included
-ONESHOT_LIBS  = -Wl,--start-group $(STATIC_LIBS) $(MOUNT_LAZY) -Wl,--end-group $(SHARED_LIBS)
-ONESHOT_DEPS  = $(MOUNT_LAZY) $(HEAP_HUGE)
+ONESHOT_LIBS  = -Wl,--start-group $(STATIC_LIBS) $(LAZY_ARCHIVE) -Wl,--end-group $(SHARED_LIBS)
+ONESHOT_DEPS  = $(LAZY_ARCHIVE) $(HEAP_HUGE)
 ONESHOT_FLAGS = $(if $(filter static,$(LINK)),-static,-static-pie)
 else
 $(error LINK must be static, static-pie or dynamic, not "$(LINK)")
@@ -129,7 +132,7 @@ $(LIBREBOUND): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(MOUNT_LAZY): $(BUILD)/obj/lib/link/mount_lazy.o
+$(LAZY_ARCHIVE): $(LAZY_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
@@ -141,11 +144,11 @@ endif
 
 $(BIN)/rebound: $(call obj,$(CLI_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(ONESHOT_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(MOUNT_LAZY),$^) $(ONESHOT_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LAZY_ARCHIVE),$^) $(ONESHOT_LIBS)
 
 $(BIN)/rebound-pipe: $(call obj,$(PIPE_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(ONESHOT_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(MOUNT_LAZY),$^) $(ONESHOT_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LAZY_ARCHIVE),$^) $(ONESHOT_LIBS)
 
 $(BIN)/rebound-milter: $(call obj,$(MILTER_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(LINK_DEPS)
 	@mkdir -p $(dir $@)
@@ -155,8 +158,13 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBREBOUND)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
 
-# the lazy libmount is no part of librebound.a: its test links it itself
-$(BUILD)/tests/test_mount_lazy: $(BUILD)/obj/tests/unit/test_mount_lazy.o $(BUILD)/obj/lib/link/mount_lazy.o
+# the lazily loaded libraries are no part of librebound.a: their tests link them
+$(BUILD)/tests/test_mount_lazy: $(BUILD)/obj/tests/unit/test_mount_lazy.o $(BUILD)/obj/lib/link/mount_lazy.o \
+                                $(BUILD)/obj/lib/link/lazy.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -ldl
+$(BUILD)/tests/test_lazy_libs: $(BUILD)/obj/tests/unit/test_lazy_libs.o $(BUILD)/obj/lib/link/selinux_lazy.o \
+                               $(BUILD)/obj/lib/link/gpgme_lazy.o $(BUILD)/obj/lib/link/lazy.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -ldl
 
