@@ -2273,9 +2273,22 @@ typedef unsigned long long rmask;
 static signed char phrase_bit[4096];
 static pthread_once_t bits_once = PTHREAD_ONCE_INIT;
 
+/* letter_at[c]: the first row of bounce_reasons whose name starts with
+ * 'a' + c (the table is in alphabetical order; letters_ready says the
+ * index was built, by bits_init) */
+static unsigned char letter_at[27];
+static int letters_ready;
+
 static int reason_bit(const char *reason)
 {
-	for (size_t i = 0; i < bounce_nreasons; i++)
+	size_t lo = 0, hi = bounce_nreasons;
+	unsigned c = (unsigned char)reason[0] - 'a';
+
+	if (c < 26 && __atomic_load_n(&letters_ready, __ATOMIC_ACQUIRE)) {
+		lo = letter_at[c];
+		hi = letter_at[c + 1];
+	}
+	for (size_t i = lo; i < hi; i++)
 		if (bounce_reasons[i][0] == reason[0] && !strcmp(reason, bounce_reasons[i]))
 			return (int)i;
 	return -1;
@@ -2285,6 +2298,21 @@ static void bits_init(void)
 {
 	const char *last = NULL;
 	int bit = -1;
+	size_t r = 0;
+	int sorted = bounce_nreasons < 256;
+
+	/* the letter index of reason_bit (only if the table is in order) */
+	for (size_t i = 1; sorted && i < bounce_nreasons; i++)
+		sorted = strcmp(bounce_reasons[i - 1], bounce_reasons[i]) < 0 && bounce_reasons[i][0] >= 'a' &&
+			 bounce_reasons[i][0] <= 'z';
+	if (sorted && bounce_nreasons && bounce_reasons[0][0] >= 'a') {
+		for (int c = 0; c < 27; c++) {
+			while (r < bounce_nreasons && (unsigned char)bounce_reasons[r][0] < 'a' + c)
+				r++;
+			letter_at[c] = (unsigned char)r;
+		}
+		__atomic_store_n(&letters_ready, 1, __ATOMIC_RELEASE);
+	}
 
 	/* rows of one reason mostly follow each other: look a reason up once */
 	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
