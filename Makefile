@@ -22,8 +22,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 #   LINK=static      (default) GMime, GLib/GIO, SQLite, OpenSSL libcrypto,
 #                    libmagic and what they need come from their static archives
 #                    (only the objects used), in a non-PIE executable, and
-#                    libmount (no libmount.a in Debian), libselinux and GPGME,
-#                    which GIO and GMime refer to but rebound never calls, are
+#                    libmount (no libmount.a in Debian), libselinux, GPGME and
+#                    liblzma, which GIO, GMime and libmagic refer to but
+#                    rebound never calls, are
 #                    loaded on first use (lib/link/lazy.h: no constructors, no
 #                    init at start). rebound and rebound-pipe, started
 #                    once per message or bounce (pipe(8)), link libc statically
@@ -45,11 +46,12 @@ LINK    ?= static
 endif
 STATIC_LIBS = -lgmime-3.0 -lidn2 -lunistring \
               -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lffi -lpcre2-8 \
-              -lsqlite3 -lcrypto -lmagic -llzma -lbz2 -lz
+              -lsqlite3 -lcrypto -lmagic -lbz2 -lz
 SHARED_LIBS = -lm -ldl -pthread
 # libraries loaded on the first call of one of their functions (lib/link/lazy.h):
-# libmount and libselinux for GIO, GPGME for GMime (rebound calls none of them)
-LAZY_OBJ    = $(addprefix $(BUILD)/obj/lib/link/,lazy.o mount_lazy.o selinux_lazy.o gpgme_lazy.o)
+# libmount and libselinux for GIO, GPGME for GMime, liblzma for libmagic (rebound
+# calls none of them)
+LAZY_OBJ    = $(addprefix $(BUILD)/obj/lib/link/,lazy.o mount_lazy.o selinux_lazy.o gpgme_lazy.o lzma_lazy.o)
 LAZY_ARCHIVE  = $(BUILD)/liblazy.a
 # the heap on a huge page, linked as an object (a constructor, referenced by nothing)
 HEAP_HUGE   = $(BUILD)/obj/lib/link/heap_huge.o
@@ -164,7 +166,8 @@ $(BUILD)/tests/test_mount_lazy: $(BUILD)/obj/tests/unit/test_mount_lazy.o $(BUIL
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -ldl
 $(BUILD)/tests/test_lazy_libs: $(BUILD)/obj/tests/unit/test_lazy_libs.o $(BUILD)/obj/lib/link/selinux_lazy.o \
-                               $(BUILD)/obj/lib/link/gpgme_lazy.o $(BUILD)/obj/lib/link/lazy.o
+                               $(BUILD)/obj/lib/link/gpgme_lazy.o $(BUILD)/obj/lib/link/lzma_lazy.o \
+                               $(BUILD)/obj/lib/link/lazy.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -ldl
 

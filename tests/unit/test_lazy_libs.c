@@ -1,5 +1,6 @@
 /* test_lazy_libs.c: unit tests of lib/link/selinux_lazy.c and
- * lib/link/gpgme_lazy.c, the lazily loaded libselinux and GPGME of the
+ * lib/link/gpgme_lazy.c and lib/link/lzma_lazy.c, the lazily loaded
+ * libselinux, GPGME and liblzma of the
  * statically linked programs (lib/link/lazy.h): the functions are the
  * forwarders (not the libraries' own), nothing is loaded at start,
  * gpgme_check_version(NULL) is answered without loading GPGME and replayed
@@ -14,6 +15,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <gpgme.h>
+#include <lzma.h>
 #include <selinux/selinux.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,7 @@ static void test_forwarders(void **state)
 	assert_forwarder((void *)gpgme_check_version_internal, "libgpgme");
 	assert_forwarder((void *)gpgme_new, "libgpgme");
 	assert_forwarder((void *)gpgme_strerror, "libgpgme");
+	assert_forwarder((void *)lzma_code, "liblzma");
 }
 
 /* GPGME: the version check does not load it; the first real call does,
@@ -108,12 +111,40 @@ static void test_selinux(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* liblzma: loaded by the first call; decodes what xz made (a stream
+ * holding "rebound\n", from `printf 'rebound\n' | xz -c`) */
+static void test_lzma(void **state)
+{
+	static const uint8_t xz[] = {
+		0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6, 0xb4, 0x46, 0x02, 0x00, 0x21, 0x01,
+		0x16, 0x00, 0x00, 0x00, 0x74, 0x2f, 0xe5, 0xa3, 0x01, 0x00, 0x07, 0x72, 0x65, 0x62, 0x6f, 0x75,
+		0x6e, 0x64, 0x0a, 0x00, 0x89, 0x7e, 0x78, 0x46, 0xbb, 0x30, 0xae, 0xba, 0x00, 0x01, 0x20, 0x08,
+		0xbb, 0x19, 0xd9, 0xbb, 0x1f, 0xb6, 0xf3, 0x7d, 0x01, 0x00, 0x00, 0x00, 0x00, 0x04, 0x59, 0x5a,
+	};
+	uint8_t out[64];
+	lzma_stream strm = LZMA_STREAM_INIT;
+
+	(void)state;
+	assert_false(loaded("liblzma.so.5"));
+	assert_int_equal(lzma_auto_decoder(&strm, UINT64_MAX, 0), LZMA_OK);
+	assert_true(loaded("liblzma.so.5"));
+	strm.next_in = xz;
+	strm.avail_in = sizeof(xz);
+	strm.next_out = out;
+	strm.avail_out = sizeof(out);
+	assert_int_equal(lzma_code(&strm, LZMA_FINISH), LZMA_STREAM_END);
+	assert_int_equal(sizeof(out) - strm.avail_out, 8);
+	assert_memory_equal(out, "rebound\n", 8);
+	lzma_end(&strm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forwarders),
 		cmocka_unit_test(test_gpgme),
 		cmocka_unit_test(test_selinux),
+		cmocka_unit_test(test_lzma),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
