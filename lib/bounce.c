@@ -2429,12 +2429,18 @@ static rmask text_mask(const char *text, const char **which, int *oom)
 static rmask text_mask_phrases(const char *folded, const size_t *first, const char **which)
 {
 	rmask m = 0;
+	/* the phrases that occur, in table order (few: the loops below
+	 * need look at no other) */
+	unsigned short occ[sizeof(phrase_bit)];
+	size_t nocc = 0;
+
 	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
 		int b = phrase_bit[i];
 
-		if (b < 0 || (m & (1ULL << b)))
+		if (first[i] == PHRASE_NONE || b < 0)
 			continue;
-		if (first[i] != PHRASE_NONE) {
+		occ[nocc++] = (unsigned short)i;
+		if (!(m & (1ULL << b))) {
 			m |= 1ULL << b;
 			which[b] = bounce_phrases[i].text;
 		}
@@ -2448,26 +2454,30 @@ static rmask text_mask_phrases(const char *folded, const size_t *first, const ch
 
 		if (!(m & (1ULL << b)))
 			continue;
-		copy_str(blanked, sizeof(blanked), folded);
-		for (size_t j = 0; j < bounce_nphrases && j < sizeof(phrase_bit); j++) {
+		for (size_t k = 0; k < nocc; k++) {
+			size_t j = occ[k];
 			const char *lp = bounce_phrases[j].text;
 
-			/* first[j]: where lp occurs in folded (the one pass) */
-			if (phrase_bit[j] == b || phrase_bit[j] < 0 || first[j] == PHRASE_NONE ||
-			    !strcmp(lp, which[b]) || !strstr(lp, which[b]))
+			if (phrase_bit[j] == b || !strcmp(lp, which[b]) || !strstr(lp, which[b]))
 				continue;
+			if (!blank)
+				copy_str(blanked, sizeof(blanked), folded);
 			for (char *q = blanked; (q = strstr(q, lp));)
 				memset(q, ' ', strlen(lp));
 			blank = 1;
 		}
 		if (!blank)
 			continue;
-		/* with the longer phrases blanked, does a phrase of b match? */
-		for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit) && !again; i++)
+		/* with the longer phrases blanked, does a phrase of b match?
+		 * (only one that occurs in folded can) */
+		for (size_t k = 0; k < nocc && !again; k++) {
+			size_t i = occ[k];
+
 			if (phrase_bit[i] == b && strstr(blanked, bounce_phrases[i].text)) {
 				again = 1;
 				which[b] = bounce_phrases[i].text;
 			}
+		}
 		if (!again) {
 			m &= ~(1ULL << b);
 			which[b] = NULL;
