@@ -25,6 +25,13 @@ def spawn_timed(argv, stdin_path=None, stdout_path=os.devnull, env=None):
     spawn to reap, as a pipe(8) delivery pays it; the CPU time is what it
     would take on an idle machine, less sensitive to other load. (No memory figure here: with posix_spawn the child's max RSS
     from wait4 includes this Python process's, see spawn_rss.)"""
+    return spawn_run(argv, stdin_path, stdout_path, env)[:3]
+
+
+def spawn_run(argv, stdin_path=None, stdout_path=os.devnull, env=None):
+    """spawn_timed's (seconds, exit status, CPU seconds) and the child's
+    minor page faults (wait4's ru_minflt: counted from exec on, as the
+    posix_spawn child shares this process's memory until then)."""
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, stdin_path or os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
@@ -34,7 +41,7 @@ def spawn_timed(argv, stdin_path=None, stdout_path=os.devnull, env=None):
     pid = os.posix_spawn(argv[0], argv, env if env is not None else os.environ, file_actions=actions)
     _, status, ru = os.wait4(pid, 0)
     t1 = time.perf_counter()
-    return t1 - t0, os.waitstatus_to_exitcode(status), ru.ru_utime + ru.ru_stime
+    return t1 - t0, os.waitstatus_to_exitcode(status), ru.ru_utime + ru.ru_stime, ru.ru_minflt
 
 
 GNU_TIME = '/usr/bin/time'

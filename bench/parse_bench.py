@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from benchlib import (NotMeasured, fmt_kib, fmt_ms, fmt_rate, fmt_ratio, median, quantile,
-                      spawn_rss, spawn_timed, table)
+                      spawn_rss, spawn_run, spawn_timed, table)
 
 PERL = '/usr/bin/perl'
 PYTHON = '/usr/bin/python3'
@@ -190,6 +190,7 @@ def run(ctx):
              'rebound start-up (`parse --json` of empty input)': (ps['rebound'][1], os.devnull)}
     per = {n: {} for n in names + list(extra)}
     pcpu = {n: {} for n in names + list(extra)}
+    pflt = {n: {} for n in names + list(extra)}
     prss = {n: [] for n in names}
     prc = {n: {} for n in names}
     deadline = time.monotonic() + (60 if quick else 110)
@@ -198,17 +199,19 @@ def run(ctx):
         for r in range(reps):
             order = names[(i + r) % len(names):] + names[:(i + r) % len(names)]
             for n in order:
-                t, rc, cpu = spawn_timed(ps[n][1], f)
+                t, rc, cpu, flt = spawn_run(ps[n][1], f)
                 per[n].setdefault(f, []).append(t)
                 pcpu[n].setdefault(f, []).append(cpu)
+                pflt[n].setdefault(f, []).append(flt)
                 prc[n][rc] = prc[n].get(rc, 0) + 1
             if r == 0:
                 prss[n].append(spawn_rss(ps[n][1], f))
             if r == 0:
                 for n, (argv, stdin) in extra.items():
-                    t, _, cpu = spawn_timed(argv, stdin or f)
+                    t, _, cpu, flt = spawn_run(argv, stdin or f)
                     per[n].setdefault(f, []).append(t)
                     pcpu[n].setdefault(f, []).append(cpu)
+                    pflt[n].setdefault(f, []).append(flt)
         done += 1
         if time.monotonic() > deadline:
             break
@@ -217,8 +220,10 @@ def run(ctx):
     for n in names + list(extra):
         fm = [median(per[n][f]) for f in sm]
         fc = [median(pcpu[n][f]) for f in sm]
+        ff = [median(pflt[n][f]) for f in sm]
         b[n] = {'files': len(sm), 'median_s': median(fm), 'p10_s': quantile(fm, 0.1),
-                'p90_s': quantile(fm, 0.9), 'mean_s': sum(fm) / len(fm), 'cpu_median_s': median(fc)}
+                'p90_s': quantile(fm, 0.9), 'mean_s': sum(fm) / len(fm), 'cpu_median_s': median(fc),
+                'faults_median': median(ff)}
         if n in names:
             b[n].update({'reps': reps, 'max_rss_kib': maxrss(prss[n]), 'exit': prc[n]})
     raw['per_message'] = b
@@ -230,6 +235,7 @@ def run(ctx):
                      fmt_ratio(x['median_s'] / b['rebound']['median_s']) if peer else '',
                      fmt_ms(x['cpu_median_s']),
                      fmt_ratio(x['cpu_median_s'] / b['rebound']['cpu_median_s']) if peer else '',
+                     f'{x["faults_median"]:.0f}',
                      fmt_kib(x['max_rss_kib']) if n in names else '',
                      ', '.join(f'{c}: {k}' for c, k in sorted(x['exit'].items())) if n in names else ''])
     cut = '' if len(sm) == nsample else f' ({len(sm)} of them measured before the time bound)'
@@ -237,9 +243,10 @@ def run(ctx):
               f'A fixed sample of {nsample} corpus files (every {len(files) // nsample}th by name){cut}, '
               f'{reps} runs each per program, interleaved; per file the median run, then over the files. '
               f'Time is spawn to exit, as pipe(8) pays it; CPU is user + system time of the process, which '
-              f'other load on the machine disturbs less.\n')
+              f'other load on the machine disturbs less; page faults are the minor faults from exec to exit '
+              f'(each a trap into the kernel, which start-up pays for every page of code, data and heap it first touches).\n')
     md.append(table(['program', 'median per message', '10th-90th percentile', 'rebound is faster by',
-                     'median CPU per message', 'rebound uses less CPU by',
+                     'median CPU per message', 'rebound uses less CPU by', 'median page faults',
                      'max RSS over the sample', 'exit statuses (status: runs)'], rows))
     if 'Sisimai' in b:
         r = b['Sisimai']['median_s'] / b['rebound']['median_s']
