@@ -17,6 +17,7 @@ from benchlib import (NotMeasured, fmt_kib, fmt_ms, fmt_rate, fmt_ratio, median,
                       spawn_rss, spawn_run, spawn_timed, table)
 
 PERL = '/usr/bin/perl'
+GMIME_FLOOR = 'floor: GMime start-up only (bench/peers/gmime_floor.c, linked as rebound)'
 PYTHON = '/usr/bin/python3'
 
 
@@ -188,6 +189,9 @@ def run(ctx):
     # context rows: what any process costs here, and rebound's own start-up
     extra = {'floor: /bin/true (spawn, exec, exit)': (['/bin/true'], None),
              'rebound start-up (`parse --json` of empty input)': (ps['rebound'][1], os.devnull)}
+    gfloor = os.path.join(os.path.dirname(os.path.dirname(rebound)), 'bench', 'gmime-floor')
+    if os.access(gfloor, os.X_OK):
+        extra[GMIME_FLOOR] = ([gfloor], None)
     per = {n: {} for n in names + list(extra)}
     pcpu = {n: {} for n in names + list(extra)}
     pflt = {n: {} for n in names + list(extra)}
@@ -260,6 +264,12 @@ def run(ctx):
                   f'faster than Sisimai here, the most any one-process-per-message program can reach on this machine; '
                   f'rebound\'s start-up alone (empty input) is {start / b["rebound"]["median_s"] * 100:.0f}% of its '
                   f'median time per message.')
+        if GMIME_FLOOR in b:
+            g = b[GMIME_FLOOR]['median_s']
+            md.append(f'A program that only starts GMime (g_mime_init, linked as rebound is) takes {fmt_ms(g)}: '
+                      f'no parser built on GMime, as rebound must be, can be more than '
+                      f'{fmt_ratio(b["Sisimai"]["median_s"] / g)} faster than Sisimai per message here; rebound '
+                      f'spends {fmt_ms(b["rebound"]["median_s"] - g)} beyond it per message.')
 
     # (c) peak memory of one message
     bysize = sorted(files, key=os.path.getsize)
