@@ -21,16 +21,15 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # How the programs link their libraries (README, "Building"):
 #   LINK=static      (default) GMime, GLib/GIO, SQLite, OpenSSL libcrypto,
 #                    libmagic and what they need come from their static archives
-#                    (only the objects used), in a non-PIE executable, and
-#                    libmount (no libmount.a in Debian), libselinux, GPGME and
-#                    liblzma, which GIO, GMime and libmagic refer to but
-#                    rebound never calls, are
-#                    loaded on first use (lib/link/lazy.h: no constructors, no
-#                    init at start). rebound and rebound-pipe, started
-#                    once per message or bounce (pipe(8)), link libc statically
-#                    too (no dynamic loader at all) and start their heap on a
-#                    huge page (lib/link/heap_huge.c); rebound-milter, one
-#                    long-running daemon that looks up users and host names
+#                    (only the objects used), in a non-PIE executable; libmount
+#                    (no libmount.a in Debian), libselinux, GPGME and liblzma,
+#                    which GIO, GMime and libmagic refer to but rebound never
+#                    calls, are loaded on first use (lib/link/lazy.h: no
+#                    constructors, no init at start). rebound and rebound-pipe,
+#                    started once per message or bounce (pipe(8)), link libc
+#                    statically too (no dynamic loader at all) and start their
+#                    heap on a huge page (lib/link/heap_huge.c); rebound-milter,
+#                    one long-running daemon that looks up users and host names
 #                    through NSS, keeps libc and libm shared. This cuts the
 #                    dynamic loader's work and the page faults of start-up.
 #   LINK=static-pie  the same in position-independent executables (-static-pie
