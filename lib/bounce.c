@@ -2419,7 +2419,9 @@ static rmask text_mask(const char *text, const char **which, int *oom)
 		free(first);
 		return 0;
 	}
-	m = text_mask_phrases(folded, first, which) | token_mask(folded, first + bounce_nphrases, which);
+	/* in this order: a reason both find is shown by its phrase */
+	m = text_mask_phrases(folded, first, which);
+	m |= token_mask(folded, first + bounce_nphrases, which);
 	free(first);
 	return m;
 }
@@ -2707,22 +2709,14 @@ static int greeting_reply(const char *folded)
 	return 0;
 }
 
-/* says_final: the words say the message left the queue when the report
- * was written, whatever its Action says (bounce_final_phrases). */
-static int says_final(const char *folded)
+/* says_any: one of the n phrases occurs in folded (short lists:
+ * bounce_final_phrases, the message left the queue when the report was
+ * written, whatever its Action says; bounce_queued_phrases, it is still
+ * queued and will be tried again). */
+static int says_any(const char *folded, const char *const *phrases, size_t n)
 {
-	for (size_t i = 0; i < bounce_nfinal_phrases; i++)
-		if (strstr(folded, bounce_final_phrases[i]))
-			return 1;
-	return 0;
-}
-
-/* says_queued: the words say the message is still queued and will be
- * tried again (bounce_queued_phrases). */
-static int says_queued(const char *folded)
-{
-	for (size_t i = 0; i < bounce_nqueued_phrases; i++)
-		if (strstr(folded, bounce_queued_phrases[i]))
+	for (size_t i = 0; i < n; i++)
+		if (strstr(folded, phrases[i]))
 			return 1;
 	return 0;
 }
@@ -2991,9 +2985,10 @@ classify:
 		snprintf(r->status, sizeof(r->status), "%c.%s", first, d);
 		*permanent = first == '5';
 	}
-	if (!strcmp(r->action, "delayed") && !says_final(ctxf))
+	if (!strcmp(r->action, "delayed") && !says_any(ctxf, bounce_final_phrases, bounce_nfinal_phrases))
 		*cls = BOUNCE_CLASS_DELAYED;
-	else if (!r->action[0] && *cls == BOUNCE_CLASS_NONE && says_queued(ctxf))
+	else if (!r->action[0] && *cls == BOUNCE_CLASS_NONE &&
+		 says_any(ctxf, bounce_queued_phrases, bounce_nqueued_phrases))
 		/* no DSN fields, and the words say the message is still
 		 * queued: a warning (a soft bounce would count toward
 		 * suppression) */

@@ -31,7 +31,8 @@ static void gpgme_loaded(void *handle)
 
 	if (!gpgme_check_deferred)
 		return;
-	*(void **)&check = lazy_sym_in(handle, gpgme_lib.soname, "gpgme_check_version_internal");
+	check = (const char *(*)(const char *, size_t))lazy_sym_in(handle, gpgme_lib.soname,
+								   "gpgme_check_version_internal");
 	check(NULL, gpgme_check_offset);
 }
 
@@ -44,7 +45,7 @@ const char *gpgme_check_version_internal(const char *req_version, size_t offset_
 		gpgme_check_deferred = 1;
 		return GPGME_VERSION;
 	}
-	*(void **)&f = lazy_sym(&gpgme_lib, "gpgme_check_version_internal");
+	f = (const char *(*)(const char *, size_t))lazy_sym(&gpgme_lib, "gpgme_check_version_internal");
 	return f(req_version, offset_sig_validity);
 }
 
