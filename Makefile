@@ -13,6 +13,8 @@ DATADIR     = $(PREFIX)/share/rebound
 DOCDIR      = $(PREFIX)/share/doc/rebound
 # systemd reads units from /usr/local/lib/systemd/system too
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+# systemd-tmpfiles reads /usr/local/lib/tmpfiles.d too
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 
 CC      ?= cc
 PKGS     = gmime-3.0 sqlite3 libcrypto libmagic
@@ -214,7 +216,8 @@ fuzz:
 # FHS: programs in $(BINDIR) and $(SBINDIR), man pages, the example
 # configuration in $(SYSCONFDIR)/rebound, the schema, the Postfix fragments
 # and postconf.sh in $(DATADIR), docs in $(DOCDIR), the systemd unit in
-# $(UNITDIR). Text files name the install paths: written as for
+# $(UNITDIR), the tmpfiles.d(5) entry for /run/rebound in $(TMPFILESDIR).
+# Text files name the install paths: written as for
 # PREFIX=/usr/local and SYSCONFDIR=/etc, rewritten here for others.
 # Never creates users, the database or /var/lib/rebound (docs/install.md).
 # tests/install/run checks the result.
@@ -233,11 +236,13 @@ install: all
 	chmod 644 $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
 	for f in schema/*.sql; do [ -f "$$f" ] || continue; install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schema/; done
 	for f in postfix-config/*; do [ -f "$$f" ] || continue; \
-	    case $$f in *.example|*.service) continue ;; *.sh) mode=755 ;; *) mode=644 ;; esac; \
+	    case $$f in *.example|*.service|*.tmpfiles) continue ;; *.sh) mode=755 ;; *) mode=644 ;; esac; \
 	    t=$(DESTDIR)$(DATADIR)/$$f; $(INSTALL_SED) "$$f" >"$$t" && chmod $$mode "$$t" || exit 1; done
 	if [ -f postfix-config/rebound-milter.service ]; then install -d $(DESTDIR)$(UNITDIR); \
 	    $(INSTALL_SED) postfix-config/rebound-milter.service >$(DESTDIR)$(UNITDIR)/rebound-milter.service && \
 	    chmod 644 $(DESTDIR)$(UNITDIR)/rebound-milter.service; fi
+	install -d $(DESTDIR)$(TMPFILESDIR)
+	install -m 644 postfix-config/rebound.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rebound.conf
 	for d in README.md docs/*.md; do [ -f "$$d" ] || continue; install -m 644 "$$d" $(DESTDIR)$(DOCDIR)/; done
 
 clean:
