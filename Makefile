@@ -76,7 +76,7 @@ PROGRAMS   := $(if $(CLI_SRC),$(BIN)/rebound) $(if $(MILTER_SRC),$(BIN)/rebound-
 TESTS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 .SECONDARY:
-.PHONY: all check check-unit check-deps demo bench fuzz install clean tests
+.PHONY: all check check-unit check-deps demo bench fuzz install uninstall clean tests
 all: $(PROGRAMS)
 
 # The objects rebuild when the compile flags change (CFLAGS, SYSCONFDIR, ...;
@@ -195,6 +195,20 @@ install: all
 	install -d $(DESTDIR)$(TMPFILESDIR)
 	install -m 644 postfix-config/rebound.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rebound.conf
 	for d in README.md docs/*.md; do [ -f "$$d" ] || continue; install -m 644 "$$d" $(DESTDIR)$(DOCDIR)/; done
+
+# uninstall: removes what install put there (same PREFIX, SYSCONFDIR,
+# DESTDIR), and the directories it made when they are empty: never
+# rebound.conf, the secret, the database or users.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rebound $(DESTDIR)$(SBINDIR)/rebound-milter $(DESTDIR)$(SBINDIR)/rebound-pipe
+	for m in man/*.[158]; do [ -f "$$m" ] || continue; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	rm -f $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
+	for f in schema/*.sql postfix-config/*; do rm -f $(DESTDIR)$(DATADIR)/$$f; done
+	rm -f $(DESTDIR)$(UNITDIR)/rebound-milter.service $(DESTDIR)$(TMPFILESDIR)/rebound.conf
+	for d in README.md docs/*.md; do rm -f $(DESTDIR)$(DOCDIR)/$${d##*/}; done
+	-rmdir $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/rebound 2>/dev/null
 
 clean:
 	rm -rf build build-san
