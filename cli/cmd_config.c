@@ -6,13 +6,15 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static void config_usage(FILE *fp)
 {
 	fprintf(fp, "usage: rebound [-c FILE] config check\n"
 		    "Validates the configuration file and the secret file it names (its\n"
 		    "permissions and keys), then prints the effective settings. Exits 0 when\n"
-		    "both are valid, 78 when not, with FILE:LINE: and the reason on stderr.\n");
+		    "both are valid, 78 when not, with FILE:LINE: and the reason on stderr.\n"
+		    "Warns (exit 0) when return_domain is an example domain (example.org, ...).\n");
 }
 
 /* config_check_secret: secret_file loads (lib/secret.c: mode, keys) and a
@@ -38,6 +40,22 @@ static int config_check_secret(const struct config *cfg)
 	return CLI_OK;
 }
 
+/* config_is_example_domain: domain is, or is under, a domain reserved for
+ * examples (RFC 2606): example.com, example.net, example.org, .example. */
+static int config_is_example_domain(const char *domain)
+{
+	static const char *const reserved[] = { "example.com", "example.net", "example.org", "example" };
+	size_t n = strlen(domain);
+
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		size_t m = strlen(reserved[i]);
+
+		if (n >= m && strcasecmp(domain + n - m, reserved[i]) == 0 && (n == m || domain[n - m - 1] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
 int cmd_config(struct cli *cli, int argc, char **argv)
 {
 	struct config *cfg;
@@ -53,6 +71,11 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 	cfg = cli_config(cli);
 	if (config_check_secret(cfg) != CLI_OK)
 		return CLI_CONFIG;
+	/* valid, but as copied from rebound.conf.example: no bounce reaches it */
+	if (config_is_example_domain(cfg->return_domain))
+		fprintf(stderr, "rebound: warning: %s: return_domain %s is a domain reserved for examples "
+				"(RFC 2606): set your own, with an MX record for this server\n",
+			cfg->path, cfg->return_domain);
 	config_print(cfg, stdout);
 	return CLI_OK;
 }

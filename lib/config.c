@@ -28,6 +28,7 @@ static const char *check_prefix(const char *v);
 static const char *check_delimiter(const char *v);
 static const char *check_socket(const char *v);
 static const char *check_path(const char *v);
+static const char *check_path_or_empty(const char *v);
 
 static const char *const on_store_error_choices[] = { "tempfail", "accept", NULL };
 
@@ -51,6 +52,7 @@ static const struct config_entry config_table[] = {
 	{ "milter_socket", T_STR, OFF(milter_socket), "unix:/run/rebound/milter.sock", 0, 0, NULL, check_socket },
 	{ "user", T_STR, OFF(user), "rebound", 0, 0, NULL, NULL },
 	{ "pid_file", T_STR, OFF(pid_file), "/run/rebound/rebound-milter.pid", 0, 0, NULL, NULL },
+	{ "log_file", T_STR, OFF(log_file), "", 0, 0, NULL, check_path_or_empty },
 	{ "list_senders", T_LIST, OFF(list_senders), "", 0, 0, NULL, NULL },
 	{ "list_sasl_users", T_LIST, OFF(list_sasl_users), "", 0, 0, NULL, NULL },
 	{ "list_clients", T_LIST, OFF(list_clients), "", 0, 0, NULL, NULL },
@@ -116,6 +118,11 @@ static const char *check_socket(const char *v)
 static const char *check_path(const char *v)
 {
 	return *v == '/' ? NULL : "must be an absolute path";
+}
+
+static const char *check_path_or_empty(const char *v)
+{
+	return !*v || *v == '/' ? NULL : "must be an absolute path (or empty)";
 }
 
 static void set_err(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)

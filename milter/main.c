@@ -80,6 +80,9 @@ static void reload(const char *path, const struct config *boot)
 	if (strcmp(st->cfg->milter_socket, boot->milter_socket) || strcmp(st->cfg->user, boot->user) ||
 	    strcmp(st->cfg->pid_file, boot->pid_file))
 		log_warn("reload: milter_socket, user and pid_file take effect only on restart");
+	/* reopened: after log rotation, or a log_file changed */
+	if (log_open_file(st->cfg->log_file, err, sizeof(err)) < 0)
+		log_warn("reload: %s; logging as before", err);
 	state_install(st);
 	log_info("configuration reloaded from %s", path);
 }
@@ -318,6 +321,12 @@ int main(int argc, char **argv)
 	}
 	if (daemon_drop_privileges(boot->user, err, sizeof(err)) < 0) {
 		log_error("%s", err);
+		goto out_pid;
+	}
+	/* log_file: opened (made) as user, so that rebound-pipe can write it too */
+	if (*boot->log_file && log_open_file(boot->log_file, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		rc = EX_CANTCREAT;
 		goto out_pid;
 	}
 	/* Keys, rules and codec as the user: what a reload will see. */
