@@ -93,7 +93,7 @@ ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) -Ili
               -DSYSCONFDIR='"$(SYSCONFDIR)"'
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
-LIB_SRC    := $(sort $(wildcard lib/*.c))
+LIB_SRC    := $(sort $(wildcard lib/*.c lib/bounce/*.c))
 MILTER_SRC := $(sort $(wildcard milter/*.c))
 PIPE_SRC   := $(sort $(wildcard bounce-pipe/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
