@@ -5,6 +5,7 @@
 #include "rhost.h"
 #include "rules.h"
 #include "state.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -155,69 +156,71 @@ static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd
 	return (rs && !strcmp(rs, R)) || (tm & RB(R));
 }
 
-/* decide: fill status, code, reason and class of one recipient. */
-void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls,
-		   int *permanent)
+/* What the decision for one recipient works from. */
+struct words {
+	char folded[MAX_DIAG + 1];     /* the remote server's words, folded,
+					* repeated codes stripped */
+	char ctxf[2 * MAX_DIAG + 2];   /* those words and the recipient's
+					* context, folded */
+	const char *which[64];         /* per reason bit: the phrase found */
+	rmask tm;                      /* the reasons the words name */
+	const char *rs;                /* the status code's reason, or NULL */
+	const char *cmd;               /* the SMTP command answered, or "" */
+	struct bounce_rhost_query rq;  /* for the remote host tables */
+	const struct bounce_rhost *prov; /* the provider, or NULL */
+};
+
+/* settle_status: the reply code and status of r from its diagnostic when
+ * they say more than the DSN fields; returns where the remote server's
+ * words are (the diagnostic, or the reply it quotes). */
+static const char *settle_status(struct ctx *c, struct rcpt *r, enum bounce_kind kind)
 {
-	char folded[MAX_DIAG + 1], ctxf[2 * MAX_DIAG + 2];
-	const char *which[64] = { 0 };
-	const char *rs, *cmd, *reason = NULL;
-	rmask tm;
-	int local, weak, specific;
+	const char *words = r->diag;
+	/* the remote server's own code is more specific than the
+	 * reporting MTA's summary (Status: 4.4.7 after a 450 4.7.1) */
+	char st[32];
+	const char *quoted;
+	int have;
 
-	const char *words = r->diag; /* where the remote server's words are */
-
-	if (matchers_init() < 0) {
-		c->oom = 1;
-		return;
-	}
 	if (!r->code[0])
 		status_find_code(r->diag, r->code, sizeof(r->code));
-	{
-		/* the remote server's own code is more specific than the
-		 * reporting MTA's summary (Status: 4.4.7 after a 450 4.7.1) */
-		char st[32];
-		const char *quoted;
-
-		int have = status_find(r->diag, st, sizeof(st), &quoted);
-
-		if (have && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
-		    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0")) ||
-		     /* the reply's own code and status agree on the class the
-		      * reporting MTA's catch-all X.Y.0 does not ("Status:
-		      * 4.5.0" for "550 5.5.0 Service refused") */
-		     (st[0] != '2' && st[0] == r->code[0] && st[0] != r->status[0] &&
-		      strlen(r->status) >= 3 && r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
-			text_copy(r->status, sizeof(r->status), st);
-			/* a relay's own summary before the reply it quotes
-			 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
-			 * denied'"): the quoted reply's words decide */
-			if (quoted)
-				words = quoted;
-		} else if (!have && c->nrc == 1 && kind == BOUNCE_KIND_DSN && !strcmp(r->status + 1, ".0.0") &&
-			   status_summary(sbuf_get(&c->text), r->status[0], st, sizeof(st))) {
-			/* Status: X.0.0 says nothing and the diagnostic has no
-			 * code (a program's exit status); the one code of the
-			 * same class on the reporting MTA's own summary lines
-			 * says what failed (Sendmail's "554 5.3.0 unknown mailer
-			 * error 255" beside "Status: 5.0.0") */
-			text_copy(r->status, sizeof(r->status), st);
-		}
+	have = status_find(r->diag, st, sizeof(st), &quoted);
+	if (have && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
+	    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0")) ||
+	     /* the reply's own code and status agree on the class the
+	      * reporting MTA's catch-all X.Y.0 does not ("Status:
+	      * 4.5.0" for "550 5.5.0 Service refused") */
+	     (st[0] != '2' && st[0] == r->code[0] && st[0] != r->status[0] &&
+	      strlen(r->status) >= 3 && r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
+		text_copy(r->status, sizeof(r->status), st);
+		/* a relay's own summary before the reply it quotes
+		 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
+		 * denied'"): the quoted reply's words decide */
+		if (quoted)
+			words = quoted;
+	} else if (!have && c->nrc == 1 && kind == BOUNCE_KIND_DSN && !strcmp(r->status + 1, ".0.0") &&
+		   status_summary(sbuf_get(&c->text), r->status[0], st, sizeof(st))) {
+		/* Status: X.0.0 says nothing and the diagnostic has no
+		 * code (a program's exit status); the one code of the
+		 * same class on the reporting MTA's own summary lines
+		 * says what failed (Sendmail's "554 5.3.0 unknown mailer
+		 * error 255" beside "Status: 5.0.0") */
+		text_copy(r->status, sizeof(r->status), st);
 	}
-	bounce_fold(folded, sizeof(folded), words);
-	status_strip_codes(folded);
-	snprintf(ctxf, sizeof(ctxf), "%s %s", words, r->context);
-	bounce_fold(ctxf, sizeof(ctxf), ctxf);
-	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
-	*cls = BOUNCE_CLASS_NONE;
+	return words;
+}
 
+/* decide_fixed: complaints, auto-replies and deliveries, whose reason
+ * and class their kind or action gives; 1 when r is one. */
+static int decide_fixed(struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls, int *permanent)
+{
 	if (kind == BOUNCE_KIND_ARF) {
 		text_copy(r->reason, sizeof(r->reason), "feedback");
 		text_copy(r->rule, sizeof(r->rule), "kind arf");
 		*cls = BOUNCE_CLASS_COMPLAINT;
 		*permanent = 0;
 		r->status[0] = r->code[0] = '\0';
-		return;
+		return 1;
 	}
 	if (kind == BOUNCE_KIND_AUTOREPLY) {
 		text_copy(r->reason, sizeof(r->reason), "vacation");
@@ -225,7 +228,7 @@ void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_cl
 		*cls = BOUNCE_CLASS_AUTOREPLY;
 		*permanent = 0;
 		r->status[0] = r->code[0] = '\0';
-		return;
+		return 1;
 	}
 	if (r->status[0] == '2' || !strcmp(r->action, "delivered") || !strcmp(r->action, "relayed") ||
 	    !strcmp(r->action, "expanded") || !strcmp(r->action, "deliverable")) {
@@ -233,36 +236,26 @@ void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_cl
 		snprintf(r->rule, sizeof(r->rule), "action %s / status %s", r->action, r->status);
 		*cls = BOUNCE_CLASS_DELIVERED;
 		*permanent = 0;
-		return;
+		return 1;
 	}
-	/* the provider whose remote host table applies (lib/bounce/rhost.h) */
-	struct bounce_rhost_query rq = { r->remote_mta, r->reporting_mta, r->addr, r->status, r->code, "",
-					 ctxf, c->nrc == 1 ? sbuf_get(&c->text) : NULL };
-	const struct bounce_rhost *prov = bounce_rhost_provider_of(&rq);
+	return 0;
+}
 
-	if (bounce_rules_apply(c->rules, r->status, r->code, folded, r->reporting_mta, r->remote_mta,
-			       prov ? prov->name : "", r->reason, sizeof(r->reason), cls, r->rule,
-			       sizeof(r->rule)))
-		goto classify;
-
-	if (r->category) {
-		/* the sending MTA's own classification of this failure */
-		text_copy(r->reason, sizeof(r->reason), r->category);
-		text_copy(r->rule, sizeof(r->rule), r->category_rule);
-		goto classify;
-	}
-
-	rs = status_reason(r->status);
-	tm = reason_text_mask(folded[0] ? folded : ctxf, which, &c->oom);
-	cmd = reason_smtp_command(ctxf, &c->oom);
+/* read_words: the status code's reason, the reasons the words name and
+ * the SMTP command they answered. */
+static void read_words(struct ctx *c, const struct rcpt *r, enum bounce_kind kind, struct words *w)
+{
+	w->rs = status_reason(r->status);
+	w->tm = reason_text_mask(w->folded[0] ? w->folded : w->ctxf, w->which, &c->oom);
+	w->cmd = reason_smtp_command(w->ctxf, &c->oom);
 	/* (the whole error text when it concerns one DSN recipient that it
 	 * does not name: Sendmail's transcript names the address before it
 	 * was rewritten) */
-	if (!*cmd && (reason_greeting_reply(ctxf) || (c->nrc == 1 && !r->from_text && !r->context[0] && c->ftext &&
+	if (!*w->cmd && (reason_greeting_reply(w->ctxf) || (c->nrc == 1 && !r->from_text && !r->context[0] && c->ftext &&
 					       reason_greeting_reply(c->ftext))))
-		cmd = "CONN";
-	if (!*cmd && c->format && c->format->command)
-		cmd = c->format->command;
+		w->cmd = "CONN";
+	if (!*w->cmd && c->format && c->format->command)
+		w->cmd = c->format->command;
 	/* a DSN's per-recipient Diagnostic-Code that names no command and
 	 * quotes no SMTP reply is the reporting system's own verdict on the
 	 * address (Gmail's "Address not found ... the address couldn't be
@@ -271,65 +264,73 @@ void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_cl
 	 * names no command ("550 user unknown") may have come after DATA: a
 	 * filter, as in the text. An X.1 (addressing) status counts as
 	 * no reply: Office 365's "5.1.10 RESOLVER.ADR.RecipientNotFound". */
-	if (!*cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
-	    ((!r->code[0] && (!rs || in_list(rs, weak_status))) || !strncmp(r->status + 1, ".1.", 3)))
-		cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
-	/* a provider's own documented codes and words beat the general tables */
-	rq.command = cmd;
-	if ((reason = bounce_rhost_reason(prov, &rq, r->rule, sizeof(r->rule)))) {
-		text_copy(r->reason, sizeof(r->reason), reason);
-		goto classify;
-	}
+	if (!*w->cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
+	    ((!r->code[0] && (!w->rs || in_list(w->rs, weak_status))) || !strncmp(r->status + 1, ".1.", 3)))
+		w->cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
+}
+
+/* refine_status_reason: a network or routing status whose words name
+ * its cause more exactly. */
+static void refine_status_reason(const struct rcpt *r, struct words *w)
+{
 	/* a network and routing status (X.4.x: "no answer from host",
 	 * "delivery time expired", Exchange's "5.4.312 Message expired, DNS
 	 * query failed") whose words name its network cause ("no route to
 	 * host", a failed name lookup) is that network error, not a mere
 	 * expiry; a timeout or a refused connection is no more than expiry */
-	if (((!rs && !strncmp(r->status + 1, ".4.", 3)) || (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.1"))) &&
-	    (tm & RB("networkerror")))
-		rs = "networkerror";
+	if (((!w->rs && !strncmp(r->status + 1, ".4.", 3)) || (w->rs && !strcmp(w->rs, "expired") && !strcmp(r->status + 1, ".4.1"))) &&
+	    (w->tm & RB("networkerror")))
+		w->rs = "networkerror";
 	/* X.4.7 "delivery time expired" after a name lookup that kept failing
 	 * (Sendmail's "Deferred: Name server: example.org.: host name lookup
 	 * failure") is that network error; a failed connection stays expiry */
-	if (rs && !strcmp(rs, "expired") && !strcmp(r->status + 1, ".4.7") && (tm & RB("networkerror")) &&
-	    which[reason_bit("networkerror")] &&
-	    (strstr(which[reason_bit("networkerror")], "name") || strstr(which[reason_bit("networkerror")], "dns")))
-		rs = "networkerror";
+	if (w->rs && !strcmp(w->rs, "expired") && !strcmp(r->status + 1, ".4.7") && (w->tm & RB("networkerror")) &&
+	    w->which[reason_bit("networkerror")] &&
+	    (strstr(w->which[reason_bit("networkerror")], "name") || strstr(w->which[reason_bit("networkerror")], "dns")))
+		w->rs = "networkerror";
 	/* X.4.4 "unable to route" whose words name a failing name server
 	 * ("Malformed or unexpected name server reply") and no missing host
 	 * is that network error: the domain may well exist */
-	if (rs && !strcmp(rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
-	    (tm & RB("networkerror")) && !(tm & RB("hostunknown")))
-		rs = "networkerror";
+	if (w->rs && !strcmp(w->rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
+	    (w->tm & RB("networkerror")) && !(w->tm & RB("hostunknown")))
+		w->rs = "networkerror";
 	/* ... and one whose words say the domain has no mail exchanger
 	 * (qmail's "couldn't find a mail exchanger or IP address") is a
 	 * domain that accepts no mail */
-	if (rs && !strcmp(rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
-	    (tm & RB("notaccept")) && !(tm & RB("hostunknown")))
-		rs = "notaccept";
+	if (w->rs && !strcmp(w->rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
+	    (w->tm & RB("notaccept")) && !(w->tm & RB("hostunknown")))
+		w->rs = "notaccept";
+}
+
+/* reason_first: a status code too specific for words to overrule, or the
+ * first reason of order_first that holds; a refusal after HELO. */
+static const char *reason_first(struct rcpt *r, const struct words *w)
+{
+	const char *rs = w->rs, *cmd = w->cmd, *reason = NULL;
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
-	local = !strncasecmp(r->diag_type, "x-unix", 6);
+	int local = !strncasecmp(r->diag_type, "x-unix", 6);
 	/* the status code itself names a network or routing cause (X.4.N,
 	 * not the catch-all X.4.0) */
-	specific = rs && !strncmp(r->status + 1, ".4.", 3) && strcmp(r->status + 3, ".0");
-	weak = uu_weak(which[reason_bit("userunknown")], tm, which);
+	int specific = rs && !strncmp(r->status + 1, ".4.", 3) && strcmp(r->status + 3, ".0");
+	int weak = uu_weak(w->which[reason_bit("userunknown")], w->tm, w->which);
+
 	if (!local && rs && (in_list(rs, strong_status) || status_exact(r->status))) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
 	for (size_t i = 0; !reason && !local && order_first[i]; i++)
-		if (reason_holds(order_first[i], rs, tm, cmd, r->status[0] == '5' || r->code[0] == '5',
+		if (reason_holds(order_first[i], rs, w->tm, cmd, r->status[0] == '5' || r->code[0] == '5',
 				 weak, specific)) {
 			reason = order_first[i];
 			if (rs && !strcmp(rs, reason))
 				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 			else {
-				const char *w = which[reason_bit(reason)];
+				const char *p = w->which[reason_bit(reason)];
 
-				if (!w) /* filtered on an "unknown user" phrase */
-					w = which[reason_bit("userunknown")];
-				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", w ? w : "",
+				if (!p) /* filtered on an "unknown user" phrase */
+					p = w->which[reason_bit("userunknown")];
+				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", p ? p : "",
 					 *cmd ? " after " : "", cmd);
 			}
 		}
@@ -338,46 +339,63 @@ void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_cl
 		reason = "blocked";
 		snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
 	}
-	if (!reason && (!rs || !strcmp(rs, "userunknown") || in_list(rs, weak_status))) {
-		for (size_t i = 0; !reason && order_second[i]; i++)
-			if (tm & RB(order_second[i])) {
-				reason = order_second[i];
-				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"", which[reason_bit(reason)]);
-			}
-		if (!reason && (!strncasecmp(r->diag_type, "x-unix", 6) ||
-				       !strncasecmp(r->diag_type, "x-postfix", 9))) {
-			reason = "mailererror";
-			snprintf(r->rule, sizeof(r->rule), "diagnostic type %s", r->diag_type);
+	return reason;
+}
+
+/* reason_second: when the status says little, the phrases of
+ * order_second, then what the diagnostic's type, the reply code, the
+ * action or the command say. */
+static const char *reason_second(struct rcpt *r, const struct words *w)
+{
+	const char *rs = w->rs, *cmd = w->cmd, *reason = NULL;
+
+	for (size_t i = 0; !reason && order_second[i]; i++)
+		if (w->tm & RB(order_second[i])) {
+			reason = order_second[i];
+			snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"", w->which[reason_bit(reason)]);
 		}
-		if (!reason && !rs && r->code[0] == '5' && r->code[1] == '0') {
-			reason = "syntaxerror";
-			snprintf(r->rule, sizeof(r->rule), "reply code %s", r->code);
-		}
-		if (!reason && !rs && (!strcmp(r->action, "delayed") || !strcmp(r->action, "expired"))) {
-			reason = "expired";
-			snprintf(r->rule, sizeof(r->rule), "action %s", r->action);
-		}
-		if (!reason && !rs && (!strcmp(cmd, "HELO") || !strcmp(cmd, "EHLO"))) {
-			reason = "blocked";
-			snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
-		}
-		/* a permanent refusal of the connection itself, in the
-		 * greeting, that names no other cause: the server will not
-		 * talk to this client (RFC 5321 3.1: "554 No SMTP service
-		 * here"; Sisimai Reason::Blocked reads Exim's "SMTP error
-		 * from remote mail server after initial connection" so) */
-		if (!reason && !rs && !strcmp(cmd, "CONN") && r->code[0] == '5') {
-			reason = "blocked";
-			snprintf(r->rule, sizeof(r->rule), "refused at connection (%s)", r->code);
-		}
+	if (!reason && (!strncasecmp(r->diag_type, "x-unix", 6) ||
+			       !strncasecmp(r->diag_type, "x-postfix", 9))) {
+		reason = "mailererror";
+		snprintf(r->rule, sizeof(r->rule), "diagnostic type %s", r->diag_type);
 	}
-	if (!reason && rs && !strcmp(rs, "userunknown") && (tm & uu_vetoes())) {
+	if (!reason && !rs && r->code[0] == '5' && r->code[1] == '0') {
+		reason = "syntaxerror";
+		snprintf(r->rule, sizeof(r->rule), "reply code %s", r->code);
+	}
+	if (!reason && !rs && (!strcmp(r->action, "delayed") || !strcmp(r->action, "expired"))) {
+		reason = "expired";
+		snprintf(r->rule, sizeof(r->rule), "action %s", r->action);
+	}
+	if (!reason && !rs && (!strcmp(cmd, "HELO") || !strcmp(cmd, "EHLO"))) {
+		reason = "blocked";
+		snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
+	}
+	/* a permanent refusal of the connection itself, in the
+	 * greeting, that names no other cause: the server will not
+	 * talk to this client (RFC 5321 3.1: "554 No SMTP service
+	 * here"; Sisimai Reason::Blocked reads Exim's "SMTP error
+	 * from remote mail server after initial connection" so) */
+	if (!reason && !rs && !strcmp(cmd, "CONN") && r->code[0] == '5') {
+		reason = "blocked";
+		snprintf(r->rule, sizeof(r->rule), "refused at connection (%s)", r->code);
+	}
+	return reason;
+}
+
+/* reason_last: words that overrule an "unknown user" status, the status
+ * code's reason, the action, the format's default, or nothing. */
+static const char *reason_last(struct ctx *c, struct rcpt *r, const struct words *w)
+{
+	const char *rs = w->rs, *reason = NULL;
+
+	if (rs && !strcmp(rs, "userunknown") && (w->tm & uu_vetoes())) {
 		/* the words overruled the status: the first of their reasons */
 		for (size_t i = 0; !reason && order_first[i]; i++)
-			if (tm & uu_vetoes() & RB(order_first[i])) {
+			if (w->tm & uu_vetoes() & RB(order_first[i])) {
 				reason = order_first[i];
 				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\" over status %s",
-					 which[reason_bit(reason)] ? which[reason_bit(reason)] : "", r->status);
+					 w->which[reason_bit(reason)] ? w->which[reason_bit(reason)] : "", r->status);
 			}
 	}
 	if (!reason && rs) {
@@ -401,11 +419,49 @@ void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_cl
 					   : r->diag[0] ? "no rule matched the diagnostic"
 							: "nothing to go by");
 	}
+	return reason;
+}
+
+/* decide_reason: the reason of r from the site rules, the sending MTA's
+ * own category, the provider's table, then the status code and the
+ * words in the order of docs/parser.md. */
+static void decide_reason(struct ctx *c, struct rcpt *r, enum bounce_kind kind, struct words *w,
+			  enum bounce_class *cls)
+{
+	const char *reason = NULL;
+
+	if (bounce_rules_apply(c->rules, r->status, r->code, w->folded, r->reporting_mta, r->remote_mta,
+			       w->prov ? w->prov->name : "", r->reason, sizeof(r->reason), cls, r->rule,
+			       sizeof(r->rule)))
+		return;
+	if (r->category) {
+		/* the sending MTA's own classification of this failure */
+		text_copy(r->reason, sizeof(r->reason), r->category);
+		text_copy(r->rule, sizeof(r->rule), r->category_rule);
+		return;
+	}
+	read_words(c, r, kind, w);
+	/* a provider's own documented codes and words beat the general tables */
+	w->rq.command = w->cmd;
+	if ((reason = bounce_rhost_reason(w->prov, &w->rq, r->rule, sizeof(r->rule)))) {
+		text_copy(r->reason, sizeof(r->reason), reason);
+		return;
+	}
+	refine_status_reason(r, w);
+	reason = reason_first(r, w);
+	if (!reason && (!w->rs || !strcmp(w->rs, "userunknown") || in_list(w->rs, weak_status)))
+		reason = reason_second(r, w);
+	if (!reason)
+		reason = reason_last(c, r, w);
 	text_copy(r->reason, sizeof(r->reason), reason);
-classify:
+}
+
+/* decide_class: a pseudo status when there is none, then the class. */
+static void decide_class(struct rcpt *r, const struct words *w, enum bounce_class *cls, int *permanent)
+{
 	if (!r->status[0]) {
 		const char *d = "0.900";
-		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") || reason_says_temporary(folded) ? '4' : '5';
+		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") || reason_says_temporary(w->folded) ? '4' : '5';
 
 		for (size_t i = 0; i < bounce_npseudo_statuses; i++)
 			if (!strcmp(bounce_pseudo_statuses[i].reason, r->reason))
@@ -413,14 +469,40 @@ classify:
 		snprintf(r->status, sizeof(r->status), "%c.%s", first, d);
 		*permanent = first == '5';
 	}
-	if (!strcmp(r->action, "delayed") && !reason_says_any(ctxf, bounce_final_phrases, bounce_nfinal_phrases))
+	if (!strcmp(r->action, "delayed") && !reason_says_any(w->ctxf, bounce_final_phrases, bounce_nfinal_phrases))
 		*cls = BOUNCE_CLASS_DELAYED;
 	else if (!r->action[0] && *cls == BOUNCE_CLASS_NONE &&
-		 reason_says_any(ctxf, bounce_queued_phrases, bounce_nqueued_phrases))
+		 reason_says_any(w->ctxf, bounce_queued_phrases, bounce_nqueued_phrases))
 		/* no DSN fields, and the words say the message is still
 		 * queued: a warning (a soft bounce would count toward
 		 * suppression) */
 		*cls = BOUNCE_CLASS_DELAYED;
 	else if (*cls == BOUNCE_CLASS_NONE)
 		*cls = is_hard(r->reason, *permanent) ? BOUNCE_CLASS_HARD : BOUNCE_CLASS_SOFT;
+}
+
+void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls, int *permanent)
+{
+	struct words w = { 0 };
+	const char *words;
+
+	if (matchers_init() < 0) {
+		c->oom = 1;
+		return;
+	}
+	words = settle_status(c, r, kind);
+	bounce_fold(w.folded, sizeof(w.folded), words);
+	status_strip_codes(w.folded);
+	snprintf(w.ctxf, sizeof(w.ctxf), "%s %s", words, r->context);
+	bounce_fold(w.ctxf, sizeof(w.ctxf), w.ctxf);
+	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
+	*cls = BOUNCE_CLASS_NONE;
+	if (decide_fixed(r, kind, cls, permanent))
+		return;
+	/* the provider whose remote host table applies (lib/bounce/rhost.h) */
+	w.rq = (struct bounce_rhost_query){ r->remote_mta, r->reporting_mta, r->addr, r->status, r->code, "",
+					    w.ctxf, c->nrc == 1 ? sbuf_get(&c->text) : NULL };
+	w.prov = bounce_rhost_provider_of(&w.rq);
+	decide_reason(c, r, kind, &w, cls);
+	decide_class(r, &w, cls, permanent);
 }

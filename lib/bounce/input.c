@@ -212,3 +212,29 @@ int input_top_filter(char *buf, size_t *lenp, char *blob)
 	buf[*lenp] = '\0';
 	return 1;
 }
+
+int input_prepare(struct input *in, const char *data, size_t len, size_t limit)
+{
+	size_t off = 0, mlen = 0;
+	const char *m;
+
+	if (input_normalise(data, len, limit, &in->norm, &in->len, &in->truncated) < 0)
+		return -1;
+	/* an mbox postmark on the first line is not a header */
+	m = input_is_postmark(in->norm, in->norm + in->len) ? bounce_mbox_next(in->norm, in->len, &off, &mlen)
+							     : in->norm;
+	if (m && m != in->norm) {
+		memmove(in->norm, m, mlen);
+		in->len = mlen;
+		in->norm[in->len] = '\0';
+	}
+	return 0;
+}
+
+void input_free(struct input *in)
+{
+	if (in->borrow)
+		g_byte_array_free(in->borrow, FALSE); /* the wrapper; norm stays */
+	free(in->norm);
+	memset(in, 0, sizeof(*in));
+}

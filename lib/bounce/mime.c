@@ -384,3 +384,53 @@ void mime_walk(struct ctx *c, GMimeObject *top)
 		}
 	}
 }
+
+/* read_top: what the parser reads of the top-level header (subject,
+ * From, To, the header blob when input_top_filter did not write it),
+ * then the walk over the parts. 0, or -1 when memory ran out. */
+static int read_top(struct ctx *c, int filtered)
+{
+	InternetAddressList *l;
+	const char *subj = g_mime_message_get_subject(c->msg);
+
+	text_copy(c->subject, sizeof(c->subject), subj ? subj : "");
+	mime_header(GMIME_OBJECT(c->msg), "From", c->from_raw, sizeof(c->from_raw));
+	if (!filtered) {
+		struct sbuf hb = { .max = HDRBLOB - 1 };
+
+		mime_header_text(GMIME_OBJECT(c->msg), &hb);
+		if (hb.oom)
+			return -1;
+		text_copy_n(c->hdrblob, HDRBLOB, sbuf_get(&hb), hb.len);
+		for (char *q = c->hdrblob; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		sbuf_free(&hb);
+	}
+	if ((l = g_mime_message_get_from(c->msg)))
+		addr_of_list(c->from, sizeof(c->from), l);
+	if ((l = g_mime_message_get_to(c->msg)))
+		addr_of_list(c->to, sizeof(c->to), l);
+	mime_walk(c, g_mime_message_get_mime_part(c->msg));
+	return 0;
+}
+
+int mime_parse(struct ctx *c, struct input *in)
+{
+	int filtered = input_top_filter(in->norm, &in->len, c->hdrblob);
+	GMimeStream *st;
+	GMimeParser *parser;
+
+	/* GMime reads the normalised copy where it is, not a copy of it: the
+	 * stream borrows norm through a byte array that does not own it; the
+	 * array goes after the message (ctx_free), norm after that
+	 * (input_free) */
+	in->borrow = g_byte_array_new_take((guint8 *)in->norm, in->len);
+	st = g_mime_stream_mem_new_with_byte_array(in->borrow);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
+	parser = g_mime_parser_new_with_stream(st);
+	g_object_unref(st);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	c->msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	return c->msg ? read_top(c, filtered) : 0;
+}

@@ -198,3 +198,27 @@ enum bounce_kind ses_parse(struct ctx *c, const char *text)
 	sbuf_free(&f);
 	return c->nrc ? kind : BOUNCE_KIND_NOTBOUNCE;
 }
+
+enum bounce_kind ses_detect(struct ctx *c, const char *text)
+{
+	enum bounce_kind kind = BOUNCE_KIND_NOTBOUNCE;
+
+	if (!c->msg || c->have_dsn_part || c->have_arf_part)
+		return kind;
+	if (strstr(text, "notificationType\\\"") && !strstr(text, "{\"notificationType\"")) {
+		/* SNS wraps the SES notification in a JSON string: unwrap */
+		const char *m = strstr(text, "\"Message\"");
+		char *inner = malloc(MAX_PART_TEXT);
+
+		if (!inner) {
+			c->oom = 1;
+			return kind;
+		}
+		if (m && ses_json_value(m, m + strlen(m), "Message", inner, MAX_PART_TEXT))
+			kind = ses_parse(c, inner);
+		free(inner);
+	} else if (strstr(text, "{\"notificationType\"")) {
+		kind = ses_parse(c, text);
+	}
+	return kind;
+}

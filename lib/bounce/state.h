@@ -96,6 +96,19 @@ extern struct phrase_set *matchers_phrases, *matchers_commands, *matchers_tempor
 int matchers_init(void);
 
 /* input.c: line endings, size limit, mbox postmark, top-level header */
+/* The message as bounce_parse holds it: the normalised copy (owned) and
+ * the byte array that lends it to GMime's stream (mime_parse). */
+struct input {
+	char *norm;
+	size_t len;
+	int truncated;
+	GByteArray *borrow;
+};
+/* input_prepare: data normalised (input_normalise, at most limit bytes)
+ * without an mbox postmark into in; 0, or -1 when memory ran out.
+ * input_free frees in, after the message (ctx_free). */
+int input_prepare(struct input *in, const char *data, size_t len, size_t limit);
+void input_free(struct input *in);
 int input_normalise(const char *data, size_t len, size_t limit, char **out, size_t *outlen,
 		     int *truncated);
 int input_is_postmark(const char *p, const char *end);
@@ -105,6 +118,10 @@ int input_top_filter(char *buf, size_t *lenp, char *blob);
 void mime_header(GMimeObject *o, const char *name, char *dst, size_t dstlen);
 void mime_header_text(GMimeObject *o, struct sbuf *out);
 void mime_walk(struct ctx *c, GMimeObject *top);
+/* mime_parse: GMime parses in's message (its top-level header cut by
+ * input_top_filter) into c->msg; the top-level fields read, the parts
+ * walked. 0, or -1 when memory ran out. */
+int mime_parse(struct ctx *c, struct input *in);
 
 /* returned.c: the returned message */
 void returned_take(struct ctx *c, const char *s, size_t len);
@@ -124,6 +141,9 @@ void arf_parse(struct ctx *c, const char *text);
 /* ses.c: provider JSON notifications */
 int ses_json_value(const char *p, const char *end, const char *key, char *dst, size_t dstlen);
 enum bounce_kind ses_parse(struct ctx *c, const char *text);
+/* ses_detect: an SES notification in the text, as it is or wrapped by SNS
+ * (its kind and recipients), or NOTBOUNCE. */
+enum bounce_kind ses_detect(struct ctx *c, const char *text);
 
 /* address.c: addresses */
 const char *addr_find(const char *s, const char *end, size_t *alen);
@@ -169,9 +189,14 @@ int kind_any_in(const char *s, const char *const *list, size_t n);
 int kind_complaint_header(struct ctx *c);
 int kind_is_autoreply(struct ctx *c);
 int kind_looks_like_bounce(struct ctx *c, const char *text);
+/* kind_collect: the kind of message and its recipients (c->rc). */
+enum bounce_kind kind_collect(struct ctx *c);
 
 /* report.c: the report */
-char *report_dup(const char *s, int *oom);
+/* report_build: each recipient decided (decide) into a new report in
+ * *out (the caller frees it with bounce_report_free); 0, or -1 when
+ * memory ran out. */
+int report_build(struct ctx *c, enum bounce_kind kind, int truncated, struct bounce_report **out);
 
 /* parse.c: the recipients of one parse */
 struct rcpt *rcpt_new(struct ctx *c);
