@@ -41,6 +41,11 @@ struct config {
 	long message_size_limit;
 	char *bounce_rules;
 
+	/* rebound-pipe, message mode: SMTP clients whose bounces are trusted
+	 * like Postfix's own, and whether leads get probes */
+	struct config_list trusted_networks;
+	int message_probes;
+
 	/* Suppression policy and rebound-pipe */
 	long soft_bounce_limit;
 	long soft_bounce_window;
