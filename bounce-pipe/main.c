@@ -179,16 +179,11 @@ static void log_line(const struct pipe_run *p, const struct store_report_line *l
 
 /* source_trusted: the bounce provably comes from our own MTA: pipe(8)'s
  * ${client_address} is empty (Postfix made it; or it was submitted with
- * sendmail(1) on this host), or the client is in trusted_networks. Not
- * when -a was not given (an old master.cf): then nothing is known. */
-static int source_trusted(const struct config *cfg, const char *client)
+ * sendmail(1) on this host). Not when -a was not given (a master.cf of
+ * before): then nothing is known. */
+static int source_trusted(const char *client)
 {
-	if (!client)
-		return 0;
-	if (!*client)
-		return 1;
-	(void)cfg; /* TEMP: trusted_networks after ops lands config_parse_net */
-	return 0;
+	return client && !*client;
 }
 
 /* probe: send the probe claimed for `to`; if it cannot be sent, release
@@ -270,7 +265,7 @@ int main(int argc, char **argv)
 	rctx.queue_id = strcmp(p.queue_id, "NOQUEUE") ? p.queue_id : "";
 	rctx.policy = &pol;
 	rctx.verified = vs == VERP_OK;
-	rctx.trusted = source_trusted(p.cfg, p.client);
+	rctx.trusted = source_trusted(p.client);
 	rctx.probes = p.cfg->message_probes;
 	rctx.probe_interval = PROBE_INTERVAL;
 	if (dec.form == VERP_FORM_MESSAGE && *dec.token)

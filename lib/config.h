@@ -41,9 +41,7 @@ struct config {
 	long message_size_limit;
 	char *bounce_rules;
 
-	/* rebound-pipe, message mode: SMTP clients whose bounces are trusted
-	 * like Postfix's own, and whether leads get probes */
-	struct config_list trusted_networks;
+	/* rebound-pipe, message mode: whether leads get probes */
 	int message_probes;
 
 	/* Suppression policy and rebound-pipe */
