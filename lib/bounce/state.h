@@ -150,6 +150,18 @@ enum bounce_kind ses_detect(struct ctx *c, const char *text);
 /* address.c: addresses */
 const char *addr_find(const char *s, const char *end, size_t *alen);
 void addr_clean(char *dst, size_t dstlen, const char *value);
+/* The fast paths of addr_clean and addr_of_list and what they stand for
+ * (tests/unit/test_bounce_address.c compares them over the corpus):
+ * addr_fast: v is local@domain or <local@domain> of dot-atoms, which
+ * GMime's parser gives back as it is: copied into dst, 1; else 0.
+ * addr_gmime: the first mailbox address GMime's parser finds in v ("" if
+ * none). addr_list_fast: l is one mailbox whose name and address are
+ * plain ASCII atoms ("name <local@domain>" would parse back to the same
+ * address): its address into dst, 1; else 0 (the list's text then goes
+ * through addr_clean). */
+int addr_fast(char *dst, size_t dstlen, const char *v);
+void addr_gmime(char *dst, size_t dstlen, const char *v);
+int addr_list_fast(char *dst, size_t dstlen, InternetAddressList *l);
 void addr_of_list(char *dst, size_t dstlen, InternetAddressList *l);
 int addr_full(const char *a);
 void addr_failed_recipients(struct ctx *c);
