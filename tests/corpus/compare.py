@@ -85,7 +85,8 @@ def check_cli(binary):
         ok = (p.returncode == 0 and len(recs) == 1 and r["file"] == "-" and r["recipient"] == "bob@example.com"
               and "\ufffd" in r["diagnostic"] and '"quoted"' in r["diagnostic"] and "\\" in r["diagnostic"]
               and list(r.keys()) == ["file", "kind", "recipient", "action", "status", "smtp_code", "reason",
-                                     "class", "permanent", "diagnostic", "remote_mta", "original_envelope_id"])
+                                     "class", "permanent", "diagnostic", "remote_mta", "original_envelope_id",
+                                     "original_recipient"])
     except (ValueError, IndexError, KeyError, UnicodeDecodeError):
         ok = False
     t += 1
