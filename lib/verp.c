@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <glib.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #define DAY 86400L
 #define LOCAL_MAX 64          /* RFC 5321 local part */
@@ -163,26 +165,19 @@ static int b32_value(char c)
 	return p ? (int)(p - b32_alphabet) : -1;
 }
 
-/* SHA-256 and HMAC-SHA256 come from GLib (GChecksum, GHmac), which GMime
- * loads anyway: no other crypto library is loaded at every start. */
-#define SHA256_BYTES 32
-
 /* recipient_id: the compact form's id of a recipient (ID_LEN + 1 bytes);
- * -1 when the recipient is too long. */
+ * -1 on a libcrypto failure. */
 static int recipient_id(const char *recipient, size_t len, char *id)
 {
-	unsigned char md[SHA256_BYTES];
-	gsize mdlen = sizeof(md);
-	GChecksum *sum;
+	unsigned char buf[sizeof(id_context) + VERP_ADDRESS_MAX];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
 
 	if (len > VERP_ADDRESS_MAX)
 		return -1;
-	sum = g_checksum_new(G_CHECKSUM_SHA256); /* aborts only when out of memory */
-	g_checksum_update(sum, (const guchar *)id_context, sizeof(id_context)); /* with its NUL */
-	g_checksum_update(sum, (const guchar *)recipient, len);
-	g_checksum_get_digest(sum, md, &mdlen);
-	g_checksum_free(sum);
-	if (mdlen < 13)
+	memcpy(buf, id_context, sizeof(id_context)); /* with its NUL */
+	memcpy(buf + sizeof(id_context), recipient, len);
+	if (!EVP_Digest(buf, sizeof(id_context) + len, md, &mdlen, EVP_sha256(), NULL) || mdlen < 13)
 		return -1;
 	b32_bits(md, ID_LEN, id);
 	return 0;
@@ -192,42 +187,25 @@ static int recipient_id(const char *recipient, size_t len, char *id)
 static int tag_mac(const struct verp_key *key, char form, unsigned stamp, const char *payload,
 		   size_t n, unsigned char mac[MAC_BYTES])
 {
-	unsigned char head[3];
-	unsigned char md[SHA256_BYTES];
-	gsize mdlen = sizeof(md);
-	GHmac *hmac;
+	unsigned char buf[sizeof(mac_context) + 3 + VERP_ADDRESS_MAX];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	size_t len = 0;
 
-	if (n > VERP_ADDRESS_MAX)
+	if (n > VERP_ADDRESS_MAX || key->len > INT32_MAX)
 		return -1;
-	head[0] = (unsigned char)form;
-	head[1] = (unsigned char)(stamp >> 8);
-	head[2] = (unsigned char)(stamp & 0xff);
-	hmac = g_hmac_new(G_CHECKSUM_SHA256, key->bytes, key->len); /* aborts only when out of memory */
-	if (!hmac)
+	memcpy(buf, mac_context, sizeof(mac_context)); /* with its NUL */
+	len = sizeof(mac_context);
+	buf[len++] = (unsigned char)form;
+	buf[len++] = (unsigned char)(stamp >> 8);
+	buf[len++] = (unsigned char)(stamp & 0xff);
+	memcpy(buf + len, payload, n);
+	len += n;
+	if (!HMAC(EVP_sha256(), key->bytes, (int)key->len, buf, len, md, &mdlen) || mdlen < MAC_BYTES)
 		return -1;
-	g_hmac_update(hmac, (const guchar *)mac_context, sizeof(mac_context)); /* with its NUL */
-	g_hmac_update(hmac, head, sizeof(head));
-	g_hmac_update(hmac, (const guchar *)payload, n);
-	g_hmac_get_digest(hmac, md, &mdlen);
-	g_hmac_unref(hmac);
-	if (mdlen < MAC_BYTES) {
-		explicit_bzero(md, sizeof(md));
-		return -1;
-	}
 	memcpy(mac, md, MAC_BYTES);
-	explicit_bzero(md, sizeof(md));
+	OPENSSL_cleanse(md, sizeof(md));
 	return 0;
-}
-
-/* mac_equal: whether two MACs are equal, in time that does not depend on
- * where they differ. */
-static int mac_equal(const unsigned char a[MAC_BYTES], const unsigned char b[MAC_BYTES])
-{
-	volatile unsigned char diff = 0;
-
-	for (size_t i = 0; i < MAC_BYTES; i++)
-		diff |= (unsigned char)(a[i] ^ b[i]);
-	return diff == 0;
 }
 
 static long day_of(time_t t)
@@ -520,7 +498,7 @@ enum verp_status verp_decode(const struct verp_codec *codec, const char *return_
 	for (size_t k = 0; k < codec->keys->n; k++) {
 		if (tag_mac(&codec->keys->key[k], form, stamp, payload, paylen, want) < 0)
 			return decode_fail(out, VERP_NOMEM);
-		if (mac_equal(want, mac)) {
+		if (CRYPTO_memcmp(want, mac, MAC_BYTES) == 0) {
 			out->key_index = (int)k;
 			break;
 		}

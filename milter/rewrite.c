@@ -2,10 +2,10 @@
  * (recipient mode, message mode, store errors); see rewrite.h. */
 #include "rewrite.h"
 
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 
 #include "store.h"
 
@@ -59,8 +59,7 @@ int rewrite_token(char out[VERP_TOKEN_MAX + 1])
 	unsigned char raw[TOKEN_BYTES];
 
 	_Static_assert(2 * TOKEN_BYTES <= VERP_TOKEN_MAX, "token too long for VERP_TOKEN_MAX");
-	/* the kernel's CSPRNG; up to 256 bytes come whole once it is seeded */
-	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		return -1;
 	for (size_t i = 0; i < sizeof(raw); i++)
 		snprintf(out + 2 * i, 3, "%02x", raw[i]);
