@@ -151,6 +151,12 @@ int kind_looks_like_bounce(struct ctx *c, const char *text)
 static enum bounce_kind collect_arf(struct ctx *c)
 {
 	arf_parse(c, sbuf_get(&c->arf));
+	if (!c->nrc && c->jmrp_rcpt[0]) {
+		struct rcpt *r = rcpt_new(c);
+
+		if (r)
+			text_copy(r->addr, sizeof(r->addr), c->jmrp_rcpt);
+	}
 	if (!c->nrc && c->orig_to[0]) {
 		struct rcpt *r = rcpt_new(c);
 
@@ -277,7 +283,7 @@ enum bounce_kind kind_collect(struct ctx *c)
 
 	if (c->oom || kind != BOUNCE_KIND_NOTBOUNCE) {
 		/* an Amazon SES notification: its JSON said it all */
-	} else if (c->msg && (c->have_arf_part ||
+	} else if (c->msg && (c->have_arf_part || c->jmrp_rcpt[0] ||
 			      kind_any_in(c->subject, bounce_complaint_subjects, bounce_ncomplaint_subjects) ||
 			      kind_complaint_header(c))) {
 		kind = collect_arf(c);

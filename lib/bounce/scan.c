@@ -255,6 +255,12 @@ void scan_error_span(struct ctx *c, const struct bounce_format *f, const char *t
 				stop = 1;
 			if (!stop && phrase_any(matchers_end, lb, ln))
 				stop = 1;
+			/* a signature separator (RFC 3676 4.3: "-- " alone on a
+			 * line; "--" as many write it): a footer follows, an
+			 * antivirus stamp or a disclaimer, not the error */
+			if (!stop && nl - p >= 2 && nl - p <= 3 && p[0] == '-' && p[1] == '-' &&
+			    (nl - p == 2 || p[2] == ' '))
+				stop = 1;
 			if (stop && p > start) {
 				end = p;
 				break;
