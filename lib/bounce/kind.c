@@ -135,10 +135,25 @@ int kind_is_autoreply(struct ctx *c)
 	return sign;
 }
 
+/* list_notice: a mailing list's own notice ("your message awaits moderator
+ * approval", "rejected by the moderator"): sent from one of the list's
+ * addresses (LIST-bounces, -owner, -request: Mailman, Majordomo) and
+ * carrying the list's List-Id (RFC 2919) in its own header. It is no
+ * delivery report: nobody's address failed (issue 14, Mailman 3's
+ * list:user:notice:hold and :refuse). */
+static int list_notice(struct ctx *c)
+{
+	const char *p = c->hdrblob ? strstr(c->hdrblob, "list-id:") : NULL;
+
+	return c->from[0] && scan_list_form(c->from) && p && (p == c->hdrblob || p[-1] == '\n');
+}
+
 int kind_looks_like_bounce(struct ctx *c, const char *text)
 {
 	if (c->have_report || c->have_dsn_part)
 		return 1;
+	if (list_notice(c))
+		return 0;
 	if (kind_any_in(c->from_raw, bounce_bounce_senders, bounce_nbounce_senders))
 		return 1;
 	if (kind_any_in(c->subject, bounce_bounce_subjects, bounce_nbounce_subjects))

@@ -98,7 +98,7 @@ const struct bounce_format *scan_format(struct ctx *c, const char *text)
  * failed recipient may be named"): LIST-request (RFC 2142 6), Mailman's
  * LIST-bounces, -owner, -admin, -confirm, -join, -leave, -subscribe,
  * -unsubscribe, Majordomo's owner-LIST. */
-static int list_form(const char *a)
+int scan_list_form(const char *a)
 {
 	static const char *const suffixes[] = { "-request", "-bounces", "-owner", "-admin", "-confirm",
 						"-join", "-leave", "-subscribe", "-unsubscribe" };
@@ -140,7 +140,7 @@ int scan_ignored_addr(struct ctx *c, const char *a)
 	for (size_t i = 0; i < 2; i++)
 		if (c->list_addr[i][0] && !strcasecmp(a, c->list_addr[i]))
 			return 1;
-	return list_form(a);
+	return scan_list_form(a);
 }
 
 /* skip_line: lines whose addresses are never failed recipients: those

@@ -175,6 +175,7 @@ void addr_failed_recipients(struct ctx *c);
 /* scan.c: the error text of non-standard bounces */
 const struct bounce_format *scan_format(struct ctx *c, const char *text);
 int scan_ignored_addr(struct ctx *c, const char *a);
+int scan_list_form(const char *a);
 void scan_diag_append(struct rcpt *r, const char *s, const char *e);
 void scan_error_span(struct ctx *c, const struct bounce_format *f, const char *text, const char **s,
 		       const char **e);

@@ -2,7 +2,7 @@
  * was not tuned on, each fixed by a general rule: the DSN fields whatever
  * the text part's charset, Gmail's plain-text notice, the class digit of a
  * pseudo status, an antivirus footer, a 553 reply, Microsoft's complaint
- * (JMRP) around a bounce. */
+ * (JMRP) around a bounce, a list server's own notice. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -240,6 +240,33 @@ static void test_jmrp_complaint(void **state)
 	bounce_report_free(rep);
 }
 
+/* a list server's own notice (Mailman 3's hold notice: from LIST-bounces,
+ * with the list's List-Id) is no delivery report */
+static void test_list_notice(void **state)
+{
+	static const char msg[] =
+		"Subject: Your message to other@lists.example.test awaits moderator approval\n"
+		"From: other-bounces@lists.example.test\n"
+		"To: list@sender.test\n"
+		"Precedence: bulk\n"
+		"List-Id: <other.lists.example.test>\n"
+		"\n"
+		"Your mail to 'other@lists.example.test' with the subject\n"
+		"\n"
+		"    news\n"
+		"\n"
+		"Is being held until the list moderator can review it for approval.\n";
+	char err[256];
+	struct bounce_report *rep = NULL;
+
+	(void)state;
+	assert_int_equal(bounce_parse(msg, strlen(msg), NULL, &rep, err, sizeof(err)), BOUNCE_OK);
+	for (size_t i = 0; i < rep->nrcpt; i++)
+		assert_true(rep->rcpt[i].class != BOUNCE_CLASS_HARD && rep->rcpt[i].class != BOUNCE_CLASS_SOFT);
+	assert_int_equal(rep->kind, BOUNCE_KIND_NOTBOUNCE);
+	bounce_report_free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_antivirus_footer),
 		cmocka_unit_test(test_553_unknown_address),
 		cmocka_unit_test(test_jmrp_complaint),
+		cmocka_unit_test(test_list_notice),
 	};
 
 	bounce_init();
