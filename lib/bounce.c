@@ -6,6 +6,7 @@
  * recipient. Never exits, never logs. */
 #include "bounce.h"
 #include "bounce_int.h"
+#include "bounce_limits.h"
 #include "bounce_rhost.h"
 #include "bounce_tables.h"
 #include "phrase.h"
@@ -666,6 +667,7 @@ struct ctx {
 	GMimeMessage *fwd[4];  /* forwarded reports parsed by walk; owned */
 	int nfwd;
 	int nparts;
+	const char *limited;   /* the bound bounce_limits_apply reached, or NULL */
 	struct sbuf text;      /* human-readable error text, UTF-8 */
 	struct sbuf html;      /* text/html, used when there is no text/plain */
 	struct sbuf dsn;       /* delivery-status fields */
@@ -1132,13 +1134,27 @@ static GMimeMessage *parse_returned(struct ctx *c, const char *s, size_t len)
 	GMimeStream *st;
 	GMimeParser *parser;
 	GMimeMessage *m;
+	GByteArray *copy;
+	const char *why;
 	int found = 0;
 
 	for (size_t i = 0; i + 16 <= n && !found; i++)
 		found = !g_ascii_strncasecmp(s + i, "multipart/report", 16);
 	if (!found || c->nfwd >= (int)(sizeof(c->fwd) / sizeof(c->fwd[0])))
 		return NULL;
-	st = g_mime_stream_mem_new_with_buffer(s, len);
+	/* bounded as the message is (bounce_limits.h), in a copy the stream owns */
+	copy = g_byte_array_sized_new((guint)len + 1);
+	g_byte_array_append(copy, (const guint8 *)s, (guint)len);
+	g_byte_array_append(copy, (const guint8 *)"", 1);
+	if (bounce_limits_apply((char *)copy->data, &len, &why) < 0) {
+		c->oom = 1;
+		g_byte_array_free(copy, TRUE);
+		return NULL;
+	}
+	g_byte_array_set_size(copy, (guint)len);
+	if (why && !c->limited)
+		c->limited = why;
+	st = g_mime_stream_mem_new_with_byte_array(copy);
 	parser = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -1273,11 +1289,10 @@ static void walk(struct ctx *c, GMimeObject *top)
 			}
 			if (it.depth + 1 >= MAX_DEPTH)
 				continue;
-			for (int i = n - 1; i >= 0; i--) {
-				if (sp >= MAX_PARTS)
-					break;
+			/* the first parts, as many as the stack holds (in reverse:
+			 * the first is taken first) */
+			for (int i = (n < MAX_PARTS - sp ? n : MAX_PARTS - sp) - 1; i >= 0; i--)
 				stack[sp++] = (struct walk_item){ g_mime_multipart_get_part(mp, i), it.depth + 1, rep };
-			}
 		} else if (GMIME_IS_MESSAGE_PART(it.o)) {
 			GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(it.o));
 			GMimeObject *inner = m ? g_mime_message_get_mime_part(m) : NULL;
@@ -3382,6 +3397,10 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	c.orig.max = MAX_PART_TEXT;
 	c.html.max = MAX_TEXT;
 	limit = opt->message_size_limit ? opt->message_size_limit : LIMIT_DEFAULT;
+	/* GLib aborts when memory runs out: start only with room for the
+	 * bounded parse (bounce_limits.h) */
+	if (bounce_limits_headroom(len < limit ? len : limit) < 0)
+		goto enomem;
 	bounce_init();
 
 	if (normalise(data ? data : "", len, limit, &norm, &nlen, &truncated) < 0)
@@ -3398,6 +3417,8 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		}
 	}
 
+	if (bounce_limits_apply(norm, &nlen, &c.limited) < 0)
+		goto enomem;
 	filtered = top_filter(norm, &nlen, c.hdrblob);
 	/* GMime reads the normalised copy where it is, not a copy of it: the
 	 * stream borrows norm through a byte array that does not own it; the
@@ -3605,6 +3626,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		goto enomem;
 	rep->kind = kind;
 	rep->truncated = truncated;
+	rep->limited = c.limited;
 	rep->reporting_mta = dup_or_empty(c.reporting_mta, &oom);
 	rep->original_envelope_id = dup_or_empty(c.envid, &oom);
 	rep->original_message_id = dup_or_empty(c.orig_msgid, &oom);
