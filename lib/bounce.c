@@ -370,9 +370,11 @@ const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *
 	line = p;
 	if (is_postmark(line, end)) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *nc = memchr(line, '\r', (size_t)(end - line));
+		/* a CR before it (only up to it: a search to the end would
+		 * make splitting quadratic in the number of messages) */
+		const char *nc = memchr(line, '\r', (size_t)((nl ? nl : end) - line));
 
-		if (nc && (!nl || nc < nl))
+		if (nc)
 			nl = nc;
 		start = nl ? nl + 1 : end;
 		if (nl && *nl == '\r' && start < end && *start == '\n')

@@ -32,7 +32,7 @@ int bounce_limits_apply(char *buf, size_t *len, const char **why);
 
 /* bounce_limits_headroom: whether the address space that parsing a
  * message of len bytes may take at most is there (BOUNCE_LIM_HEADROOM
- * bytes, allocated and given back at once): 0 if so, -1 if not. GLib
+ * bytes, mapped and unmapped at once): 0 if so, -1 if not. GLib
  * aborts the process when an allocation fails, so a parse that could run
  * out of memory must not start (under a memory limit such as ulimit -v,
  * the parse would then abort instead of failing with BOUNCE_ENOMEM). */
