@@ -1,4 +1,5 @@
-/* bounce_limits.c: bounds what GMime is given to parse (bounce_limits.h).
+/* bounds.c: the input stage's bounds on what GMime is given to parse
+ * (bounds.h).
  *
  * GMime's parser makes an object of every part, header field and address
  * it meets, all before the bounce parser looks at the tree: 10 MB of
@@ -9,7 +10,7 @@
  * - A header block starts the message, follows every line that is a
  *   boundary of a multipart, and starts the body of a part whose type
  *   GMime parses as an embedded message (message/news, ...; rfc822 and
- *   global are leaves here: see bounce.c). It ends at an empty line or a
+ *   global are leaves here: see mime.c). It ends at an empty line or a
  *   boundary line. Every line in it counts as a header line (GMime reads
  *   on past a line that is no header field, and so does this pass).
  * - A boundary line is "--" and a boundary declared by a multipart
@@ -27,7 +28,7 @@
  * line is only cut when it cannot become a boundary line that way (it
  * does not start with '-'). Costs one pass over the message and a
  * Content-Type parse per Content-Type field kept. */
-#include "bounce_limits.h"
+#include "bounds.h"
 
 #include <gmime/gmime.h>
 #include <stdlib.h>
@@ -150,7 +151,7 @@ static void field_end(struct lim *l)
 	if (g_mime_content_type_is_type(ct, "message", "*")) {
 		const char *sub = g_mime_content_type_get_media_subtype(ct);
 
-		/* (bounce.c registers rfc822 and global as leaves) */
+		/* (bounce_init registers rfc822 and global as leaves) */
 		if (sub && g_ascii_strcasecmp(sub, "rfc822") && g_ascii_strcasecmp(sub, "global")) {
 			GMimeObject *o = g_mime_object_new_type(NULL, "message", sub);
 

@@ -1,4 +1,4 @@
-/* bounce_rules.c: site rules (config bounce_rules): a file of lines that
+/* rules.c: site rules (config bounce_rules): a file of lines that
  * add to or override the built-in tables without recompiling. Syntax (see
  * docs/parser.md):
  *
@@ -10,14 +10,15 @@
  * code=NNN (or 5*), text~PHRASE (diagnostic contains it, case-insensitive,
  * white space folded; text= is the same), mta~WORD (reporting MTA contains
  * it), rhost~WORD (remote MTA contains it), provider=NAME (the remote host
- * table, lib/bounce_rhost_tables.c, names this provider; provider=none: no
+ * table, lib/bounce/rhost_tables.c, names this provider; provider=none: no
  * provider). Results: reason=REASON (Sisimai vocabulary), class=hard|soft.
  * Site rules are tried before the remote host tables, so they override them.
  * The first matching rule decides. Errors read "FILE:LINE: message". */
 #include "bounce.h"
-#include "bounce_int.h"
-#include "bounce_rhost.h"
-#include "bounce_tables.h"
+#include "text.h"
+#include "rules.h"
+#include "rhost.h"
+#include "tables.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -40,7 +41,7 @@ struct cond {
 struct rule {
 	struct cond *conds;
 	size_t nconds;
-	const char *reason;      /* points into bounce_reasons[] */
+	enum bounce_reason reason;
 	enum bounce_class cls;   /* NONE: derived from the reason */
 	char where[300];         /* FILE:LINE */
 };
@@ -124,14 +125,6 @@ static int token(char **p, char *key, size_t keylen, char *op, char *val, size_t
 	return 1;
 }
 
-static const char *reason_known(const char *r)
-{
-	for (size_t i = 0; i < bounce_nreasons; i++)
-		if (!strcmp(r, bounce_reasons[i]))
-			return bounce_reasons[i];
-	return NULL;
-}
-
 static int valid_status(const char *v, int *prefix)
 {
 	size_t n = strlen(v);
@@ -179,7 +172,7 @@ static int parse_line(char *line, struct rule *r, const char **why)
 				return -1;
 			}
 			if (!strcmp(key, "reason")) {
-				if (!(r->reason = reason_known(val))) {
+				if ((r->reason = bounce_reason_lookup(val)) == REASON_NONE) {
 					*why = "unknown reason (see docs/parser.md for the vocabulary)";
 					return -1;
 				}
@@ -259,7 +252,7 @@ static int parse_line(char *line, struct rule *r, const char **why)
 		*why = "a rule is CONDITIONS => RESULTS";
 		return -1;
 	}
-	if (!r->reason) {
+	if (r->reason == REASON_NONE) {
 		*why = "a rule needs reason=";
 		return -1;
 	}
@@ -362,8 +355,8 @@ static int cond_holds(const struct cond *c, const char *status, const char *code
 
 int bounce_rules_apply(const struct bounce_rules *rs, const char *status, const char *code,
 		       const char *folded_diag, const char *reporting_mta, const char *remote_mta,
-		       const char *provider, char *reason, size_t reasonlen, enum bounce_class *cls,
-		       char *rule, size_t rulelen)
+		       const char *provider, enum bounce_reason *reason, enum bounce_class *cls, char *rule,
+		       size_t rulelen)
 {
 	if (!rs)
 		return 0;
@@ -378,7 +371,7 @@ int bounce_rules_apply(const struct bounce_rules *rs, const char *status, const 
 				break;
 		if (j < r->nconds)
 			continue;
-		snprintf(reason, reasonlen, "%s", r->reason);
+		*reason = r->reason;
 		*cls = r->cls;
 		snprintf(rule, rulelen, "site rule %s", r->where);
 		return 1;

@@ -1,4 +1,4 @@
-/* test_bounce_limits.c: unit tests of lib/bounce_limits.c, the bounds on
+/* test_bounce_bounds.c: unit tests of lib/bounce/bounds.c, the bounds on
  * what GMime parses (issue 12): a message within the bounds is left as it
  * is (also every message of ../shared/corpus/set-of-emails, when there);
  * past a bound, parts are cut, header fields dropped or shortened and
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "bounce.h"
-#include "bounce_limits.h"
+#include "bounce/bounds.h"
 
 #define HEAD "From: MAILER-DAEMON@mx.example.org\nTo: bounces@bounce.example.org\nSubject: failure\n" \
 	     "MIME-Version: 1.0\n"

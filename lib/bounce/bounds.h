@@ -1,11 +1,11 @@
-/* bounce_limits.h: the bounds on what GMime is given to parse (issue 12).
+/* bounds.h: the bounds on what GMime is given to parse (issue 12).
  * GMime builds an object for every part, header and address of a message
  * before the parser's own limits apply; bounce_limits_apply walks the
  * message's MIME structure once, as GMime will, and cuts or drops what
  * lies beyond the bounds below, so that a message of any shape costs
- * GMime a bounded number of objects. Used by the bounce parser only. */
-#ifndef REBOUND_BOUNCE_LIMITS_H
-#define REBOUND_BOUNCE_LIMITS_H
+ * GMime a bounded number of objects. Internal to lib/bounce/ (and its unit test). */
+#ifndef REBOUND_BOUNCE_BOUNDS_H
+#define REBOUND_BOUNCE_BOUNDS_H
 
 #include <stddef.h>
 
