@@ -90,7 +90,23 @@ static const char migration_0001[] =
 	"	ORDER BY received_at DESC, id DESC;\n"
 	;
 
+static const char migration_0002[] =
+	"-- 0002-probes.sql: message mode's probes (user_version 2).\n"
+	"-- A bounce to a message-mode return path that did not come from our own\n"
+	"-- MTA is only a lead (docs/verp.md, \"Message form\"): rebound-pipe may then\n"
+	"-- send the named recipient a probe with its own recipient-mode return\n"
+	"-- path, whose bounce decides. One row per address: the last probe sent,\n"
+	"-- so that an address gets at most one probe a day however many leads\n"
+	"-- name it. docs/schema.md describes the columns.\n"
+	"CREATE TABLE probes (\n"
+	"	recipient TEXT PRIMARY KEY COLLATE NOCASE,\n"
+	"	token TEXT NOT NULL,\n"
+	"	sent_at TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	;
+
 const struct store_migration store_migrations[] = {
 	{ 1, "schema/0001-initial.sql", migration_0001 },
+	{ 2, "schema/0002-probes.sql", migration_0002 },
 };
 const size_t store_nmigrations = sizeof(store_migrations) / sizeof(store_migrations[0]);

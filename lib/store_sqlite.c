@@ -1,7 +1,8 @@
 /* store_sqlite.c: the store (store.h) on SQLite: opening with WAL, busy
  * timeout and foreign keys, schema migrations at open, prepared
  * statements cached per handle, the policy applied when a bounce is
- * recorded, message mode and the VERP id map. One handle per thread. */
+ * recorded, message mode, its probes and the VERP id map. One handle per
+ * thread. */
 #include "store.h"
 #include "store_schema.h"
 
@@ -44,6 +45,8 @@ enum stmt_id {
 	S_MSG_HAS,
 	S_VERP_PUT,
 	S_VERP_GET,
+	S_PROBE_CLAIM,
+	S_PROBE_RELEASE,
 	S_COUNT
 };
 
@@ -100,6 +103,16 @@ static const char *const stmt_sql[S_COUNT] = {
 		       "ON CONFLICT (id) DO UPDATE SET last_used_at = excluded.last_used_at "
 		       "WHERE verp_ids.recipient = excluded.recipient",
 	[S_VERP_GET] = "SELECT recipient FROM verp_ids WHERE id = ?1",
+	/* one row back (the address as the milter recorded it) only for a
+	 * recipient of the message, not suppressed, not probed since ?4 */
+	[S_PROBE_CLAIM] = "INSERT INTO probes (recipient, token, sent_at) "
+			  "SELECT r.recipient, r.token, ?3 FROM message_recipients r "
+			  "WHERE r.token = ?2 AND r.recipient = ?1 "
+			  "AND NOT EXISTS (SELECT 1 FROM recipients WHERE address = ?1 AND state = 'suppressed') "
+			  "ON CONFLICT (recipient) DO UPDATE SET recipient = excluded.recipient, "
+			  "token = excluded.token, sent_at = excluded.sent_at WHERE probes.sent_at <= ?4 "
+			  "RETURNING recipient",
+	[S_PROBE_RELEASE] = "DELETE FROM probes WHERE recipient = ?1 AND sent_at = ?2",
 };
 
 struct store {
@@ -1022,10 +1035,12 @@ enum store_status store_purge(struct store *st, time_t before, time_t now, time_
 		"DELETE FROM bounces WHERE received_at < ?1",
 		"DELETE FROM recipients WHERE state = 'active' AND ifnull(last_bounce_at, '') < ?1",
 		"DELETE FROM messages WHERE expires_at <= ?1",
+		"DELETE FROM probes WHERE sent_at < ?1",
 		"DELETE FROM verp_ids WHERE last_used_at < ?1",
 	};
-	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &res->verp_ids };
-	time_t when[] = { before, before, now, verp_before };
+	long probes = 0;
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids };
+	time_t when[] = { before, before, now, before, verp_before };
 	enum store_status status;
 	int own;
 
@@ -1038,7 +1053,7 @@ enum store_status store_purge(struct store *st, time_t before, time_t now, time_
 		sqlite3_stmt *s;
 		int rc;
 
-		if (i == 3 && verp_before == 0)
+		if (i == 4 && verp_before == 0)
 			break;
 		if ((rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL)) != SQLITE_OK) {
 			status = fail(st, rc, "purge", err, errlen);
@@ -1131,6 +1146,73 @@ enum store_status store_message_has(struct store *st, const char *token, const c
 	return fail(st, rc, "message lookup", err, errlen);
 bind_fail:
 	return fail(st, rc, "bind", err, errlen);
+}
+
+enum store_status store_probe_claim(struct store *st, const char *token, const char *recipient, time_t now,
+				    long interval, char *to, size_t tolen, char *err, size_t errlen)
+{
+	enum store_status status;
+	sqlite3_stmt *s;
+	int own, rc;
+
+	if (to && tolen)
+		*to = '\0';
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if (!recipient || !token || !to || tolen == 0) {
+		err_set(err, errlen, "store_probe_claim: no token, recipient or buffer");
+		return STORE_ERROR;
+	}
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(s = stmt(st, S_PROBE_CLAIM, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, recipient));
+	BIND(bind_text(s, 2, token));
+	BIND(bind_time(s, 3, now));
+	BIND(bind_time(s, 4, now - interval));
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if ((size_t)snprintf(to, tolen, "%s", col(s, 0)) >= tolen) {
+			err_set(err, errlen, "store_probe_claim: address longer than the buffer");
+			status = STORE_ERROR;
+		}
+		rc = sqlite3_step(s);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && status == STORE_OK)
+		status = fail(st, rc, "probe", err, errlen);
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	status = tx_close(st, own, status, err, errlen);
+	if (status != STORE_OK)
+		*to = '\0';
+	return status;
+}
+
+enum store_status store_probe_release(struct store *st, const char *recipient, time_t now, char *err,
+				      size_t errlen)
+{
+	enum store_status status;
+	sqlite3_stmt *s;
+	int own, rc;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(s = stmt(st, S_PROBE_RELEASE, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, recipient));
+	BIND(bind_time(s, 2, now));
+	status = step_done(st, s, "probe release", err, errlen);
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	return tx_close(st, own, status, err, errlen);
 }
 
 /* verp_put: struct verp_map's put on the verp_ids table. An id already

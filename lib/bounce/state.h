@@ -25,6 +25,7 @@
 
 struct rcpt {
 	char addr[320];
+	char orig_addr[320]; /* DSN Original-Recipient, a whole address, or "" */
 	char action[32];
 	char status[32];
 	char code[8];
@@ -73,6 +74,8 @@ struct ctx {
 	char orig_msgid[512];
 	char orig_to[320];
 	char orig_from[320];
+	char list_addr[2][320]; /* the list's posting addresses (List-Post, X-BeenThere):
+				* never a failed recipient */
 	char *hdrblob;         /* the top-level header, lowercase, bounded
 				* (HDRBLOB bytes, bounce_parse's own) */
 	const struct bounce_format *format;
