@@ -147,7 +147,6 @@ void dsn_parse(struct ctx *c, const char *text);
 void arf_parse(struct ctx *c, const char *text);
 
 /* ses.c: provider JSON notifications */
-int ses_json_value(const char *p, const char *end, const char *key, char *dst, size_t dstlen);
 enum bounce_kind ses_parse(struct ctx *c, const char *text);
 /* ses_detect: an SES notification in the text, as it is or wrapped by SNS
  * (its kind and recipients), or NOTBOUNCE. */
