@@ -250,6 +250,11 @@ static void read_words(struct ctx *c, const struct rcpt *r, enum bounce_kind kin
 		w->cmd = "CONN";
 	if (!*w->cmd && c->format && c->format->command)
 		w->cmd = c->format->command;
+	/* a 553 reply ("mailbox name not allowed") answers MAIL or RCPT,
+	 * never DATA (RFC 5321 4.2.2, 4.3.2): words about an unknown
+	 * mailbox with it are the recipient refused, not a filter */
+	if (!*w->cmd && !strcmp(r->code, "553"))
+		w->cmd = "RCPT?";
 	/* a DSN's per-recipient Diagnostic-Code that names no command and
 	 * quotes no SMTP reply is the reporting system's own verdict on the
 	 * address (Gmail's "Address not found ... the address couldn't be

@@ -135,10 +135,25 @@ int kind_is_autoreply(struct ctx *c)
 	return sign;
 }
 
+/* list_notice: a mailing list's own notice ("your message awaits moderator
+ * approval", "rejected by the moderator"): sent from one of the list's
+ * addresses (LIST-bounces, -owner, -request: Mailman, Majordomo) and
+ * carrying the list's List-Id (RFC 2919) in its own header. It is no
+ * delivery report: nobody's address failed (issue 14, Mailman 3's
+ * list:user:notice:hold and :refuse). */
+static int list_notice(struct ctx *c)
+{
+	const char *p = c->hdrblob ? strstr(c->hdrblob, "list-id:") : NULL;
+
+	return c->from[0] && scan_list_form(c->from) && p && (p == c->hdrblob || p[-1] == '\n');
+}
+
 int kind_looks_like_bounce(struct ctx *c, const char *text)
 {
 	if (c->have_report || c->have_dsn_part)
 		return 1;
+	if (list_notice(c))
+		return 0;
 	if (kind_any_in(c->from_raw, bounce_bounce_senders, bounce_nbounce_senders))
 		return 1;
 	if (kind_any_in(c->subject, bounce_bounce_subjects, bounce_nbounce_subjects))
@@ -151,6 +166,12 @@ int kind_looks_like_bounce(struct ctx *c, const char *text)
 static enum bounce_kind collect_arf(struct ctx *c)
 {
 	arf_parse(c, sbuf_get(&c->arf));
+	if (!c->nrc && c->jmrp_rcpt[0]) {
+		struct rcpt *r = rcpt_new(c);
+
+		if (r)
+			text_copy(r->addr, sizeof(r->addr), c->jmrp_rcpt);
+	}
 	if (!c->nrc && c->orig_to[0]) {
 		struct rcpt *r = rcpt_new(c);
 
@@ -277,7 +298,7 @@ enum bounce_kind kind_collect(struct ctx *c)
 
 	if (c->oom || kind != BOUNCE_KIND_NOTBOUNCE) {
 		/* an Amazon SES notification: its JSON said it all */
-	} else if (c->msg && (c->have_arf_part ||
+	} else if (c->msg && (c->have_arf_part || c->jmrp_rcpt[0] ||
 			      kind_any_in(c->subject, bounce_complaint_subjects, bounce_ncomplaint_subjects) ||
 			      kind_complaint_header(c))) {
 		kind = collect_arf(c);

@@ -254,6 +254,8 @@ static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report, int want_fw
 	}
 	if (!b.len)
 		goto out;
+	if (returned)
+		returned_jmrp(c, b.s, b.len);
 	if (returned && want_fwd) {
 		GMimeMessage *m = returned_parse(c, b.s, b.len);
 		GMimeObject *inner = m ? g_mime_message_get_mime_part(m) : NULL;

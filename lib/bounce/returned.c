@@ -131,6 +131,23 @@ GMimeMessage *returned_parse(struct ctx *c, const char *s, size_t len)
 	return m;
 }
 
+/* returned_jmrp: a message attached to the report (s, len bytes) whose
+ * header has X-HmXmrOriginalRecipient: Microsoft's junk-mail reporting
+ * program (JMRP, Outlook.com/Hotmail's feedback loop) adds it to the
+ * message it reports, naming the complainant: the report is a complaint
+ * whatever the message it reports is (a bounce too: backscatter). */
+void returned_jmrp(struct ctx *c, const char *s, size_t len)
+{
+	size_t n = header_block_len(s, len);
+	char hdr[MAX_HEADER_VALUE * 4], v[MAX_HEADER_VALUE];
+
+	if (c->jmrp_rcpt[0] || !n)
+		return;
+	text_copy_n(hdr, sizeof(hdr), s, n);
+	if (header_value(hdr, "X-HmXmrOriginalRecipient", v, sizeof(v)))
+		addr_clean(c->jmrp_rcpt, sizeof(c->jmrp_rcpt), v);
+}
+
 /* list_addr_of: the address of a List-Post value ("<mailto:list@host>",
  * RFC 2369 3.4) or an X-BeenThere value (Mailman's: the posting address)
  * into dst, if there is one. */

@@ -98,7 +98,7 @@ const struct bounce_format *scan_format(struct ctx *c, const char *text)
  * failed recipient may be named"): LIST-request (RFC 2142 6), Mailman's
  * LIST-bounces, -owner, -admin, -confirm, -join, -leave, -subscribe,
  * -unsubscribe, Majordomo's owner-LIST. */
-static int list_form(const char *a)
+int scan_list_form(const char *a)
 {
 	static const char *const suffixes[] = { "-request", "-bounces", "-owner", "-admin", "-confirm",
 						"-join", "-leave", "-subscribe", "-unsubscribe" };
@@ -140,7 +140,7 @@ int scan_ignored_addr(struct ctx *c, const char *a)
 	for (size_t i = 0; i < 2; i++)
 		if (c->list_addr[i][0] && !strcasecmp(a, c->list_addr[i]))
 			return 1;
-	return list_form(a);
+	return scan_list_form(a);
 }
 
 /* skip_line: lines whose addresses are never failed recipients: those
@@ -254,6 +254,12 @@ void scan_error_span(struct ctx *c, const struct bounce_format *f, const char *t
 			if (f && f->end && text_span_has(lb, ln, f->end))
 				stop = 1;
 			if (!stop && phrase_any(matchers_end, lb, ln))
+				stop = 1;
+			/* a signature separator (RFC 3676 4.3: "-- " alone on a
+			 * line; "--" as many write it): a footer follows, an
+			 * antivirus stamp or a disclaimer, not the error */
+			if (!stop && nl - p >= 2 && nl - p <= 3 && p[0] == '-' && p[1] == '-' &&
+			    (nl - p == 2 || p[2] == ' '))
 				stop = 1;
 			if (stop && p > start) {
 				end = p;

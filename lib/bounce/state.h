@@ -73,6 +73,8 @@ struct ctx {
 	char orig_msgid[512];
 	char orig_to[320];
 	char orig_from[320];
+	char jmrp_rcpt[320];   /* X-HmXmrOriginalRecipient of a reported message:
+				* Microsoft's complaint (JMRP) names the complainant */
 	char list_addr[2][320]; /* the list's posting addresses (List-Post, X-BeenThere):
 				* never a failed recipient */
 	char *hdrblob;         /* the top-level header, lowercase, bounded
@@ -133,6 +135,7 @@ void returned_take(struct ctx *c, const char *s, size_t len);
 void returned_take_msg(struct ctx *c, GMimeMessage *m);
 int returned_is(GMimeObject *o);
 GMimeMessage *returned_parse(struct ctx *c, const char *s, size_t len);
+void returned_jmrp(struct ctx *c, const char *s, size_t len);
 void returned_read_headers(struct ctx *c);
 void returned_in_text(struct ctx *c);
 
@@ -171,6 +174,7 @@ void addr_failed_recipients(struct ctx *c);
 /* scan.c: the error text of non-standard bounces */
 const struct bounce_format *scan_format(struct ctx *c, const char *text);
 int scan_ignored_addr(struct ctx *c, const char *a);
+int scan_list_form(const char *a);
 void scan_diag_append(struct rcpt *r, const char *s, const char *e);
 void scan_error_span(struct ctx *c, const struct bounce_format *f, const char *text, const char **s,
 		       const char **e);

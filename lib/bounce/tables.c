@@ -798,6 +798,15 @@ const struct bounce_format bounce_formats[] = {
 	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, "RCPT", REASON_NONE, NULL },
 	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
 	  "----- original message -----", NULL, REASON_NONE, NULL },
+	/* Gmail's plain-text notice without a report ("Delivery Status
+	 * Notification (Failure)": "** Address not found ** / Your message
+	 * wasn't delivered to ADDR because the address couldn't be found"):
+	 * Google's own verdict of an address lookup, as for its DSNs (the
+	 * recipient refused before the data) */
+	{ "gmail-text", "your message wasn't delivered to", "your message wasn't delivered to",
+	  "----- original message -----", "RCPT", REASON_NONE, NULL },
+	{ "gmail-text2", "your message wasn\xe2\x80\x99t delivered to", "your message wasn\xe2\x80\x99t delivered to",
+	  "----- original message -----", "RCPT", REASON_NONE, NULL },
 	{ "yahoo", "sorry, we were unable to deliver your message", "sorry, we were unable to deliver your message",
 	  "--- below this line is a copy of the message", "RCPT", REASON_NONE, NULL },
 	{ "dragonfly", "this is the dragonfly mail agent", "this is the dragonfly mail agent",
@@ -905,6 +914,18 @@ const char *const bounce_end_markers[] = {
 	"------ a copy of the message",
 	/* Demon Internet's (and others'): "---- START OF RETURNED MESSAGE ----" */
 	"start of returned message",
+	/* a scanner's stamp in the footer says the message is clean: what
+	 * follows is no error text (MailScanner's "believed to be clean",
+	 * MessageLabs's "This email has been scanned by the Symantec Email
+	 * Security.cloud service", AVG's and ESET's "Virus-free", "No virus
+	 * found") */
+	"believed to be clean",
+	"this email has been scanned by",
+	"this message has been scanned by",
+	"this message was scanned by",
+	"has been scanned for viruses",
+	"virus-free",
+	"no virus found",
 };
 const size_t bounce_nend_markers = N(bounce_end_markers);
 
