@@ -224,7 +224,7 @@ void scan_diag_append(struct rcpt *r, const char *s, const char *e)
 /* scan_error_span: [*s, *e) of text is the error report (before the returned
  * message). */
 void scan_error_span(struct ctx *c, const struct bounce_format *f, const char *text, const char **s,
-		       const char **e)
+		     const char **e)
 {
 	const char *p = text, *start = text, *end = text + strlen(text);
 	int started = f == NULL || f->start == NULL;
