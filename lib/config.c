@@ -50,7 +50,7 @@ static const struct config_entry config_table[] = {
 	{ "database", T_STR, OFF(database), "/var/lib/rebound/rebound.db", 0, 0, NULL, check_path },
 	{ "database_timeout", T_DURATION, OFF(database_timeout), "10s", 0, 3600, NULL, NULL },
 	{ "message_size_limit", T_SIZE, OFF(message_size_limit), "10240000", 1024, 1L << 30, NULL, NULL },
-	{ "bounce_rules", T_STR, OFF(bounce_rules), "", 0, 0, NULL, NULL },
+	{ "bounce_rules", T_STR, OFF(bounce_rules), "", 0, 0, NULL, check_path },
 	/* message mode: whose bounces confirm, and probes (docs/postfix.md) */
 	{ "trusted_networks", T_LIST, OFF(trusted_networks), "", 0, 0, NULL, check_network },
 	{ "message_probes", T_BOOL, OFF(message_probes), "yes", 0, 0, NULL, NULL },
@@ -60,7 +60,7 @@ static const struct config_entry config_table[] = {
 	{ "forward_other_to", T_STR, OFF(forward_other_to), "", 0, 0, NULL, check_forward_to },
 	{ "milter_socket", T_STR, OFF(milter_socket), "unix:/run/rebound/milter.sock", 0, 0, NULL, check_socket },
 	{ "user", T_STR, OFF(user), "rebound", 0, 0, NULL, NULL },
-	{ "pid_file", T_STR, OFF(pid_file), "/run/rebound/rebound-milter.pid", 0, 0, NULL, NULL },
+	{ "pid_file", T_STR, OFF(pid_file), "/run/rebound/rebound-milter.pid", 0, 0, NULL, check_path },
 	{ "list_senders", T_LIST, OFF(list_senders), "", 0, 0, NULL, check_sender },
 	{ "list_sasl_users", T_LIST, OFF(list_sasl_users), "", 0, 0, NULL, NULL },
 	{ "list_clients", T_LIST, OFF(list_clients), "", 0, 0, NULL, check_network },
@@ -118,8 +118,22 @@ static const char *check_socket(const char *v)
 {
 	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0)
 		return v[strcspn(v, ":") + 1] == '/' ? NULL : "unix: socket path must be absolute";
-	if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0)
+	if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0) {
+		/* libmilter's syntax: PORT, or PORT@HOST */
+		const char *port = v + strcspn(v, ":") + 1, *at = strchr(port, '@');
+		size_t plen = at ? (size_t)(at - port) : strlen(port);
+		long n = 0;
+
+		for (size_t i = 0; i < plen; i++) {
+			if (!isdigit((unsigned char)port[i]) || (n = n * 10 + (port[i] - '0')) > 65535)
+				return "inet: the port must be a number from 1 to 65535 (inet:PORT@HOST)";
+		}
+		if (plen == 0 || n == 0)
+			return "inet: the port must be a number from 1 to 65535 (inet:PORT@HOST)";
+		if (at && (at[1] == '\0' || strpbrk(at + 1, " \t@")))
+			return "inet: a host name or address after '@' (inet:PORT@HOST)";
 		return NULL;
+	}
 	return "must be unix:/PATH, inet:PORT@HOST or inet6:PORT@HOST";
 }
 

@@ -330,8 +330,14 @@ static enum bounce_reason reason_first(struct rcpt *r, const struct words *w)
 
 				if (!p) /* filtered on an "unknown user" phrase */
 					p = w->which[REASON(userunknown)];
-				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", p ? p : "",
-					 *cmd ? " after " : "", cmd);
+				if (!p) /* rejected: an unknown host answered MAIL */
+					p = w->which[REASON(hostunknown)];
+				if (p)
+					snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", p,
+						 *cmd ? " after " : "", cmd);
+				else /* a status that names another cause, after MAIL */
+					snprintf(r->rule, sizeof(r->rule), "status %s%s%s", r->status,
+						 *cmd ? " after " : "", cmd);
 			}
 		}
 	if (!reason && in_list(cmd, greeting) && strcmp(cmd, "CONN")) {

@@ -10,7 +10,7 @@
 
 /* input_normalise: copy at most limit bytes of data into *out with CRLF and bare
  * CR turned into LF and NUL bytes into spaces. Returns 0 or -1 (memory). */
-int input_normalise(const char *data, size_t len, size_t limit, char **out, size_t *outlen,
+static int input_normalise(const char *data, size_t len, size_t limit, char **out, size_t *outlen,
 		     int *truncated)
 {
 	char *p;
@@ -47,7 +47,7 @@ int input_normalise(const char *data, size_t len, size_t limit, char **out, size
 }
 
 /* input_is_postmark: the line at p is an mbox "From " line: "From SENDER DAY ". */
-int input_is_postmark(const char *p, const char *end)
+static int input_is_postmark(const char *p, const char *end)
 {
 	static const char *const days[] = { "Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun " };
 	const char *q;

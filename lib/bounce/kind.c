@@ -7,7 +7,7 @@
 #include <strings.h>
 
 /* kind_own_letters: the letters of r's diagnostic outside its own address. */
-size_t kind_own_letters(const struct rcpt *r)
+static size_t kind_own_letters(const struct rcpt *r)
 {
 	const char *a = strcasestr(r->diag, r->addr);
 	size_t letters = 0;
@@ -24,7 +24,7 @@ size_t kind_own_letters(const struct rcpt *r)
 
 /* kind_listed_after_colon: in [s, e), the first line naming addr follows
  * (blank lines aside) a line that ends with ':'. */
-int kind_listed_after_colon(const char *s, const char *e, const char *addr)
+static int kind_listed_after_colon(const char *s, const char *e, const char *addr)
 {
 	const char *a = NULL, *p;
 	size_t n = strlen(addr);
@@ -55,7 +55,7 @@ int kind_listed_after_colon(const char *s, const char *e, const char *addr)
 
 /* kind_says_nothing: r's diagnostic is no more than its own address, or
  * carries no reply code. */
-int kind_says_nothing(const struct rcpt *r)
+static int kind_says_nothing(const struct rcpt *r)
 {
 	char code[8];
 
@@ -65,7 +65,7 @@ int kind_says_nothing(const struct rcpt *r)
 }
 
 /* kind_drop_empty: DSN blocks that named no recipient go when others did. */
-void kind_drop_empty(struct ctx *c)
+static void kind_drop_empty(struct ctx *c)
 {
 	size_t w = 0;
 	int any = 0;
@@ -80,7 +80,7 @@ void kind_drop_empty(struct ctx *c)
 	c->nrc = w;
 }
 
-int kind_any_in(const char *s, const char *const *list, size_t n)
+static int kind_any_in(const char *s, const char *const *list, size_t n)
 {
 	char f[1024];
 
@@ -92,7 +92,7 @@ int kind_any_in(const char *s, const char *const *list, size_t n)
 }
 
 /* kind_complaint_header: a header that marks a complaint-like report. */
-int kind_complaint_header(struct ctx *c)
+static int kind_complaint_header(struct ctx *c)
 {
 	char v[256], f[256];
 
@@ -108,7 +108,7 @@ int kind_complaint_header(struct ctx *c)
 /* kind_is_autoreply: 2 when the header or subject says auto-reply outright
  * (X-Autoreply, "Out of office"), 1 for Auto-Submitted: auto-replied
  * alone (bounces carry it too), 0 for none. */
-int kind_is_autoreply(struct ctx *c)
+static int kind_is_autoreply(struct ctx *c)
 {
 	GMimeObject *o = GMIME_OBJECT(c->msg);
 	char v[512], f[512];
@@ -148,7 +148,7 @@ static int list_notice(struct ctx *c)
 	return c->from[0] && scan_list_form(c->from) && p && (p == c->hdrblob || p[-1] == '\n');
 }
 
-int kind_looks_like_bounce(struct ctx *c, const char *text)
+static int kind_looks_like_bounce(struct ctx *c, const char *text)
 {
 	if (c->have_report || c->have_dsn_part)
 		return 1;

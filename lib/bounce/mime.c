@@ -322,7 +322,7 @@ struct walk_item {
 	int in_report;
 };
 
-void mime_walk(struct ctx *c, GMimeObject *top)
+static void mime_walk(struct ctx *c, GMimeObject *top)
 {
 	struct walk_item stack[MAX_PARTS];
 	int sp = 0;

@@ -130,6 +130,15 @@ static void test_list_items(void **state)
 	load_err(BASE "list_senders = a@b@c\n", "list_senders: bad item");
 	load_err(BASE "list_senders = a@\n", "list_senders: bad item");
 	load_err(BASE "forward_other_to = -oQ/tmp\n", "forward_other_to");
+	load_err(BASE "pid_file = run/rebound-milter.pid\n", "pid_file: must be an absolute path");
+	load_err(BASE "bounce_rules = bounce.rules\n", "bounce_rules: must be an absolute path");
+	load_err(BASE "milter_socket = inet:abc@127.0.0.1\n", "milter_socket: inet: the port");
+	load_err(BASE "milter_socket = inet:70000\n", "milter_socket: inet: the port");
+	load_err(BASE "milter_socket = inet:0@localhost\n", "milter_socket: inet: the port");
+	load_err(BASE "milter_socket = inet:8891@\n", "milter_socket: inet: a host");
+	config_free(load_ok(BASE "milter_socket = inet:8891@127.0.0.1\npid_file =\n"));
+	config_free(load_ok(BASE "milter_socket = inet6:8891@[::1]\n"));
+	config_free(load_ok(BASE "milter_socket = inet:8891\n"));
 	load_err(BASE "forward_other_to = a@b.example, c@d.example\n", "forward_other_to");
 	config_free(load_ok(BASE "list_clients = 192.0.2.0/24 [::1]/128, 10.1.2.3\n"
 			    "list_senders = a@b.example @c.example\nforward_other_to = postmaster@example.org\n"));
