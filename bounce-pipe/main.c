@@ -178,6 +178,15 @@ static void log_line(const struct pipe_run *p, const struct store_report_line *l
 			 store_effect_name(l->effect), l->verified ? "" : ", verp=", l->verified ? "" : verp_why);
 }
 
+/* log_limited: say that the parser read the message within its bounds
+ * (docs/parser.md, Limits), what lay beyond one having been dropped. */
+static void log_limited(const struct pipe_run *p)
+{
+	if (p->report->limited)
+		log_info("%s: the parser's bound on %s was reached: what lay beyond it was dropped", p->queue_id,
+			 p->report->limited);
+}
+
 /* source_trusted: the bounce provably comes from our own MTA: pipe(8)'s
  * ${client_address} is empty (Postfix made it; or it was submitted with
  * sendmail(1) on this host), or the client is in trusted_networks. Not
@@ -327,6 +336,7 @@ int main(int argc, char **argv)
 		} else {
 			log_info("%s: not a bounce, discarded (forward_other_to is not set)", p.queue_id);
 		}
+		log_limited(&p);
 		pipe_free(&p);
 		return EX_OK;
 	}
@@ -345,6 +355,7 @@ int main(int argc, char **argv)
 			probe(&p, lines[i].probe_to, now);
 	if (p.report->truncated)
 		log_info("%s: message cut at message_size_limit (%ld bytes)", p.queue_id, p.cfg->message_size_limit);
+	log_limited(&p);
 	free(lines);
 	pipe_free(&p);
 	return EX_OK;

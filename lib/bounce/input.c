@@ -2,6 +2,7 @@
  * the size limit, mbox postmarks, and the top-level header cut to what the
  * parser reads before GMime parses it. */
 #include "bounce.h"
+#include "bounds.h"
 #include "state.h"
 #include <string.h>
 #include <strings.h>
@@ -78,9 +79,11 @@ const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *
 	line = p;
 	if (input_is_postmark(line, end)) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *nc = memchr(line, '\r', (size_t)(end - line));
+		/* a CR before it (only up to it: a search to the end would
+		 * make splitting quadratic in the number of messages) */
+		const char *nc = memchr(line, '\r', (size_t)((nl ? nl : end) - line));
 
-		if (nc && (!nl || nc < nl))
+		if (nc)
 			nl = nc;
 		start = nl ? nl + 1 : end;
 		if (nl && *nl == '\r' && start < end && *start == '\n')
@@ -228,7 +231,8 @@ int input_prepare(struct input *in, const char *data, size_t len, size_t limit)
 		in->len = mlen;
 		in->norm[in->len] = '\0';
 	}
-	return 0;
+	/* what GMime builds, bounded before it parses (bounds.h) */
+	return bounce_limits_apply(in->norm, &in->len, &in->limited);
 }
 
 void input_free(struct input *in)

@@ -358,9 +358,9 @@ void mime_walk(struct ctx *c, GMimeObject *top)
 			}
 			if (it.depth + 1 >= MAX_DEPTH)
 				continue;
-			for (int i = n - 1; i >= 0; i--) {
-				if (sp >= MAX_PARTS)
-					break;
+			/* the first parts, as many as the stack holds (in reverse:
+			 * the first is taken first) */
+			for (int i = (n < MAX_PARTS - sp ? n : MAX_PARTS - sp) - 1; i >= 0; i--) {
 				stack[sp++] = (struct walk_item){ g_mime_multipart_get_part(mp, i), it.depth + 1, rep };
 			}
 		} else if (GMIME_IS_MESSAGE_PART(it.o)) {

@@ -51,6 +51,7 @@ struct ctx {
 	GMimeMessage *fwd[4];  /* forwarded reports parsed by mime_walk; owned */
 	int nfwd;
 	int nparts;
+	const char *limited;   /* the bound bounce_limits_apply reached, or NULL */
 	struct sbuf text;      /* human-readable error text, UTF-8 */
 	struct sbuf html;      /* text/html, used when there is no text/plain */
 	struct sbuf dsn;       /* delivery-status fields */
@@ -109,6 +110,7 @@ struct input {
 	char *norm;
 	size_t len;
 	int truncated;
+	const char *limited;   /* the bound bounce_limits_apply reached, or NULL */
 	GByteArray *borrow;
 };
 /* input_prepare: data normalised (input_normalise, at most limit bytes)
