@@ -15,7 +15,7 @@ DOCDIR      = $(PREFIX)/share/doc/rebound
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 
 CC      ?= cc
-PKGS     = gmime-3.0 sqlite3 libcrypto libmagic
+PKGS     = gmime-3.0 sqlite3 libcrypto libmagic libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # How the programs link their libraries (README, "Building"):
