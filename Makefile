@@ -1,6 +1,7 @@
 # Makefile: builds rebound's three programs over the shared core in lib/,
 # runs the tests (make check), the demo, the benchmarks and the install.
-# GNU make. Flags come from pkg-config. SANITIZE=1 builds with ASan+UBSan
+# GNU make. Hardened dynamic PIEs; library flags come from pkg-config,
+# CFLAGS/CPPFLAGS/LDFLAGS from the environment. SANITIZE=1 builds with ASan+UBSan
 # into a separate build directory; WERROR=1 turns warnings into errors (CI).
 
 PREFIX     ?= /usr/local
@@ -18,82 +19,46 @@ CC      ?= cc
 PKGS     = gmime-3.0 sqlite3 libcrypto libmagic libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# How the programs link their libraries (README, "Building"):
-#   LINK=static      (default) GMime, GLib/GIO, SQLite, OpenSSL libcrypto,
-#                    libmagic and what they need come from their static archives
-#                    (only the objects used), in a non-PIE executable; libmount
-#                    (no libmount.a in Debian), libselinux, GPGME and liblzma,
-#                    which GIO, GMime and libmagic refer to but rebound never
-#                    calls, are loaded on first use (lib/link/lazy.h: no
-#                    constructors, no init at start). rebound and rebound-pipe,
-#                    started once per message or bounce (pipe(8)), link libc
-#                    statically too (no dynamic loader at all) and start their
-#                    heap on a huge page (lib/link/heap_huge.c); rebound-milter,
-#                    one long-running daemon that looks up users and host names
-#                    through NSS, keeps libc and libm shared. This cuts the
-#                    dynamic loader's work and the page faults of start-up.
-#   LINK=static-pie  the same in position-independent executables (-static-pie
-#                    for rebound and rebound-pipe): ASLR for the programs' own
-#                    code, at the cost of relocating (and so copying) ~110 pages
-#                    of OpenSSL/GLib tables per start.
-#   LINK=dynamic     every library shared, as pkg-config says (the default with
-#                    SANITIZE=1).
-ifeq ($(SANITIZE),1)
-LINK    ?= dynamic
-else
-LINK    ?= static
-endif
-STATIC_LIBS = -lgmime-3.0 -lidn2 -lunistring \
-              -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lffi -lpcre2-8 \
-              -lsqlite3 -lcrypto -lmagic -lbz2 -lz
-SHARED_LIBS = -lm -ldl -pthread
-# libraries loaded on the first call of one of their functions (lib/link/lazy.h):
-# libmount and libselinux for GIO, GPGME for GMime, liblzma for libmagic (rebound
-# calls none of them)
-LAZY_OBJ    = $(addprefix $(BUILD)/obj/lib/link/,lazy.o mount_lazy.o selinux_lazy.o gpgme_lazy.o lzma_lazy.o)
-LAZY_ARCHIVE  = $(BUILD)/liblazy.a
-# the heap on a huge page, linked as an object (a constructor, referenced by nothing)
-HEAP_HUGE   = $(BUILD)/obj/lib/link/heap_huge.o
-ifeq ($(LINK),dynamic)
-LINK_LIBS   = $(PKG_LIBS)
-LINK_FLAGS  =
-LINK_DEPS   =
-ONESHOT_LIBS  = $(PKG_LIBS)
-ONESHOT_DEPS  =
-ONESHOT_FLAGS =
-else ifneq ($(filter static static-pie,$(LINK)),)
-LINK_LIBS   = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) $(LAZY_ARCHIVE) -Wl,--end-group \
-              -Wl,-Bdynamic $(SHARED_LIBS)
-LINK_DEPS   = $(LAZY_ARCHIVE)
-LINK_FLAGS  = $(if $(filter static,$(LINK)),-no-pie)
-# rebound and rebound-pipe: everything static, libc included
-ONESHOT_LIBS  = -Wl,--start-group $(STATIC_LIBS) $(LAZY_ARCHIVE) -Wl,--end-group $(SHARED_LIBS)
-ONESHOT_DEPS  = $(LAZY_ARCHIVE) $(HEAP_HUGE)
-ONESHOT_FLAGS = $(if $(filter static,$(LINK)),-static,-static-pie)
-else
-$(error LINK must be static, static-pie or dynamic, not "$(LINK)")
-endif
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 MILTER_LIBS    = -lmilter -pthread
 
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral
-CFLAGS  ?= -O2 -g
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
+# CFLAGS, CPPFLAGS and LDFLAGS come from the environment or the command line
+# (`make CFLAGS="$$(dpkg-buildflags --get CFLAGS)" CPPFLAGS=... LDFLAGS=...`);
+# they come after the hardening below, so that they can add to it or change it.
+CFLAGS  ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS ?=
+# Hardening, always (Debian's hardening flags, all of them): position-
+# independent executables (ASLR), stack protector, stack clash protection,
+# CET, _FORTIFY_SOURCE (unless CPPFLAGS or CFLAGS name a level of their own;
+# not with the sanitizers, which check more), read-only relocations bound at
+# start (-z relro -z now). --as-needed: a program loads only the libraries
+# it calls (pkg-config names more: GIO, GModule, ...). checksec checks the
+# installed programs (tests/install/run).
+cc_option = $(shell $(CC) -Werror $(1) -E -x c /dev/null >/dev/null 2>&1 && echo $(1))
+HARDEN_CFLAGS  := -fPIE -fstack-protector-strong $(call cc_option,-fstack-clash-protection) \
+                  $(call cc_option,-fcf-protection) -Wformat -Werror=format-security
+HARDEN_LDFLAGS  = -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 ifeq ($(SANITIZE),1)
 BUILD   ?= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FORTIFY  = -U_FORTIFY_SOURCE
 else
 BUILD   ?= build
 SANFLAGS =
+FORTIFY  = $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-D_FORTIFY_SOURCE=2)
 endif
-ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(PKG_CFLAGS) \
-              -DSYSCONFDIR='"$(SYSCONFDIR)"'
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(HARDEN_CFLAGS) $(FORTIFY) $(CPPFLAGS) $(CFLAGS) \
+              $(SANFLAGS) -Ilib $(PKG_CFLAGS) -DSYSCONFDIR='"$(SYSCONFDIR)"'
+ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS) $(SANFLAGS) -pthread
 
-LIB_SRC    := $(sort $(wildcard lib/*.c))
+# lib/ and its subfolders (lib/bounce/, ...)
+LIB_SRC    := $(sort $(shell find lib -name '*.c'))
 MILTER_SRC := $(sort $(wildcard milter/*.c))
 PIPE_SRC   := $(sort $(wildcard bounce-pipe/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
@@ -133,49 +98,35 @@ $(LIBREBOUND): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LAZY_ARCHIVE): $(LAZY_OBJ)
-	rm -f $@
-	ar rcs $@ $^
-
-# The programs relink when LINK changes (the objects are the same).
-LINK_STAMP := $(BUILD)/link-mode
+# The programs relink when the link flags change.
+LDFLAGS_STAMP := $(BUILD)/ldflags
+LDFLAGS_NOW   := $(strip $(CC) $(ALL_LDFLAGS) $(PKG_LIBS))
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
-$(shell mkdir -p $(BUILD) && { [ "$$(cat $(LINK_STAMP) 2>/dev/null)" = "$(LINK)" ] || echo "$(LINK)" >$(LINK_STAMP); })
+ifneq ($(file <$(LDFLAGS_STAMP)),$(LDFLAGS_NOW))
+$(shell mkdir -p $(BUILD))
+$(file >$(LDFLAGS_STAMP),$(LDFLAGS_NOW))
+endif
 endif
 
-$(BIN)/rebound: $(call obj,$(CLI_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(ONESHOT_DEPS)
+$(BIN)/rebound: $(call obj,$(CLI_SRC)) $(LIBREBOUND) $(LDFLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LAZY_ARCHIVE),$^) $(ONESHOT_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter-out $(LDFLAGS_STAMP),$^) $(PKG_LIBS)
 
-$(BIN)/rebound-pipe: $(call obj,$(PIPE_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(ONESHOT_DEPS)
+$(BIN)/rebound-pipe: $(call obj,$(PIPE_SRC)) $(LIBREBOUND) $(LDFLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LAZY_ARCHIVE),$^) $(ONESHOT_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter-out $(LDFLAGS_STAMP),$^) $(PKG_LIBS)
 
-$(BIN)/rebound-milter: $(call obj,$(MILTER_SRC)) $(LIBREBOUND) $(LINK_STAMP) $(LINK_DEPS)
+$(BIN)/rebound-milter: $(call obj,$(MILTER_SRC)) $(LIBREBOUND) $(LDFLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(LINK_FLAGS) -o $@ $(filter-out $(LINK_STAMP) $(LINK_DEPS),$^) $(LINK_LIBS) $(MILTER_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter-out $(LDFLAGS_STAMP),$^) $(PKG_LIBS) $(MILTER_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBREBOUND)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBREBOUND) $(LDFLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter-out $(LDFLAGS_STAMP),$^) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-# the lazily loaded libraries are no part of librebound.a: their tests link them
-$(BUILD)/tests/test_mount_lazy: $(BUILD)/obj/tests/unit/test_mount_lazy.o $(BUILD)/obj/lib/link/mount_lazy.o \
-                                $(BUILD)/obj/lib/link/lazy.o
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -ldl
-$(BUILD)/tests/test_lazy_libs: $(BUILD)/obj/tests/unit/test_lazy_libs.o $(BUILD)/obj/lib/link/selinux_lazy.o \
-                               $(BUILD)/obj/lib/link/gpgme_lazy.o $(BUILD)/obj/lib/link/lzma_lazy.o \
-                               $(BUILD)/obj/lib/link/lazy.o
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -ldl
-
-# the huge-page heap is no part of librebound.a either
-$(BUILD)/tests/test_heap_huge: $(BUILD)/obj/tests/unit/test_heap_huge.o $(HEAP_HUGE)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
-
+# (a unit test whose source is gone leaves no binary for tests/run to run)
 tests: $(TESTS)
+	@for t in $(BUILD)/tests/test_*; do case " $(TESTS) " in *" $$t "*) ;; *) rm -f "$$t" ;; esac; done
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -203,10 +154,10 @@ bench: check-deps
 	@BUILD=$(BUILD) bench/run
 
 # the benchmark's floor for a GMime program (bench/peers/gmime_floor.c),
-# linked as rebound is
-$(BUILD)/bench/gmime-floor: bench/peers/gmime_floor.c $(LINK_STAMP) $(ONESHOT_DEPS)
+# built with the programs' flags
+$(BUILD)/bench/gmime-floor: bench/peers/gmime_floor.c $(CFLAGS_STAMP) $(LDFLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(ONESHOT_FLAGS) -o $@ $< $(filter $(HEAP_HUGE),$^) $(ONESHOT_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
 
 fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/Makefile

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "pipe.h"
 #include "policy.h"
+#include "stdfds.h"
 #include "store.h"
 #include "store_report.h"
 #include "verp.h"
@@ -177,8 +178,11 @@ int main(int argc, char **argv)
 	enum bounce_status bs;
 	char err[1024] = "", rp[VERP_MAX + 1];
 	time_t now = time(NULL);
-	int c, to_stderr = 0;
+	int c, to_stderr = 0, closed;
 
+	/* before anything opens a file: a closed 0, 1 or 2 gets /dev/null
+	 * (else syslog's socket would become standard input, read for ever) */
+	closed = stdfds_ensure();
 	snprintf(p.queue_id, sizeof(p.queue_id), "NOQUEUE");
 	while ((c = getopt(argc, argv, "+c:q:e")) != -1) {
 		switch (c) {
@@ -194,6 +198,10 @@ int main(int argc, char **argv)
 	if (argc - optind != 1)
 		usage_fail(&p, "one RECIPIENT argument expected");
 	p.return_path = argv[optind];
+	if (closed < 0)
+		tempfail(&p, "cannot open /dev/null for a closed standard descriptor");
+	if (closed & 1)
+		tempfail(&p, "standard input is closed: no message to read");
 	if (geteuid() == 0 || getuid() == 0)
 		tempfail(&p, "refusing to run as root (set user= in master.cf)");
 	/* files created here (database, WAL) are group-readable and -writable:

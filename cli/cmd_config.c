@@ -1,6 +1,8 @@
 /* cmd_config.c: `rebound config check`: load and validate the
- * configuration (and the secret file it names), print the effective
- * settings. Exit 0 when valid, 78 (EX_CONFIG) when not. */
+ * configuration (lib/config.c checks every setting, as every program
+ * does), the secret file and the bounce_rules file it names; print the
+ * effective settings. Exit 0 when valid, 78 (EX_CONFIG) when not. */
+#include "bounce.h"
 #include "cli.h"
 #include "verp.h"
 
@@ -10,9 +12,11 @@
 static void config_usage(FILE *fp)
 {
 	fprintf(fp, "usage: rebound [-c FILE] config check\n"
-		    "Validates the configuration file and the secret file it names (its\n"
-		    "permissions and keys), then prints the effective settings. Exits 0 when\n"
-		    "both are valid, 78 when not, with FILE:LINE: and the reason on stderr.\n");
+		    "Validates the configuration file (every setting, as rebound-milter and\n"
+		    "rebound-pipe check it), the secret file it names (its permissions and\n"
+		    "keys) and the bounce_rules file if set, then prints the effective settings.\n"
+		    "Exits 0 when all are valid, 78 when not, with FILE:LINE: and the reason on\n"
+		    "stderr.\n");
 }
 
 /* config_check_secret: secret_file loads (lib/secret.c: mode, keys) and a
@@ -38,6 +42,23 @@ static int config_check_secret(const struct config *cfg)
 	return CLI_OK;
 }
 
+/* config_check_rules: the bounce_rules file, if set, loads as
+ * rebound-pipe loads it (which defers every bounce while it does not). */
+static int config_check_rules(const struct config *cfg)
+{
+	struct bounce_rules *rules = NULL;
+	char err[1024];
+
+	if (!*cfg->bounce_rules)
+		return CLI_OK;
+	if (bounce_rules_load(cfg->bounce_rules, &rules, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rebound: %s: bounce_rules: %s\n", cfg->path, err);
+		return CLI_CONFIG;
+	}
+	bounce_rules_free(rules);
+	return CLI_OK;
+}
+
 int cmd_config(struct cli *cli, int argc, char **argv)
 {
 	struct config *cfg;
@@ -51,7 +72,7 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	cfg = cli_config(cli);
-	if (config_check_secret(cfg) != CLI_OK)
+	if (config_check_secret(cfg) != CLI_OK || config_check_rules(cfg) != CLI_OK)
 		return CLI_CONFIG;
 	config_print(cfg, stdout);
 	return CLI_OK;

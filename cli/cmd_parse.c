@@ -5,6 +5,7 @@
  * configuration (bounce_rules) when a configuration file exists. */
 #include "bounce.h"
 #include "cli.h"
+#include "cmd_query_fmt.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -24,73 +25,6 @@ static void parse_usage(FILE *fp)
 		    "  --explain  also say which rule decided the reason and class\n");
 }
 
-/* json_str: s as a JSON string: escapes quotes, backslashes and control
- * characters; invalid UTF-8 bytes become U+FFFD. */
-static void json_str(FILE *fp, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	putc('"', fp);
-	while (*p) {
-		unsigned char c = *p;
-		size_t n = 0;
-		const unsigned char *q = p;
-
-		/* a run of printable ASCII that needs no escape: written whole */
-		while (*q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\')
-			q++;
-		if (q > p) {
-			fwrite(p, 1, (size_t)(q - p), fp);
-			p = q;
-			continue;
-		}
-
-		if (c == '"' || c == '\\') {
-			fprintf(fp, "\\%c", c);
-			p++;
-			continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			switch (c) {
-			case '\n': fputs("\\n", fp); break;
-			case '\r': fputs("\\r", fp); break;
-			case '\t': fputs("\\t", fp); break;
-			default: fprintf(fp, "\\u%04x", c); break;
-			}
-			p++;
-			continue;
-		}
-		if (c < 0x80) {
-			putc(c, fp);
-			p++;
-			continue;
-		}
-		/* a UTF-8 sequence: check it whole (no overlongs, no surrogates) */
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3;
-		if (n) {
-			size_t i;
-
-			for (i = 1; i <= n; i++)
-				if ((p[i] & 0xc0) != 0x80)
-					break;
-			if (i > n && !(c == 0xe0 && p[1] < 0xa0) && !(c == 0xed && p[1] >= 0xa0) &&
-			    !(c == 0xf0 && p[1] < 0x90) && !(c == 0xf4 && p[1] >= 0x90)) {
-				fwrite(p, 1, n + 1, fp);
-				p += n + 1;
-				continue;
-			}
-		}
-		fputs("\\ufffd", fp);
-		p++;
-	}
-	putc('"', fp);
-}
-
 struct out_opts {
 	int json;
 	int explain;
@@ -106,51 +40,69 @@ static void print_rcpt(FILE *fp, const struct out_opts *o, const char *file,
 		r = &none;
 	if (o->json) {
 		fputs("{\"file\":", fp);
-		json_str(fp, file);
+		fmt_json_string(fp, file);
 		fputs(",\"kind\":", fp);
-		json_str(fp, bounce_kind_name(rep->kind));
+		fmt_json_string(fp, bounce_kind_name(rep->kind));
 		fputs(",\"recipient\":", fp);
-		json_str(fp, r->recipient);
+		fmt_json_string(fp, r->recipient);
 		fputs(",\"action\":", fp);
-		json_str(fp, r->action);
+		fmt_json_string(fp, r->action);
 		fputs(",\"status\":", fp);
-		json_str(fp, r->status);
+		fmt_json_string(fp, r->status);
 		fputs(",\"smtp_code\":", fp);
-		json_str(fp, r->smtp_code);
+		fmt_json_string(fp, r->smtp_code);
 		fputs(",\"reason\":", fp);
-		json_str(fp, r->reason);
+		fmt_json_string(fp, r->reason);
 		fputs(",\"class\":", fp);
-		json_str(fp, bounce_class_name(r->class));
+		fmt_json_string(fp, bounce_class_name(r->class));
 		fprintf(fp, ",\"permanent\":%s", r->permanent ? "true" : "false");
 		fputs(",\"diagnostic\":", fp);
-		json_str(fp, r->diagnostic);
+		fmt_json_string(fp, r->diagnostic);
 		fputs(",\"remote_mta\":", fp);
-		json_str(fp, r->remote_mta);
+		fmt_json_string(fp, r->remote_mta);
 		fputs(",\"original_envelope_id\":", fp);
-		json_str(fp, rep->original_envelope_id);
+		fmt_json_string(fp, rep->original_envelope_id);
 		if (o->explain) {
 			fputs(",\"rule\":", fp);
-			json_str(fp, r->rule);
+			fmt_json_string(fp, r->rule);
 		}
 		fputs("}\n", fp);
 		return;
 	}
-	/* a long path shows its end, where the file's name is */
+	/* a long path shows its end, where the file's name is; every field
+	 * is the message's (or the file name's) bytes: fmt_text neutralises them */
 	if (strlen(file) > 24)
 		file += strlen(file) - 24;
-	/* the diagnostic's first 60 bytes, cut between UTF-8 characters */
-	dlen = strlen(r->diagnostic);
-	if (dlen > 60) {
-		dlen = 60;
-		while (dlen > 0 && ((unsigned char)r->diagnostic[dlen] & 0xc0) == 0x80)
-			dlen--;
+	{
+		const char *raw[] = { file, r->recipient[0] ? r->recipient : "-", r->status[0] ? r->status : "-",
+				      r->smtp_code[0] ? r->smtp_code : "-", r->reason[0] ? r->reason : "-",
+				      r->rule[0] ? r->rule : "-" };
+		char *t[6];
+		char *diag = fmt_text(r->diagnostic, 0, NULL);
+		int ok = diag != NULL;
+
+		for (int i = 0; i < 6; i++)
+			ok &= (t[i] = fmt_text(raw[i], 0, NULL)) != NULL;
+		if (ok) {
+			/* the diagnostic's first 60 bytes, cut between UTF-8 characters */
+			dlen = strlen(diag);
+			if (dlen > 60) {
+				dlen = 60;
+				while (dlen > 0 && ((unsigned char)diag[dlen] & 0xc0) == 0x80)
+					dlen--;
+			}
+			fprintf(fp, "%-24.24s %-11s %-36.36s %-8s %-4s %-15s %-9s %.*s\n", t[0],
+				bounce_kind_name(rep->kind), t[1], t[2], t[3], t[4],
+				bounce_class_name(r->class)[0] ? bounce_class_name(r->class) : "-", (int)dlen, diag);
+			if (o->explain)
+				fprintf(fp, "%24s decided by: %s\n", "", t[5]);
+		} else {
+			fputs("? (out of memory)\n", fp);
+		}
+		for (int i = 0; i < 6; i++)
+			free(t[i]);
+		free(diag);
 	}
-	fprintf(fp, "%-24.24s %-11s %-36.36s %-8s %-4s %-15s %-9s %.*s\n", file, bounce_kind_name(rep->kind),
-		r->recipient[0] ? r->recipient : "-", r->status[0] ? r->status : "-",
-		r->smtp_code[0] ? r->smtp_code : "-", r->reason[0] ? r->reason : "-",
-		bounce_class_name(r->class)[0] ? bounce_class_name(r->class) : "-", (int)dlen, r->diagnostic);
-	if (o->explain)
-		fprintf(fp, "%24s decided by: %s\n", "", r->rule[0] ? r->rule : "-");
 }
 
 /* read_all: the whole stream into a buffer (caller frees), at most limit

@@ -3,11 +3,12 @@
  * (aligned table), --json (JSON Lines) and --csv for programs; errors on
  * stderr. Exit codes in rebound(1): 0 ok, 1 unknown address or database
  * error, 2 usage, 75 database busy or locked, 78 configuration. */
+#include "bounce.h"
 #include "cli.h"
 #include "cmd_query_fmt.h"
-#include "log.h"
 #include "store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ struct qopts {
 	time_t since;
 	long older_than, limit;
 	const char *class_name, *reason;
+	int reason_text; /* --reason is text of one's own (suppress), not a reason word */
 	enum fmt_kind fmt;
 	char **args;
 };
@@ -42,6 +44,30 @@ struct qopts {
 static void query_usage(const struct qopts *q, FILE *fp)
 {
 	fprintf(fp, "usage: rebound [-c FILE] [-d DATABASE] %s %s\n%s", q->name, q->usage, q->help);
+}
+
+/* class_known: one of the classes of bounce_class_name(). */
+static int class_known(const char *name)
+{
+	for (int k = BOUNCE_CLASS_HARD; k <= BOUNCE_CLASS_AUTOREPLY; k++)
+		if (!strcmp(name, bounce_class_name((enum bounce_class)k)))
+			return 1;
+	return 0;
+}
+
+/* reason_text_ok: a reason given by hand: it goes into the suppression
+ * table and so into Postfix's SMTP reply text, which is printable US-ASCII
+ * (RFC 5321, 4.2): 1 to REASON_MAX characters 0x20 to 0x7e. */
+static int reason_text_ok(const char *r)
+{
+	size_t len = strlen(r);
+
+	if (len == 0 || len > REASON_MAX)
+		return 0;
+	for (; *r; r++)
+		if ((unsigned char)*r < 0x20 || (unsigned char)*r > 0x7e)
+			return 0;
+	return 1;
 }
 
 /* query_parse: the command's options and nargs operands; returns -1 on
@@ -96,8 +122,26 @@ static int query_parse(struct qopts *q, int argc, char **argv)
 				goto usage;
 			}
 			break;
-		case 'C': q->class_name = optarg; break;
-		case 'r': q->reason = optarg; break;
+		case 'C':
+			if (!class_known(optarg)) {
+				fprintf(stderr, "rebound %s: unknown class \"", q->name);
+				fmt_text_put(stderr, optarg);
+				fputs("\" (one of:", stderr);
+				for (int k = BOUNCE_CLASS_HARD; k <= BOUNCE_CLASS_AUTOREPLY; k++)
+					fprintf(stderr, " %s", bounce_class_name((enum bounce_class)k));
+				fputs(")\n", stderr);
+				goto usage;
+			}
+			q->class_name = optarg;
+			break;
+		case 'r':
+			if (q->reason_text && !reason_text_ok(optarg)) {
+				fprintf(stderr, "rebound %s: --reason must be 1 to %d printable ASCII characters (it is quoted\n"
+						"in Postfix's SMTP reply)\n", q->name, REASON_MAX);
+				goto usage;
+			}
+			q->reason = optarg;
+			break;
 		case 'n': {
 			char *end;
 
@@ -131,8 +175,9 @@ static int check_address(const char *cmd, const char *a)
 
 	for (const char *p = a; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ' || *p == '<' || *p == '>') {
-			fprintf(stderr, "rebound %s: \"%s\" is not an address (spaces, brackets or control characters)\n",
-				cmd, a);
+			fprintf(stderr, "rebound %s: \"", cmd);
+			fmt_text_put(stderr, a);
+			fputs("\" is not an address (spaces, brackets or control characters)\n", stderr);
 			return -1;
 		}
 	}
@@ -187,6 +232,15 @@ static int query_start(struct cli *cli, struct qopts *q, int argc, char **argv, 
 		fprintf(stderr, "rebound %s: --older-than DURATION is required (and not 0)\n", q->name);
 		query_usage(q, stderr);
 		return CLI_USAGE;
+	}
+	/* root would create the database owned by root, and every bounce
+	 * after it would be deferred (rebound-pipe cannot write it) */
+	if ((flags & STORE_CREATE) && geteuid() == 0 && access(cli_database(cli), F_OK) < 0 && errno == ENOENT) {
+		fprintf(stderr, "rebound %s: %s does not exist; refusing to create it as root (it would belong to\n"
+				"root, and rebound-pipe could not write it): create it first as the user of rebound-pipe,\n"
+				"e.g. runuser -u rebound -- rebound init\n",
+			q->name, cli_database(cli));
+		return CLI_FAIL;
 	}
 	if ((status = query_open(cli, flags, st, err, sizeof(err))) != STORE_OK)
 		return store_exit(q->name, status, err);
@@ -313,13 +367,13 @@ static int show_keep(void *ctx, const struct store_recipient *r)
 
 static void show_recipient_text(const struct store_recipient *r)
 {
-	char buf[512];
-
-	printf("address:           %s\n", log_sanitize(buf, sizeof(buf), r->address));
-	printf("state:             %s\n", r->state);
+	fputs("address:           ", stdout);
+	fmt_text_put(stdout, r->address);
+	printf("\nstate:             %s\n", r->state);
 	if (*r->suppressed_at) {
-		printf("suppressed_at:     %s\n", r->suppressed_at);
-		printf("suppressed_reason: %s\n", log_sanitize(buf, sizeof(buf), r->suppressed_reason));
+		printf("suppressed_at:     %s\nsuppressed_reason: ", r->suppressed_at);
+		fmt_text_put(stdout, r->suppressed_reason);
+		fputc('\n', stdout);
 	}
 	printf("hard_bounces:      %ld\nsoft_bounces:      %ld\ncomplaints:        %ld\n", r->hard_bounces,
 	       r->soft_bounces, r->complaints);
@@ -434,25 +488,17 @@ int cmd_suppress(struct cli *cli, int argc, char **argv)
 	struct qopts q = {
 		.name = "suppress", .usage = "ADDRESS [--reason TEXT]",
 		.help = "Suppresses an address by hand (Postfix's table then refuses list mail to it).\n"
-			"TEXT (default \"by hand\") is quoted in Postfix's reply: one line, at most 200\n"
-			"characters.\n",
-		.allowed = OPT_REASON, .nargs = 1,
+			"TEXT (default \"by hand\") is quoted in Postfix's SMTP reply: 1 to 200\n"
+			"printable ASCII characters. As root, it refuses to create a database that\n"
+			"does not exist yet (it would belong to root): run `rebound init` as the\n"
+			"user of rebound-pipe first.\n",
+		.allowed = OPT_REASON, .nargs = 1, .reason_text = 1,
 	};
 	struct store *st;
 	enum store_status status;
 	char err[512] = "";
 	int rc, was = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *r = !strncmp(argv[i], "--reason=", 9) ? argv[i] + 9
-				: (!strcmp(argv[i], "--reason") && i + 1 < argc) ? argv[i + 1] : NULL;
-
-		if (r && (strlen(r) > REASON_MAX || strpbrk(r, "\r\n\t"))) {
-			fprintf(stderr, "rebound suppress: --reason must be one line of at most %d characters\n",
-				REASON_MAX);
-			return CLI_USAGE;
-		}
-	}
 	if ((rc = query_start(cli, &q, argc, argv, STORE_CREATE, &st)) >= 0)
 		return rc;
 	status = store_recipient_suppress(st, q.args[0], q.reason, time(NULL), &was, err, sizeof(err));

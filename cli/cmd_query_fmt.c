@@ -1,45 +1,133 @@
 /* cmd_query_fmt.c: table, JSON Lines and CSV output of the query
- * commands; see cmd_query_fmt.h. */
+ * commands, and the one JSON string writer and text neutraliser of every
+ * command of `rebound`; see cmd_query_fmt.h. */
 #include "cmd_query_fmt.h"
 
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* text_unsafe: a character no output shows as it is: C0 and C1 control
+ * characters and DEL (terminal escapes), the line and paragraph
+ * separators, and the bidirectional embeddings, overrides and isolates
+ * (which reorder what a terminal shows). */
+static int text_unsafe(gunichar c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* text_next: the character at p (NUL-terminated, not at its end) and its
+ * length in *len; (gunichar)-1 with length 1 for a byte that starts no
+ * valid UTF-8 character (GLib's validation: no overlong forms, no
+ * surrogates, nothing above U+10FFFF). */
+static gunichar text_next(const char *p, size_t *len)
+{
+	gunichar c = g_utf8_get_char_validated(p, -1);
+
+	if (c == (gunichar)-1 || c == (gunichar)-2) {
+		*len = 1;
+		return (gunichar)-1;
+	}
+	*len = (size_t)(g_utf8_next_char(p) - p);
+	return c;
+}
+
 void fmt_json_string(FILE *fp, const char *v)
 {
+	size_t n;
+
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++) {
-		switch (*p) {
+	for (const char *p = v ? v : ""; *p; p += n) {
+		gunichar c = text_next(p, &n);
+		const char *q = p + n;
+
+		/* a run of printable ASCII that needs no escape: written whole */
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			while (*q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\')
+				q++;
+			fwrite(p, 1, (size_t)(q - p), fp);
+			n = (size_t)(q - p);
+			continue;
+		}
+		switch (c) {
 		case '"': fputs("\\\"", fp); break;
 		case '\\': fputs("\\\\", fp); break;
 		case '\n': fputs("\\n", fp); break;
 		case '\r': fputs("\\r", fp); break;
 		case '\t': fputs("\\t", fp); break;
+		case (gunichar)-1: fputs("\\ufffd", fp); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(fp, "\\u%04x", *p);
+			if (text_unsafe(c))
+				fprintf(fp, "\\u%04x", (unsigned)c);
 			else
-				fputc(*p, fp);
+				fwrite(p, 1, n, fp);
 		}
 	}
 	fputc('"', fp);
 }
 
-/* csv_field: RFC 4180: quoted when it holds a comma, quote or line break. */
+char *fmt_text(const char *v, size_t max, int *cut)
+{
+	const char *p = v ? v : "";
+	size_t chars = 0, n, o = 0;
+	/* '?' for a bad byte never makes it longer */
+	char *out = malloc(strlen(p) + 1);
+
+	if (cut)
+		*cut = 0;
+	if (!out)
+		return NULL;
+	for (; *p; p += n) {
+		gunichar c = text_next(p, &n);
+
+		if (max && chars == max) {
+			if (cut)
+				*cut = 1;
+			break;
+		}
+		if (c == (gunichar)-1 || text_unsafe(c)) {
+			out[o++] = '?';
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		chars++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void fmt_text_put(FILE *fp, const char *v)
+{
+	char *t = fmt_text(v, 0, NULL);
+
+	fputs(t ? t : "?", fp);
+	free(t);
+}
+
+/* csv_field: RFC 4180: quoted when it holds a comma or a quote. Unsafe
+ * characters are shown as '?' (fmt_text), so no cell holds a line break;
+ * a cell that starts with '=', '+', '-' or '@', which a spreadsheet would
+ * run as a formula, gets a leading "'" (OWASP's advice on CSV injection). */
 static void csv_field(FILE *fp, const char *v)
 {
-	v = v ? v : "";
-	if (!strpbrk(v, ",\"\r\n")) {
-		fputs(v, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *v; v++) {
-		if (*v == '"')
+	char *t = fmt_text(v, 0, NULL);
+	const char *c = t ? t : "?";
+	int quote = strpbrk(c, ",\"") != NULL;
+
+	if (quote)
+		fputc('"', fp);
+	if (*c && strchr("=+-@", *c))
+		fputc('\'', fp);
+	for (; *c; c++) {
+		if (*c == '"')
 			fputc('"', fp);
-		fputc(*v, fp);
+		fputc(*c, fp);
 	}
-	fputc('"', fp);
+	if (quote)
+		fputc('"', fp);
+	free(t);
 }
 
 void fmt_begin(struct fmt *f, enum fmt_kind kind, FILE *fp, const struct fmt_col *cols, size_t ncols)
@@ -59,25 +147,20 @@ void fmt_begin(struct fmt *f, enum fmt_kind kind, FILE *fp, const struct fmt_col
 	}
 }
 
-/* cell_copy: a table cell: control characters shown as '?', cut at the
- * column's width with "...". */
+/* cell_copy: a table cell: fmt_text, cut at the column's width (in
+ * characters) with its last three characters made "...". */
 static char *cell_copy(const char *v, size_t width)
 {
-	size_t len = strlen(v ? v : "");
-	char *c;
+	int cut;
+	char *c = fmt_text(v, width, &cut);
 
-	if (width && len > width)
-		len = width;
-	if (!(c = malloc(len + 1)))
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)v[i];
+	if (c && cut && width > 3) {
+		size_t end = strlen(c);
 
-		c[i] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+		for (int k = 0; k < 3; k++)
+			end = (size_t)(g_utf8_find_prev_char(c, c + end) - c);
+		memcpy(c + end, "...", 4);
 	}
-	c[len] = '\0';
-	if (width && strlen(v) > width && width > 3)
-		memcpy(c + width - 3, "...", 3);
 	return c;
 }
 

@@ -1,6 +1,7 @@
 /* cmd_query_fmt.h: the output formats of the query commands of `rebound`
  * (cli/cmd_query.c): an aligned table for people, JSON Lines (--json) and
- * CSV with a header line (--csv) for programs. */
+ * CSV with a header line (--csv) for programs; and the JSON string writer
+ * and text neutraliser that every command (parse, verp) uses too. */
 #ifndef REBOUND_CMD_QUERY_FMT_H
 #define REBOUND_CMD_QUERY_FMT_H
 
@@ -35,7 +36,24 @@ void fmt_row(struct fmt *f, const char *const *values);
 /* fmt_end: write what is kept, free it; returns 0, or -1 if anything failed. */
 int fmt_end(struct fmt *f);
 
-/* fmt_json_string: v as a JSON string (quotes included) to fp. */
+/* Everything `rebound` prints of the database or of a message goes through
+ * these: the stored bytes are a stranger's (a bounce may name
+ * "\e[31mevil\e[0m"@evil.test). Unsafe characters: C0 and C1 control
+ * characters, DEL, U+2028, U+2029 and the bidirectional embeddings,
+ * overrides and isolates; and bytes that are not UTF-8 (GLib's check). */
+
+/* fmt_json_string: v (NULL as "") as a JSON string, quotes included, to
+ * fp; always valid JSON in UTF-8: '"', '\' and the unsafe characters
+ * escaped (\n, \r, \t, \u001b, \u202e, ...), a non-UTF-8 byte as \ufffd. */
 void fmt_json_string(FILE *fp, const char *v);
+
+/* fmt_text: a copy of v (NULL as "") for text output and CSV, each unsafe
+ * character or non-UTF-8 byte shown as '?'; at most max characters when
+ * max is nonzero (*cut, if cut is not NULL, says whether v was longer).
+ * The caller frees it; NULL when out of memory. */
+char *fmt_text(const char *v, size_t max, int *cut);
+
+/* fmt_text_put: fmt_text(v) to fp ("?" when out of memory). */
+void fmt_text_put(FILE *fp, const char *v);
 
 #endif

@@ -4,6 +4,7 @@
  * secret_file and tag_lifetime (docs/verp.md). The database is opened only
  * for the compact form of long addresses (read-only to decode). */
 #include "cli.h"
+#include "cmd_query_fmt.h"
 #include "log.h"
 #include "store.h"
 #include "verp.h"
@@ -90,8 +91,10 @@ static int verp_cli_map_codec(struct cli *cli, struct verp_cli *vc, int readonly
 	return CLI_OK;
 }
 
-static int verp_encode_cmd(struct cli *cli, const char *what, int message)
+static int verp_encode_cmd(struct cli *cli, const char *what_raw, int message)
 {
+	/* in messages: what was given, neutralised (it may be pasted from a bounce) */
+	char *what = fmt_text(what_raw, 0, NULL);
 	struct verp_cli vc;
 	char path[VERP_MAX + 1];
 	time_t now = time(NULL);
@@ -100,12 +103,17 @@ static int verp_encode_cmd(struct cli *cli, const char *what, int message)
 
 	if ((rc = verp_cli_open(cli, &vc)) != CLI_OK)
 		goto done;
-	st = message ? verp_encode_message(vc.codec, what, now, path) : verp_encode(vc.codec, what, now, path);
-	if (!message && st == VERP_TOOLONG && strlen(what) <= VERP_ADDRESS_MAX) {
+	if (!what) {
+		fprintf(stderr, "rebound: out of memory\n");
+		rc = CLI_TEMPFAIL;
+		goto done;
+	}
+	st = message ? verp_encode_message(vc.codec, what_raw, now, path) : verp_encode(vc.codec, what_raw, now, path);
+	if (!message && st == VERP_TOOLONG && strlen(what_raw) <= VERP_ADDRESS_MAX) {
 		/* Too long to read in the local part: the compact form. */
 		if ((rc = verp_cli_map_codec(cli, &vc, 0)) != CLI_OK)
 			goto done;
-		st = verp_encode(vc.map_codec, what, now, path);
+		st = verp_encode(vc.map_codec, what_raw, now, path);
 	}
 	switch (st) {
 	case VERP_OK:
@@ -131,6 +139,7 @@ static int verp_encode_cmd(struct cli *cli, const char *what, int message)
 		break;
 	}
 done:
+	free(what);
 	verp_cli_close(&vc);
 	return rc;
 }
@@ -144,14 +153,22 @@ static const char *day_text(time_t t, char buf[16])
 	return buf;
 }
 
-/* decode_why: the stderr line of a return path that does not decode. */
-static void decode_why(struct cli *cli, const char *path, enum verp_status st, const struct verp_decoded *d)
+/* decode_why: the stderr line of a return path that does not decode; the
+ * path and what it claims are a stranger's bytes (fmt_text). */
+static void decode_why(struct cli *cli, const char *path_raw, enum verp_status st, const struct verp_decoded *d)
 {
 	const struct config *cfg = cli_config(cli);
-	const char *who = d->form == VERP_FORM_MESSAGE ? d->token : d->recipient;
+	char *path = fmt_text(path_raw, 0, NULL);
+	char *who = fmt_text(d->form == VERP_FORM_MESSAGE ? d->token : d->recipient, 0, NULL);
 	const char *what = d->form == VERP_FORM_MESSAGE ? "message " : "";
 	char day[16];
 
+	if (!path || !who) {
+		fprintf(stderr, "rebound: %s\n", verp_strerror(st));
+		free(path);
+		free(who);
+		return;
+	}
 	switch (st) {
 	case VERP_MALFORMED:
 		fprintf(stderr, "rebound: %s: malformed return path (not %s%s...@%s as rebound makes them)\n",
@@ -173,6 +190,8 @@ static void decode_why(struct cli *cli, const char *path, enum verp_status st, c
 		fprintf(stderr, "rebound: %s: %s\n", path, verp_strerror(st));
 		break;
 	}
+	free(path);
+	free(who);
 }
 
 static int verp_decode_cmd(struct cli *cli, const char *path)
@@ -199,9 +218,9 @@ static int verp_decode_cmd(struct cli *cli, const char *path)
 		goto done;
 	}
 	if (d.form == VERP_FORM_MESSAGE)
-		printf("message %s\n", d.token);
-	else
-		printf("%s\n", d.recipient);
+		fputs("message ", stdout);
+	fmt_text_put(stdout, d.form == VERP_FORM_MESSAGE ? d.token : d.recipient);
+	fputc('\n', stdout);
 	log_debug("%s: %s form, made %s, key %d (0 = newest)", path,
 		  d.form == VERP_FORM_MESSAGE ? "message" : d.form == VERP_FORM_LONG ? "compact" : "recipient",
 		  day_text(d.stamp, day), d.key_index);

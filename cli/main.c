@@ -2,6 +2,7 @@
  * dispatch to the commands in cli/cmd_*.c. Errors go to stderr. */
 #include "cli.h"
 #include "log.h"
+#include "stdfds.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -71,6 +72,10 @@ int main(int argc, char **argv)
 	struct cli cli = { 0 };
 	int c, rc;
 
+	/* before anything opens a file: a closed 0, 1 or 2 gets /dev/null
+	 * (output to a closed 1 still fails, as "cannot write the output") */
+	if (stdfds_ensure() < 0)
+		return CLI_FAIL;
 	log_open("rebound", LOG_DEST_STDERR);
 	if (argc > 1 && !strcmp(argv[1], "--help")) { /* getopt would call it invalid */
 		usage(stdout);

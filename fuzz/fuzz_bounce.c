@@ -1,4 +1,4 @@
-/* fuzz_bounce.c: libFuzzer harness over bounce_parse (lib/bounce.c): any
+/* fuzz_bounce.c: libFuzzer harness over bounce_parse (lib/bounce/parse.c): any
  * bytes, with and without a known recipient and a small size limit; the
  * report must be well formed (no NULL strings) and freed. Built by
  * fuzz/Makefile (make fuzz). */

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "store.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 enum config_type { T_STR, T_BOOL, T_INT, T_DURATION, T_SIZE, T_LIST, T_ENUM };
 
@@ -20,7 +22,8 @@ struct config_entry {
 	const char *def;      /* default, as written in the file; NULL = required */
 	long min, max;        /* for T_INT, T_DURATION, T_SIZE */
 	const char *const *choices; /* for T_ENUM: index is the stored value */
-	/* extra check on a string value; returns NULL or a message */
+	/* extra check on a string value, or on each item of a list;
+	 * returns NULL or a message */
 	const char *(*check)(const char *value);
 };
 
@@ -30,6 +33,9 @@ static const char *check_delimiter(const char *v);
 static const char *check_socket(const char *v);
 static const char *check_path(const char *v);
 static const char *check_database(const char *v);
+static const char *check_forward_to(const char *v);
+static const char *check_sender(const char *v);
+static const char *check_network(const char *v);
 
 static const char *const on_store_error_choices[] = { "tempfail", "accept", NULL };
 
@@ -49,13 +55,13 @@ static const struct config_entry config_table[] = {
 	{ "soft_bounce_limit", T_INT, OFF(soft_bounce_limit), "5", 1, 1000, NULL, NULL },
 	{ "soft_bounce_window", T_DURATION, OFF(soft_bounce_window), "30d", DAY, 3650 * DAY, NULL, NULL },
 	{ "bounce_info_stale_after", T_DURATION, OFF(bounce_info_stale_after), "30d", DAY, 3650 * DAY, NULL, NULL },
-	{ "forward_other_to", T_STR, OFF(forward_other_to), "", 0, 0, NULL, NULL },
+	{ "forward_other_to", T_STR, OFF(forward_other_to), "", 0, 0, NULL, check_forward_to },
 	{ "milter_socket", T_STR, OFF(milter_socket), "unix:/run/rebound/milter.sock", 0, 0, NULL, check_socket },
 	{ "user", T_STR, OFF(user), "rebound", 0, 0, NULL, NULL },
 	{ "pid_file", T_STR, OFF(pid_file), "/run/rebound/rebound-milter.pid", 0, 0, NULL, NULL },
-	{ "list_senders", T_LIST, OFF(list_senders), "", 0, 0, NULL, NULL },
+	{ "list_senders", T_LIST, OFF(list_senders), "", 0, 0, NULL, check_sender },
 	{ "list_sasl_users", T_LIST, OFF(list_sasl_users), "", 0, 0, NULL, NULL },
-	{ "list_clients", T_LIST, OFF(list_clients), "", 0, 0, NULL, NULL },
+	{ "list_clients", T_LIST, OFF(list_clients), "", 0, 0, NULL, check_network },
 	{ "list_services", T_LIST, OFF(list_services), "", 0, 0, NULL, NULL },
 	{ "list_headers", T_BOOL, OFF(list_headers), "no", 0, 0, NULL, NULL },
 	{ "on_store_error", T_ENUM, OFF(on_store_error), "tempfail", 0, 0, on_store_error_choices, NULL },
@@ -126,6 +132,83 @@ static const char *check_database(const char *v)
 {
 	return *v == '/' || store_is_server(v) ? NULL
 					       : "must be an absolute path or a postgresql:// URI or conninfo";
+}
+
+/* check_forward_to: an address that sendmail(1) takes as one recipient
+ * (bounce-pipe/forward.c): no option, no space, no control character. */
+static const char *check_forward_to(const char *v)
+{
+	if (*v == '-')
+		return "must be an address (it must not start with '-')";
+	if (strlen(v) > 254)
+		return "must be an address of at most 254 characters";
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == ',')
+			return "must be one address (no spaces, commas, brackets or control characters)";
+	return NULL;
+}
+
+static const char *check_sender(const char *v)
+{
+	const char *at = strchr(v, '@');
+
+	if (!at || at[1] == '\0' || strchr(at + 1, '@'))
+		return "use user@domain or @domain";
+	return NULL;
+}
+
+static const char *check_network(const char *v)
+{
+	struct config_net net;
+
+	if (config_parse_net(v, &net) < 0)
+		return "use 192.0.2.0/24, 2001:db8::/32 or an address; a prefix of at most 32 or 128, no host bits below it";
+	return NULL;
+}
+
+int config_parse_net(const char *s, struct config_net *out)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	int bits;
+
+	memset(out, 0, sizeof(*out));
+	if (alen == 0 || alen >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (buf[0] == '[' && buf[alen - 1] == ']') { /* Postfix writes [::1]/128 */
+		memmove(buf, buf + 1, alen - 2);
+		buf[alen - 2] = '\0';
+	}
+	if (inet_pton(AF_INET, buf, out->addr) == 1) {
+		out->family = AF_INET;
+		bits = 32;
+	} else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
+		out->family = AF_INET6;
+		bits = 128;
+	} else {
+		return -1;
+	}
+	out->prefix = bits;
+	if (slash) {
+		char *end;
+		long p;
+
+		if (!isdigit((unsigned char)slash[1]))
+			return -1;
+		errno = 0;
+		p = strtol(slash + 1, &end, 10);
+		if (errno || *end || p < 0 || p > bits)
+			return -1;
+		out->prefix = (int)p;
+	}
+	/* Host bits below the prefix must be zero (as Postfix insists). */
+	for (int i = out->prefix; i < bits; i++)
+		if (out->addr[i / 8] & (0x80 >> (i % 8)))
+			return -1;
+	return 0;
 }
 
 static void set_err(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)
@@ -277,12 +360,21 @@ static int entry_set(struct config *cfg, const struct config_entry *e, const cha
 			return -1;
 		}
 		break;
-	case T_LIST:
-		if (list_parse(v, (struct config_list *)field) < 0) {
+	case T_LIST: {
+		struct config_list *l = field;
+
+		if (list_parse(v, l) < 0) {
 			snprintf(msg, msglen, "out of memory");
 			return -1;
 		}
+		for (size_t i = 0; e->check && i < l->n; i++) {
+			if ((why = e->check(l->items[i]))) {
+				snprintf(msg, msglen, "%s: bad item \"%.200s\" (%s)", e->name, l->items[i], why);
+				return -1;
+			}
+		}
 		return 0;
+	}
 	case T_ENUM:
 		for (int i = 0; e->choices[i]; i++)
 			if (!strcmp(v, e->choices[i])) {

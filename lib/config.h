@@ -2,7 +2,10 @@
  * Syntax of Postfix's main.cf: "name = value", '#' comment lines, a line
  * that starts with white space continues the previous one. Typed and
  * table-driven (config.c holds the table: names, types, defaults, limits).
- * Errors read "FILE:LINE: message"; callers exit EX_CONFIG (78) on them. */
+ * Errors read "FILE:LINE: message"; callers exit EX_CONFIG (78) on them.
+ * Every check of a setting's value lives here (config_load), so that
+ * `rebound config check` and every program accept and refuse the same
+ * files. */
 #ifndef REBOUND_CONFIG_H
 #define REBOUND_CONFIG_H
 
@@ -74,6 +77,22 @@ void config_free(struct config *cfg);
 /* config_print: write the effective settings, one "name = value" a line,
  * in the table's order, to fp. */
 void config_print(const struct config *cfg, FILE *fp);
+
+/* One network, as list_clients names them: family AF_INET or AF_INET6,
+ * the address in network byte order (4 or 16 bytes used), the prefix
+ * length. */
+struct config_net {
+	int family;
+	unsigned char addr[16];
+	int prefix;
+};
+
+/* config_parse_net: "192.0.2.0/24", "2001:db8::/32", "[::1]/128" or a
+ * bare address (a host). Returns 0, or -1 for bad syntax, a prefix out of
+ * range or host bits set below the prefix (as Postfix insists). The one
+ * parser of networks: config_load checks list_clients with it, and
+ * rebound-milter builds its rules with it. */
+int config_parse_net(const char *s, struct config_net *out);
 
 /* config_parse_duration: "30d", "12h", "90" (seconds), units s m h d w.
  * Returns 0 and *out in seconds, or -1. Used for command-line options too. */

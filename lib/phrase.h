@@ -1,7 +1,7 @@
 /* phrase.h: finding many fixed strings in a text in one pass. A set of
  * patterns is built once (bucketed by their first three bytes); a scan
  * then gives, per pattern, where it first and last occurs. Bytes match
- * exactly: callers fold case themselves (bounce.c matches folded text
+ * exactly: callers fold case themselves (lib/bounce/ matches folded text
  * against lowercase tables). Used by the bounce parser's phrase tables. */
 #ifndef REBOUND_PHRASE_H
 #define REBOUND_PHRASE_H

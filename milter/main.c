@@ -24,6 +24,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "stdfds.h"
 #include "state.h"
 
 /* How long a stop waits for messages in progress to end. */
@@ -208,6 +209,9 @@ int main(int argc, char **argv)
 	gid_t gid = 0;
 	char err[1024];
 
+	/* before anything opens a file: a closed 0, 1 or 2 gets /dev/null */
+	if (stdfds_ensure() < 0)
+		return EX_OSERR;
 	while ((c = getopt(argc, argv, "c:fnvh")) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;

@@ -4,8 +4,6 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,52 +44,7 @@ static int strv_copy(const struct config_list *l, char ***out, size_t *n, int lo
 	return 0;
 }
 
-int rules_parse_net(const char *s, struct rules_net *out)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	int bits;
-
-	memset(out, 0, sizeof(*out));
-	if (alen == 0 || alen >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	if (buf[0] == '[' && buf[alen - 1] == ']') { /* Postfix writes [::1]/128 */
-		memmove(buf, buf + 1, alen - 2);
-		buf[alen - 2] = '\0';
-	}
-	if (inet_pton(AF_INET, buf, out->addr) == 1) {
-		out->family = AF_INET;
-		bits = 32;
-	} else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
-		out->family = AF_INET6;
-		bits = 128;
-	} else {
-		return -1;
-	}
-	out->prefix = bits;
-	if (slash) {
-		char *end;
-		long p;
-
-		if (!isdigit((unsigned char)slash[1]))
-			return -1;
-		errno = 0;
-		p = strtol(slash + 1, &end, 10);
-		if (errno || *end || p < 0 || p > bits)
-			return -1;
-		out->prefix = (int)p;
-	}
-	/* Host bits below the prefix must be zero (as Postfix insists). */
-	for (int i = out->prefix; i < bits; i++)
-		if (out->addr[i / 8] & (0x80 >> (i % 8)))
-			return -1;
-	return 0;
-}
-
-int rules_net_contains(const struct rules_net *net, const char *addr)
+int rules_net_contains(const struct config_net *net, const char *addr)
 {
 	unsigned char a[16];
 	const unsigned char *cmp = a;
@@ -129,16 +82,6 @@ int rules_net_contains(const struct rules_net *net, const char *addr)
 int rules_build(const struct config *cfg, struct rules *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < cfg->list_senders.n; i++) {
-		const char *s = cfg->list_senders.items[i];
-		const char *at = strchr(s, '@');
-
-		if (!at || at[1] == '\0' || strchr(at + 1, '@')) {
-			snprintf(err, errlen, "%s: list_senders: bad item \"%s\" (use user@domain or @domain)",
-				 cfg->path, s);
-			return -1;
-		}
-	}
 	if (strv_copy(&cfg->list_senders, &out->senders, &out->nsenders, 1) < 0 ||
 	    strv_copy(&cfg->list_sasl_users, &out->sasl_users, &out->nsasl_users, 1) < 0 ||
 	    strv_copy(&cfg->list_services, &out->services, &out->nservices, 0) < 0)
@@ -147,10 +90,10 @@ int rules_build(const struct config *cfg, struct rules *out, char *err, size_t e
 		if (!(out->clients = calloc(cfg->list_clients.n, sizeof(*out->clients))))
 			goto nomem;
 		for (size_t i = 0; i < cfg->list_clients.n; i++) {
-			if (rules_parse_net(cfg->list_clients.items[i], &out->clients[i]) < 0) {
-				snprintf(err, errlen,
-					 "%s: list_clients: bad network \"%s\" (use 192.0.2.0/24, 2001:db8::/32 or an address; no host bits below the prefix)",
-					 cfg->path, cfg->list_clients.items[i]);
+			/* config_load checked it: a failure here is a bug */
+			if (config_parse_net(cfg->list_clients.items[i], &out->clients[i]) < 0) {
+				snprintf(err, errlen, "%s: list_clients: bad network \"%s\"", cfg->path,
+					 cfg->list_clients.items[i]);
 				rules_free(out);
 				return -1;
 			}

@@ -9,21 +9,13 @@
 
 #include "config.h"
 
-/* One network of list_clients: family AF_INET or AF_INET6, the address in
- * network byte order (4 or 16 bytes used) and the prefix length. */
-struct rules_net {
-	int family;
-	unsigned char addr[16];
-	int prefix;
-};
-
 /* All strings lowercased copies, owned by the struct; rules_free. */
 struct rules {
 	char **senders; /* "user@domain" or "@domain" */
 	size_t nsenders;
 	char **sasl_users;
 	size_t nsasl_users;
-	struct rules_net *clients;
+	struct config_net *clients; /* list_clients (config_parse_net) */
 	size_t nclients;
 	char **services; /* compared exactly (Postfix service names are case-sensitive) */
 	size_t nservices;
@@ -40,8 +32,8 @@ struct rules_input {
 	int list_header;         /* a List-Id, List-Unsubscribe or Precedence: bulk/list header */
 };
 
-/* rules_build: parse the list_* settings of cfg into out. Returns 0, or
- * -1 with a message naming the setting and the bad item in err. */
+/* rules_build: build the list_* settings of cfg into out (config_load
+ * has checked their items). Returns 0, or -1 with a message in err. */
 int rules_build(const struct config *cfg, struct rules *out, char *err, size_t errlen);
 void rules_free(struct rules *r);
 
@@ -52,15 +44,10 @@ int rules_any(const struct rules *r);
  * mail ("list_senders", ...), or NULL when none does. */
 const char *rules_match(const struct rules *r, const struct rules_input *in);
 
-/* rules_parse_net: "192.0.2.0/24", "2001:db8::/32", or a bare address
- * (a host). Returns 0, or -1 for bad syntax, a prefix out of range or
- * host bits set below the prefix. */
-int rules_parse_net(const char *s, struct rules_net *out);
-
 /* rules_net_contains: whether the printable address addr (as Postfix's
  * {client_addr}: "192.0.2.1", "2001:db8::1"; an "IPv6:" prefix and
  * IPv4-mapped IPv6 addresses are understood) is in net. */
-int rules_net_contains(const struct rules_net *net, const char *addr);
+int rules_net_contains(const struct config_net *net, const char *addr);
 
 /* rules_header_marks_list: whether a header (name, value) marks list mail:
  * List-Id, List-Unsubscribe, or Precedence: bulk or list. */

@@ -5,7 +5,8 @@
 # docs/install.md has an administrator do it:
 #   rb_mx NAME PORT DOMAIN 'ADDRESS ANSWER'...  the remote MX (an ANSWER of
 #       "blocked_client" refuses the client as a block-list hit does)
-#   rb_config BIN           rebound.conf, key, database and socket dirs
+#   rb_config BIN           rebound.conf, key, database and socket dirs;
+#                           the programs of BIN copied to $PF_TMP/bin
 #   rb_init                 rebound init, as the user of rebound-pipe
 #   rb_postconf NAME PORT   postfix-config/postconf.sh on instance NAME,
 #                           list submission service on 127.0.0.1:PORT
@@ -41,8 +42,22 @@ rb_mx() {
 # (2770) and the socket directory (2750), owned by $PF_USER and its group,
 # of which postfix is a member (pf_test_user). List mail is what comes
 # through the list submission service (list_services = lists).
+# The programs of BIN are copied to $PF_TMP/bin and run from there
+# ($RB_BIN): $PF_USER runs them (rb_init, pipe(8)), and cannot reach a
+# checkout in a private directory (mode 700, such as /root/rebound).
 rb_config() {
-	RB_BIN=$1
+	RB_BIN=$PF_TMP/bin
+	if ! mkdir -p "$RB_BIN" || ! chmod 755 "$RB_BIN"; then
+		RB_ERR="cannot make $RB_BIN"
+		return 1
+	fi
+	for _rb in rebound rebound-milter rebound-pipe; do
+		[ -e "$1/$_rb" ] || continue
+		if ! cp "$1/$_rb" "$RB_BIN/$_rb" || ! chmod 755 "$RB_BIN/$_rb"; then
+			RB_ERR="cannot copy $1/$_rb to $RB_BIN"
+			return 1
+		fi
+	done
 	_rb=$PF_TMP/rebound
 	RB_CONF=$_rb/rebound.conf
 	RB_DB=$PF_TMP/db/rebound.db

@@ -1,4 +1,4 @@
-/* test_bounce.c: unit tests of the bounce parser (lib/bounce*.c): bad
+/* test_bounce.c: unit tests of the bounce parser (lib/bounce/): bad
  * input (empty, binary, NUL bytes, truncated MIME, broken boundaries,
  * 8-bit garbage, deep nesting, huge headers, long lines, bare CR) gives a
  * clear result and no crash; DSN fields, the class rule, known_recipient,

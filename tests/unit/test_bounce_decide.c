@@ -1,5 +1,5 @@
 /* test_bounce_decide.c: unit tests of the parser's decision rules
- * (lib/bounce.c decide()): how reason, class and status are chosen when a
+ * (lib/bounce/decide.c): how reason, class and status are chosen when a
  * message carries several causes or codes, a sending MTA's own category
  * field, the SMTP command a refusal answered, pseudo statuses. Each case
  * is a whole message through bounce_parse(). */

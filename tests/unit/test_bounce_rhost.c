@@ -6,7 +6,7 @@
  * class, prefix, range) and commands, give its reason; through
  * bounce_parse the reason and the --explain rule come from the table, and
  * site rules (provider=, rhost~) override it. Also a few of the general
- * phrase meanings added beside the tables (lib/bounce_tables.c). */
+ * phrase meanings added beside the tables (lib/bounce/tables.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "bounce.h"
-#include "bounce_rhost.h"
+#include "bounce/rhost.h"
 
 static void test_tables_well_formed(void **state)
 {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "config.h"
 
@@ -87,6 +88,53 @@ static void test_errors(void **state)
 	load_err(BASE "milter_socket = /tmp/x\n", "t.conf:3: milter_socket:");
 }
 
+static void test_parse_net(void **state)
+{
+	struct config_net n;
+
+	(void)state;
+	assert_int_equal(config_parse_net("192.0.2.0/24", &n), 0);
+	assert_int_equal(n.family, AF_INET);
+	assert_int_equal(n.prefix, 24);
+	assert_int_equal(config_parse_net("192.0.2.1", &n), 0);
+	assert_int_equal(n.prefix, 32);
+	assert_int_equal(config_parse_net("2001:db8::/32", &n), 0);
+	assert_int_equal(n.family, AF_INET6);
+	assert_int_equal(config_parse_net("[::1]/128", &n), 0);
+	assert_int_equal(config_parse_net("0.0.0.0/0", &n), 0);
+	assert_int_equal(config_parse_net("::/0", &n), 0);
+	/* bad: host bits, prefix range, syntax */
+	assert_int_equal(config_parse_net("192.0.2.1/24", &n), -1);
+	assert_int_equal(config_parse_net("192.0.2.0/33", &n), -1);
+	assert_int_equal(config_parse_net("2001:db8::/129", &n), -1);
+	assert_int_equal(config_parse_net("192.0.2.0/", &n), -1);
+	assert_int_equal(config_parse_net("192.0.2.0/-1", &n), -1);
+	assert_int_equal(config_parse_net("192.0.2.0/2x", &n), -1);
+	assert_int_equal(config_parse_net("example.com", &n), -1);
+	assert_int_equal(config_parse_net("/24", &n), -1);
+	assert_int_equal(config_parse_net("", &n), -1);
+}
+
+/* Every setting is checked here, where `rebound config check` and every
+ * program see it (issue 12: config check passed list_clients = abc, which
+ * rebound-milter refused). */
+static void test_list_items(void **state)
+{
+	(void)state;
+	load_err(BASE "list_clients = abc\n", "list_clients: bad item \"abc\"");
+	load_err(BASE "list_clients = 10.0.0.0/33\n", "list_clients: bad item \"10.0.0.0/33\"");
+	load_err(BASE "list_clients = 300.1.1.1/8\n", "list_clients: bad item \"300.1.1.1/8\"");
+	load_err(BASE "list_clients = 192.0.2.0/24, 192.0.2.1/24\n", "bad item \"192.0.2.1/24\"");
+	load_err(BASE "list_clients = 192.0.2.0/24\n  2001:db8::/129\n", "t.conf:3: list_clients");
+	load_err(BASE "list_senders = lists.example.com\n", "list_senders: bad item");
+	load_err(BASE "list_senders = a@b@c\n", "list_senders: bad item");
+	load_err(BASE "list_senders = a@\n", "list_senders: bad item");
+	load_err(BASE "forward_other_to = -oQ/tmp\n", "forward_other_to");
+	load_err(BASE "forward_other_to = a@b.example, c@d.example\n", "forward_other_to");
+	config_free(load_ok(BASE "list_clients = 192.0.2.0/24 [::1]/128, 10.1.2.3\n"
+			    "list_senders = a@b.example @c.example\nforward_other_to = postmaster@example.org\n"));
+}
+
 static void test_duration(void **state)
 {
 	(void)state;
@@ -112,6 +160,8 @@ int main(void)
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_parse_net),
+		cmocka_unit_test(test_list_items),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* bounce_rhost_tables.c: remote host tables, the data of lib/bounce_rhost.c.
+/* rhost_tables.c: remote host tables, the data of lib/bounce/rhost.c.
  * Each provider's own documented error codes and wording, and what they
  * mean (docs/parser.md, "Remote host tables"). Adding a provider is adding
  * a bounce_rhosts row and its bounce_rhost_rows; nothing else changes.
@@ -8,7 +8,7 @@
  * modules (p5-sisimai, BSD-2-Clause, azumakuniyuki); the rows are
  * rebound's own. Each provider's whole list is here, not only the codes
  * seen in any test corpus. Texts are lowercase, white space folded. */
-#include "bounce_rhost.h"
+#include "rhost.h"
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
-/* bounce_tables.h: the data the bounce parser (lib/bounce.c) works from,
- * defined in lib/bounce_tables.c: phrase patterns and their reasons,
+/* tables.h: the data the bounce parser (lib/bounce/) works from,
+ * defined in lib/bounce/tables.c: phrase patterns and their reasons,
  * servers' non-standard formats, status code defaults (RFC 3463), the
  * markers of a returned message and of auto-replies. Internal to lib/. */
 #ifndef REBOUND_BOUNCE_TABLES_H
@@ -47,7 +47,7 @@ struct bounce_format {
 extern const struct bounce_format bounce_formats[];
 extern const size_t bounce_nformats;
 
-/* (e) SMTP commands named in error texts (see bounce_tables.c). */
+/* (e) SMTP commands named in error texts (see tables.c). */
 struct bounce_command {
 	const char *text;    /* lowercase, white space folded */
 	const char *command; /* CONN, EHLO, HELO, MAIL, RCPT, DATA */

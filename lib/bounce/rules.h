@@ -1,26 +1,11 @@
-/* bounce_int.h: what lib/bounce*.c share and nobody else uses: growing
- * strings, text folding, the site rules' matcher. */
-#ifndef REBOUND_BOUNCE_INT_H
-#define REBOUND_BOUNCE_INT_H
+/* rules.h: the site rules' matcher (lib/bounce/rules.c; loading and
+ * freeing are public, in bounce.h). Internal to lib/. */
+#ifndef REBOUND_BOUNCE_RULES_H
+#define REBOUND_BOUNCE_RULES_H
 
 #include "bounce.h"
 
 #include <stddef.h>
-
-/* A growing string, bounded by max (0 = unbounded); cut is set when text
- * was dropped at the bound, oom when memory ran out. Owner frees with
- * sbuf_free. */
-struct sbuf {
-	char *s;
-	size_t len, cap, max;
-	int cut, oom;
-};
-int sbuf_add(struct sbuf *b, const char *s, size_t n);
-int sbuf_str(struct sbuf *b, const char *s);
-void sbuf_free(struct sbuf *b);
-
-/* bounce_fold: lowercase copy with runs of white space folded to one. */
-void bounce_fold(char *dst, size_t dstlen, const char *s);
 
 /* bounce_rules_apply: the first site rule that matches (status, reply
  * code, folded diagnostic, reporting MTA, remote MTA, the remote host

@@ -1,8 +1,8 @@
-/* bounce_tables.c: the parser's knowledge as data, in one place (see
- * bounce_tables.h and docs/parser.md): what phrases mean, how servers lay
+/* tables.c: the parser's knowledge as data, in one place (see
+ * tables.h and docs/parser.md): what phrases mean, how servers lay
  * out their own bounce formats, what status codes mean, which reasons make
  * a bounce hard. Adding a server's format or a phrase is adding rows. */
-#include "bounce_tables.h"
+#include "tables.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -732,7 +732,7 @@ const size_t bounce_nphrases = N(bounce_phrases);
 
 /* Recipient refusals that give no cause: they mean an unknown user only
  * when nothing else in the reply (a X.7 status, a block, the sender,
- * spam, a policy) says why (see bounce_tables.h). */
+ * spam, a policy) says why (see tables.h). */
 const char *const bounce_generic_rcpt_phrases[] = {
 	"recipient address rejected: access denied",
 	"recipient address rejected: invalid",
@@ -1064,7 +1064,7 @@ const char *const bounce_queued_phrases[] = {
 };
 const size_t bounce_nqueued_phrases = N(bounce_queued_phrases);
 
-/* (a2) Phrases around a token (see bounce_tables.h). */
+/* (a2) Phrases around a token (see tables.h). */
 const struct bounce_token_phrase bounce_token_phrases[] = {
 	/* Ipswitch IMail Server gives up on a message: "Delivery failed 20
 	 * attempts: user@example.com" (Sisimai Lhost::IMailServer) */

@@ -1,4 +1,4 @@
-/* bounce_rules.c: site rules (config bounce_rules): a file of lines that
+/* rules.c: site rules (config bounce_rules): a file of lines that
  * add to or override the built-in tables without recompiling. Syntax (see
  * docs/parser.md):
  *
@@ -10,14 +10,15 @@
  * code=NNN (or 5*), text~PHRASE (diagnostic contains it, case-insensitive,
  * white space folded; text= is the same), mta~WORD (reporting MTA contains
  * it), rhost~WORD (remote MTA contains it), provider=NAME (the remote host
- * table, lib/bounce_rhost_tables.c, names this provider; provider=none: no
+ * table, lib/bounce/rhost_tables.c, names this provider; provider=none: no
  * provider). Results: reason=REASON (Sisimai vocabulary), class=hard|soft.
  * Site rules are tried before the remote host tables, so they override them.
  * The first matching rule decides. Errors read "FILE:LINE: message". */
 #include "bounce.h"
-#include "bounce_int.h"
-#include "bounce_rhost.h"
-#include "bounce_tables.h"
+#include "text.h"
+#include "rules.h"
+#include "rhost.h"
+#include "tables.h"
 
 #include <ctype.h>
 #include <errno.h>

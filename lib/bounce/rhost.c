@@ -1,11 +1,11 @@
-/* bounce_rhost.c: the lookup over the remote host tables
- * (lib/bounce_rhost_tables.c): which provider a bounce comes from (host
+/* rhost.c: the lookup over the remote host tables
+ * (lib/bounce/rhost_tables.c): which provider a bounce comes from (host
  * name of the remote or reporting MTA, or the recipient's domain) and what
  * its own error code or words mean. Regular expressions are compiled once,
  * thread-safely; a lookup allocates nothing (its buffers are on the stack,
  * bounded). */
-#include "bounce_rhost.h"
-#include "bounce_tables.h"
+#include "rhost.h"
+#include "tables.h"
 
 #include <ctype.h>
 #include <pthread.h>

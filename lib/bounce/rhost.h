@@ -1,10 +1,10 @@
-/* bounce_rhost.h: remote host tables. Some providers document their own
+/* rhost.h: remote host tables. Some providers document their own
  * error codes or wording ("AUP#CXBL" at Cox, "OFR_416" at Orange, "IB607"
  * at GoDaddy, "RCP-P2" at Facebook); a provider is recognised by the host
  * name of the remote MTA (or of the reporting MTA, or by the recipient's
  * domain when the provider hosts it), and its rows say what its codes and
- * words mean. The data is in lib/bounce_rhost_tables.c; the lookup in
- * lib/bounce_rhost.c. Internal to lib/. */
+ * words mean. The data is in lib/bounce/rhost_tables.c; the lookup in
+ * lib/bounce/rhost.c. Internal to lib/. */
 #ifndef REBOUND_BOUNCE_RHOST_H
 #define REBOUND_BOUNCE_RHOST_H
 
