@@ -110,3 +110,57 @@ pg_createdb() {
 	fi
 	echo "host=$PG_HOST port=$PG_PORT user=postgres dbname=$1"
 }
+
+# pgbouncer in front of the server, as docs/install.md has each MTA run it
+# (transaction pooling, a unix socket only):
+#   pgb_start DIR     start it; sets PGB_CONN ("host=DIR port=N user=postgres",
+#                     add dbname=...) and PGB_DIR; every database of the
+#                     server is reachable through it
+#   pgb_stop          stop it, if this shell started it
+PGB_DIR=
+PGB_CONN=
+PGB_STARTED=
+pgb_start() {
+	PGB_DIR=$1
+	if ! command -v pgbouncer >/dev/null; then
+		PG_ERR="no pgbouncer (scripts/install-deps installs it)"
+		return 1
+	fi
+	mkdir -p "$PGB_DIR" || { PG_ERR="cannot make $PGB_DIR"; return 1; }
+	chmod 755 "$PGB_DIR"
+	_port=$(pg_free_port) || { PG_ERR="no free port"; return 1; }
+	printf '"postgres" ""\n' >"$PGB_DIR/userlist.txt"
+	cat >"$PGB_DIR/pgbouncer.ini" <<EOT
+[databases]
+* = host=$PG_HOST port=$PG_PORT
+[pgbouncer]
+listen_addr =
+unix_socket_dir = $PGB_DIR
+listen_port = $_port
+pool_mode = transaction
+auth_type = trust
+auth_file = $PGB_DIR/userlist.txt
+max_client_conn = 1000
+default_pool_size = 20
+logfile = $PGB_DIR/pgbouncer.log
+pidfile = $PGB_DIR/pgbouncer.pid
+EOT
+	[ "$(id -u)" -eq 0 ] && chown -R postgres "$PGB_DIR"
+	if ! pg_as_owner pgbouncer -d -q "$PGB_DIR/pgbouncer.ini" >"$PGB_DIR/start.log" 2>&1; then
+		PG_ERR="pgbouncer did not start: $(tail -3 "$PGB_DIR/start.log" "$PGB_DIR/pgbouncer.log" 2>/dev/null)"
+		return 1
+	fi
+	_i=0
+	while [ ! -S "$PGB_DIR/.s.PGSQL.$_port" ] && [ "$_i" -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	[ -S "$PGB_DIR/.s.PGSQL.$_port" ] || { PG_ERR="pgbouncer: no socket"; return 1; }
+	PGB_STARTED=1
+	PGB_CONN="host=$PGB_DIR port=$_port user=postgres"
+}
+
+pgb_stop() {
+	[ -n "$PGB_STARTED" ] || return 0
+	[ -f "$PGB_DIR/pgbouncer.pid" ] && kill "$(cat "$PGB_DIR/pgbouncer.pid")" 2>/dev/null
+	_i=0
+	while [ -f "$PGB_DIR/pgbouncer.pid" ] && [ "$_i" -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+	PGB_STARTED=
+}

@@ -36,10 +36,6 @@ struct fixture {
 	struct policy pol;
 };
 
-/* sqlite_only: skip a test about SQLite files on PostgreSQL. */
-#define SQLITE_ONLY() do { if (fixture_pg()) skip(); } while (0)
-#define PGSQL_ONLY() do { if (!fixture_pg()) skip(); } while (0)
-
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
@@ -151,8 +147,6 @@ static void test_open_pragmas(void **state)
 	struct store *st2;
 	char err[256] = "";
 
-	SQLITE_ONLY();
-
 	/* a second open finds the schema in place */
 	assert_int_equal(store_open(fx->path, 5, STORE_CREATE, &st2, err, sizeof(err)), STORE_OK);
 	store_close(st2);
@@ -179,8 +173,6 @@ static void test_open_missing(void **state)
 	struct store *st = (struct store *)1;
 	char path[200], err[256] = "";
 
-	SQLITE_ONLY();
-
 	snprintf(path, sizeof(path), "%s/none.db", fx->dir);
 	assert_int_equal(store_open(path, 1, STORE_READONLY, &st, err, sizeof(err)), STORE_NOTFOUND);
 	assert_null(st);
@@ -201,8 +193,6 @@ static void test_not_a_database(void **state)
 	char path[200], err[256] = "";
 	FILE *fp;
 
-	SQLITE_ONLY();
-
 	snprintf(path, sizeof(path), "%s/junk.db", fx->dir);
 	assert_non_null(fp = fopen(path, "w"));
 	fputs("this is not an SQLite database, not at all, not even close; just text\n", fp);
@@ -217,8 +207,6 @@ static void test_locked_is_tempfail(void **state)
 	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
 				  .class_name = "hard", .reason = "userunknown" };
 	char err[256] = "";
-
-	SQLITE_ONLY();
 
 	assert_int_equal(store_begin(fx->st, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_open(fx->path, 0, STORE_CREATE, &st2, err, sizeof(err)), STORE_OK);
@@ -584,7 +572,6 @@ static void test_pg_schema_version(void **state)
 	struct store *st2;
 	char err[256] = "", sql[200];
 
-	PGSQL_ONLY();
 	/* a second open finds the schema in place; init on it is a no-op */
 	assert_int_equal(store_open(fx->path, 5, STORE_CREATE, &st2, err, sizeof(err)), STORE_OK);
 	assert_string_equal(store_backend_name(st2), "postgresql");
@@ -604,7 +591,6 @@ static void test_pg_fresh_readonly(void **state)
 	char path[600], name[64], err[256] = "";
 	int n = 0;
 
-	PGSQL_ONLY();
 	/* a database with no schema yet: the read-only CLI shows nothing */
 	assert_int_equal(fixture_db_new(fx->dir, path, sizeof(path), name, sizeof(name)), 0);
 	assert_int_equal(store_open(path, 5, STORE_READONLY, &ro, err, sizeof(err)), STORE_OK);
@@ -629,7 +615,6 @@ static void test_pg_down(void **state)
 	char path[200], err[256] = "";
 	double t;
 
-	PGSQL_ONLY();
 	/* no server behind the socket: temporary, at once */
 	snprintf(path, sizeof(path), "host=%s port=1 dbname=rebound user=rebound", fx->dir);
 	t = now_s();
@@ -651,7 +636,6 @@ static void test_pg_read_only_server(void **state)
 	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
 				  .class_name = "hard", .reason = "userunknown", .kind = "dsn" };
 
-	PGSQL_ONLY();
 	/* a hot standby refuses writes as a read-only transaction does */
 	snprintf(sql, sizeof(sql), "ALTER DATABASE %s SET default_transaction_read_only = on", fx->pgname);
 	assert_int_equal(fixture_pg_exec("postgres", sql), 0);
@@ -674,7 +658,6 @@ static void test_pg_slow_is_tempfail(void **state)
 	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
 				  .class_name = "hard", .reason = "userunknown", .kind = "dsn" };
 
-	PGSQL_ONLY();
 	assert_int_equal(PQstatus(c), CONNECTION_OK);
 	/* another session holds the table: the writer gives up after its
 	 * database_timeout (1 s), cancels, and the handle works again */
@@ -753,7 +736,6 @@ static void test_pg_many_writers(void **state)
 	pid_t pids[8];
 	int n = 8;
 
-	PGSQL_ONLY();
 	for (int d = 0; d < 4; d++)
 		assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
 				 STORE_EFFECT_COUNTED);
@@ -788,7 +770,6 @@ static void test_pg_init_at_once(void **state)
 	char path[600], name[64], sql[128];
 	pid_t pids[4];
 
-	PGSQL_ONLY();
 	/* four hosts run rebound init on a new database at once */
 	assert_int_equal(fixture_db_new(fx->dir, path, sizeof(path), name, sizeof(name)), 0);
 	for (int i = 0; i < 4; i++) {
@@ -829,13 +810,10 @@ static void test_time_format(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* every backend */
+	const struct CMUnitTest common[] = {
 		cmocka_unit_test(test_schema_file_matches),
 		cmocka_unit_test(test_time_format),
-		cmocka_unit_test_setup_teardown(test_open_pragmas, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_locked_is_tempfail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hard_suppresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_complaint_suppresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unverified_changes_nothing, setup, teardown),
@@ -850,6 +828,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verp_map, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
+	};
+	/* SQLite files */
+	const struct CMUnitTest sqlite_tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_pragmas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked_is_tempfail, setup, teardown),
+	};
+	/* a PostgreSQL server */
+	const struct CMUnitTest pgsql_tests[] = {
 		cmocka_unit_test_setup_teardown(test_pg_schema_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_fresh_readonly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_down, setup, teardown),
@@ -858,6 +846,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pg_many_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_init_at_once, setup, teardown),
 	};
+	int failed = cmocka_run_group_tests_name("store", common, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (fixture_pg())
+		failed += cmocka_run_group_tests_name("store on PostgreSQL", pgsql_tests, NULL, NULL);
+	else
+		failed += cmocka_run_group_tests_name("store on SQLite files", sqlite_tests, NULL, NULL);
+	return failed;
 }
