@@ -5,15 +5,14 @@
 #include "rhost.h"
 #include "rules.h"
 #include "state.h"
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-static int is_hard(const char *reason, int permanent)
+static int is_hard(enum bounce_reason reason, int permanent)
 {
 	for (size_t i = 0; i < bounce_nhard_reasons; i++)
-		if (!strcmp(reason, bounce_hard_reasons[i].reason))
+		if (reason == bounce_hard_reasons[i].reason)
 			return !bounce_hard_reasons[i].perm_only || permanent;
 	return 0;
 }
@@ -29,42 +28,34 @@ static int in_list(const char *s, const char *const *list)
 /* The order in which reasons are tried (see docs/parser.md): first those
  * a status code or a phrase can each decide, narrow before broad; then,
  * when the status says little, the phrases of a second list. */
-static const char *const order_first[] = {
-	"mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
-	"userunknown", "filtered", "rejected", "hostunknown", "notcompliantrfc", "badreputation",
-	"spamdetected", "authfailure", "requireptr", "expired", "toomanyconn", "speeding", "blocked", NULL,
+static const enum bounce_reason order_first[] = {
+	REASON(mailboxfull), REASON(mesgtoobig), REASON(exceedlimit), REASON(suspend), REASON(hasmoved),
+	REASON(norelaying), REASON(userunknown), REASON(filtered), REASON(rejected), REASON(hostunknown),
+	REASON(notcompliantrfc), REASON(badreputation), REASON(spamdetected), REASON(authfailure),
+	REASON(requireptr), REASON(expired), REASON(toomanyconn), REASON(speeding), REASON(blocked),
+	REASON_NONE,
 };
-static const char *const order_second[] = {
-	"mailboxfull", "spamdetected", "policyviolation", "virusdetected", "notcompliantrfc",
-	"securityerror", "notaccept", "networkerror", "expired", "systemerror", "suspend",
-	"contenterror", "systemfull", "mailererror", "syntaxerror", NULL,
+static const enum bounce_reason order_second[] = {
+	REASON(mailboxfull), REASON(spamdetected), REASON(policyviolation), REASON(virusdetected),
+	REASON(notcompliantrfc), REASON(securityerror), REASON(notaccept), REASON(networkerror),
+	REASON(expired), REASON(systemerror), REASON(suspend), REASON(contenterror), REASON(systemfull),
+	REASON(mailererror), REASON(syntaxerror), REASON_NONE,
 };
 /* status reasons that say too little to stand against a phrase */
-static const char *const weak_status[] = { "undefined", "onhold", "systemerror", "securityerror",
-					   "networkerror", NULL };
+static const rmask weak_status = RB(undefined) | RB(onhold) | RB(systemerror) | RB(securityerror) |
+				 RB(networkerror);
 /* status reasons so specific that a phrase does not overrule them */
-static const char *const strong_status[] = { "mailboxfull", "exceedlimit", "mesgtoobig", "hasmoved",
-					     "systemfull", "suspend",
-					     "expired", "rejected", "authfailure",
-					     "requireptr", "policyviolation", "hostunknown", NULL };
+static const rmask strong_status = RB(mailboxfull) | RB(exceedlimit) | RB(mesgtoobig) | RB(hasmoved) |
+				   RB(systemfull) | RB(suspend) | RB(expired) | RB(rejected) |
+				   RB(authfailure) | RB(requireptr) | RB(policyviolation) | RB(hostunknown);
 static const char *const greeting[] = { "CONN", "EHLO", "HELO", NULL };
 static const char *const before_data[] = { "CONN", "EHLO", "HELO", "MAIL", "RCPT", "RCPT?", NULL };
 
 /* uu_vetoes: reasons whose words say an "unknown user" status code is
  * about something else (relaying, a block, a full mailbox, the sender). */
-static rmask uu_vetoes_mask;
-static void uu_vetoes_init(void)
-{
-	uu_vetoes_mask = RB("norelaying") | RB("blocked") | RB("mailboxfull") | RB("hasmoved") |
-			 RB("rejected") | RB("notaccept") | RB("authfailure") | RB("requireptr") |
-			 RB("badreputation") | RB("speeding") | RB("spamdetected") | RB("toomanyconn");
-}
-static pthread_once_t vetoes_once = PTHREAD_ONCE_INIT;
-static rmask uu_vetoes(void)
-{
-	pthread_once(&vetoes_once, uu_vetoes_init);
-	return uu_vetoes_mask;
-}
+static const rmask uu_vetoes = RB(norelaying) | RB(blocked) | RB(mailboxfull) | RB(hasmoved) |
+			      RB(rejected) | RB(notaccept) | RB(authfailure) | RB(requireptr) |
+			      RB(badreputation) | RB(speeding) | RB(spamdetected) | RB(toomanyconn);
 
 /* uu_weak: the only "unknown user" words are a refusal that gives no
  * cause (bounce_generic_rcpt_phrases), and words of a block, a relay
@@ -77,7 +68,7 @@ static rmask uu_vetoes(void)
  * "553 5.7.1 Invalid recipient" are refusals of the recipient. */
 static int uu_weak(const char *uuw, rmask tm, const char *const *which)
 {
-	rmask causes = uu_vetoes() | RB("policyviolation");
+	rmask causes = uu_vetoes | RB(policyviolation);
 	int generic = 0;
 
 	if (!uuw)
@@ -87,7 +78,7 @@ static int uu_weak(const char *uuw, rmask tm, const char *const *which)
 			generic = 1;
 	if (!generic)
 		return 0;
-	for (size_t b = 0; b < bounce_nreasons && b < 64; b++)
+	for (size_t b = 0; b < REASON_COUNT && b < 64; b++)
 		if ((tm & causes & (1ULL << b)) && which[b] && !strstr(uuw, which[b]))
 			return 1;
 	return 0;
@@ -96,64 +87,63 @@ static int uu_weak(const char *uuw, rmask tm, const char *const *which)
 /* reason_holds: does reason R hold, given the status's reason rs, the
  * phrase matches tm, the SMTP command and whether the "unknown user"
  * words are weak (uu_weak)? */
-static int reason_holds(const char *R, const char *rs, rmask tm, const char *cmd, int perm, int weak,
+static int reason_holds(enum bounce_reason R, enum bounce_reason rs, rmask tm, const char *cmd, int perm, int weak,
 			int specific)
 {
-	rmask uu = RB("userunknown");
+	rmask uu = RB(userunknown);
 
 	/* words of expiry early on only for temporary failures (greylisting
 	 * that never passed); a permanent refusal wrapped in "too long in
 	 * the queue" is the refusal */
-	if (!strcmp(R, "expired") && perm && !(rs && !strcmp(rs, R)))
+	if (R == REASON(expired) && perm && rs != R)
 		return 0;
 	/* a network status that names a cause of its own ("4.4.1" with a
 	 * failed connection, "4.4.3 directory server failure") says what the
 	 * retries that expired kept meeting: words of expiry do not overrule it */
-	if (!strcmp(R, "expired") && rs && strcmp(rs, R) && specific)
+	if (R == REASON(expired) && rs && rs != R && specific)
 		return 0;
 	/* after MAIL FROM, an unknown address or domain is the sender's */
-	if (!strcmp(cmd, "MAIL") && (!strcmp(R, "userunknown") || !strcmp(R, "hostunknown")))
+	if (!strcmp(cmd, "MAIL") && (R == REASON(userunknown) || R == REASON(hostunknown)))
 		return 0;
 	/* refused after HELO or at the greeting: our name, not the recipient's */
-	if (!strcmp(R, "hostunknown") && in_list(cmd, greeting) && !(rs && !strcmp(rs, R)))
+	if (R == REASON(hostunknown) && in_list(cmd, greeting) && rs != R)
 		return 0;
-	if (!strcmp(R, "userunknown")) {
-		if (rs && !strcmp(rs, "suspend"))
+	if (R == REASON(userunknown)) {
+		if (rs == REASON(suspend))
 			return 0;
-		if (rs && !strcmp(rs, "userunknown"))
-			return !(tm & uu_vetoes());
+		if (rs == REASON(userunknown))
+			return !(tm & uu_vetoes);
 		if (weak)
 			return 0;
 		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
-	if (!strcmp(R, "filtered")) {
-		if (rs && !strcmp(rs, "suspend"))
+	if (R == REASON(filtered)) {
+		if (rs == REASON(suspend))
 			return 0;
-		if (rs && !strcmp(rs, "filtered"))
-			return (tm & (uu | RB("filtered"))) != 0;
+		if (rs == REASON(filtered))
+			return (tm & (uu | RB(filtered))) != 0;
 		if (in_list(cmd, before_data))
 			return 0;
 		if (weak)
-			return (tm & RB("filtered")) != 0;
+			return (tm & RB(filtered)) != 0;
 		/* "unknown user" not known to answer RCPT: a filter (the
 		 * recipient may have been accepted and refused later) */
-		return (tm & (uu | RB("filtered"))) != 0;
+		return (tm & (uu | RB(filtered))) != 0;
 	}
-	if (!strcmp(R, "rejected")) {
-		if (rs && !strcmp(rs, "rejected"))
+	if (R == REASON(rejected)) {
+		if (rs == REASON(rejected))
 			return 1;
-		if (!strcmp(cmd, "MAIL") && ((tm & uu) || (rs && (!strcmp(rs, "userunknown") ||
-								    !strcmp(rs, "hostunknown")))))
+		if (!strcmp(cmd, "MAIL") && ((tm & uu) || rs == REASON(userunknown) || rs == REASON(hostunknown)))
 			return 1;
-		if (!(tm & RB("rejected")))
+		if (!(tm & RB(rejected)))
 			return 0;
 		if (!strcmp(cmd, "MAIL"))
 			return 1;
 		if (!strcmp(cmd, "DATA"))
-			return !rs || strcmp(rs, "userunknown");
-		return !rs || in_list(rs, weak_status);
+			return rs != REASON(userunknown);
+		return !rs || (RBIT(rs) & weak_status);
 	}
-	return (rs && !strcmp(rs, R)) || (tm & RB(R));
+	return (rs && rs == R) || (tm & RBIT(R));
 }
 
 /* What the decision for one recipient works from. */
@@ -164,7 +154,7 @@ struct words {
 					* context, folded */
 	const char *which[64];         /* per reason bit: the phrase found */
 	rmask tm;                      /* the reasons the words name */
-	const char *rs;                /* the status code's reason, or NULL */
+	enum bounce_reason rs;         /* the status code's reason, or NONE */
 	const char *cmd;               /* the SMTP command answered, or "" */
 	struct bounce_rhost_query rq;  /* for the remote host tables */
 	const struct bounce_rhost *prov; /* the provider, or NULL */
@@ -215,7 +205,7 @@ static const char *settle_status(struct ctx *c, struct rcpt *r, enum bounce_kind
 static int decide_fixed(struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls, int *permanent)
 {
 	if (kind == BOUNCE_KIND_ARF) {
-		text_copy(r->reason, sizeof(r->reason), "feedback");
+		r->reason = REASON(feedback);
 		text_copy(r->rule, sizeof(r->rule), "kind arf");
 		*cls = BOUNCE_CLASS_COMPLAINT;
 		*permanent = 0;
@@ -223,7 +213,7 @@ static int decide_fixed(struct rcpt *r, enum bounce_kind kind, enum bounce_class
 		return 1;
 	}
 	if (kind == BOUNCE_KIND_AUTOREPLY) {
-		text_copy(r->reason, sizeof(r->reason), "vacation");
+		r->reason = REASON(vacation);
 		text_copy(r->rule, sizeof(r->rule), "kind autoreply");
 		*cls = BOUNCE_CLASS_AUTOREPLY;
 		*permanent = 0;
@@ -232,7 +222,7 @@ static int decide_fixed(struct rcpt *r, enum bounce_kind kind, enum bounce_class
 	}
 	if (r->status[0] == '2' || !strcmp(r->action, "delivered") || !strcmp(r->action, "relayed") ||
 	    !strcmp(r->action, "expanded") || !strcmp(r->action, "deliverable")) {
-		text_copy(r->reason, sizeof(r->reason), "delivered");
+		r->reason = REASON(delivered);
 		snprintf(r->rule, sizeof(r->rule), "action %s / status %s", r->action, r->status);
 		*cls = BOUNCE_CLASS_DELIVERED;
 		*permanent = 0;
@@ -265,7 +255,7 @@ static void read_words(struct ctx *c, const struct rcpt *r, enum bounce_kind kin
 	 * filter, as in the text. An X.1 (addressing) status counts as
 	 * no reply: Office 365's "5.1.10 RESOLVER.ADR.RecipientNotFound". */
 	if (!*w->cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
-	    ((!r->code[0] && (!w->rs || in_list(w->rs, weak_status))) || !strncmp(r->status + 1, ".1.", 3)))
+	    ((!r->code[0] && (!w->rs || (RBIT(w->rs) & weak_status))) || !strncmp(r->status + 1, ".1.", 3)))
 		w->cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
 }
 
@@ -278,44 +268,45 @@ static void refine_status_reason(const struct rcpt *r, struct words *w)
 	 * query failed") whose words name its network cause ("no route to
 	 * host", a failed name lookup) is that network error, not a mere
 	 * expiry; a timeout or a refused connection is no more than expiry */
-	if (((!w->rs && !strncmp(r->status + 1, ".4.", 3)) || (w->rs && !strcmp(w->rs, "expired") && !strcmp(r->status + 1, ".4.1"))) &&
-	    (w->tm & RB("networkerror")))
-		w->rs = "networkerror";
+	if (((!w->rs && !strncmp(r->status + 1, ".4.", 3)) || (w->rs == REASON(expired) && !strcmp(r->status + 1, ".4.1"))) &&
+	    (w->tm & RB(networkerror)))
+		w->rs = REASON(networkerror);
 	/* X.4.7 "delivery time expired" after a name lookup that kept failing
 	 * (Sendmail's "Deferred: Name server: example.org.: host name lookup
 	 * failure") is that network error; a failed connection stays expiry */
-	if (w->rs && !strcmp(w->rs, "expired") && !strcmp(r->status + 1, ".4.7") && (w->tm & RB("networkerror")) &&
-	    w->which[reason_bit("networkerror")] &&
-	    (strstr(w->which[reason_bit("networkerror")], "name") || strstr(w->which[reason_bit("networkerror")], "dns")))
-		w->rs = "networkerror";
+	if (w->rs == REASON(expired) && !strcmp(r->status + 1, ".4.7") && (w->tm & RB(networkerror)) &&
+	    w->which[REASON(networkerror)] &&
+	    (strstr(w->which[REASON(networkerror)], "name") || strstr(w->which[REASON(networkerror)], "dns")))
+		w->rs = REASON(networkerror);
 	/* X.4.4 "unable to route" whose words name a failing name server
 	 * ("Malformed or unexpected name server reply") and no missing host
 	 * is that network error: the domain may well exist */
-	if (w->rs && !strcmp(w->rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
-	    (w->tm & RB("networkerror")) && !(w->tm & RB("hostunknown")))
-		w->rs = "networkerror";
+	if (w->rs == REASON(hostunknown) && !strcmp(r->status + 1, ".4.4") &&
+	    (w->tm & RB(networkerror)) && !(w->tm & RB(hostunknown)))
+		w->rs = REASON(networkerror);
 	/* ... and one whose words say the domain has no mail exchanger
 	 * (qmail's "couldn't find a mail exchanger or IP address") is a
 	 * domain that accepts no mail */
-	if (w->rs && !strcmp(w->rs, "hostunknown") && !strcmp(r->status + 1, ".4.4") &&
-	    (w->tm & RB("notaccept")) && !(w->tm & RB("hostunknown")))
-		w->rs = "notaccept";
+	if (w->rs == REASON(hostunknown) && !strcmp(r->status + 1, ".4.4") &&
+	    (w->tm & RB(notaccept)) && !(w->tm & RB(hostunknown)))
+		w->rs = REASON(notaccept);
 }
 
 /* reason_first: a status code too specific for words to overrule, or the
  * first reason of order_first that holds; a refusal after HELO. */
-static const char *reason_first(struct rcpt *r, const struct words *w)
+static enum bounce_reason reason_first(struct rcpt *r, const struct words *w)
 {
-	const char *rs = w->rs, *cmd = w->cmd, *reason = NULL;
+	enum bounce_reason rs = w->rs, reason = REASON_NONE;
+	const char *cmd = w->cmd;
 	/* a local program's words (Diagnostic-Code: X-Unix; ...) are no SMTP
 	 * reply: the SMTP-based order does not apply */
 	int local = !strncasecmp(r->diag_type, "x-unix", 6);
 	/* the status code itself names a network or routing cause (X.4.N,
 	 * not the catch-all X.4.0) */
 	int specific = rs && !strncmp(r->status + 1, ".4.", 3) && strcmp(r->status + 3, ".0");
-	int weak = uu_weak(w->which[reason_bit("userunknown")], w->tm, w->which);
+	int weak = uu_weak(w->which[REASON(userunknown)], w->tm, w->which);
 
-	if (!local && rs && (in_list(rs, strong_status) || status_exact(r->status))) {
+	if (!local && rs && ((RBIT(rs) & strong_status) || status_exact(r->status))) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
@@ -323,20 +314,20 @@ static const char *reason_first(struct rcpt *r, const struct words *w)
 		if (reason_holds(order_first[i], rs, w->tm, cmd, r->status[0] == '5' || r->code[0] == '5',
 				 weak, specific)) {
 			reason = order_first[i];
-			if (rs && !strcmp(rs, reason))
+			if (rs == reason)
 				snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 			else {
-				const char *p = w->which[reason_bit(reason)];
+				const char *p = w->which[reason];
 
 				if (!p) /* filtered on an "unknown user" phrase */
-					p = w->which[reason_bit("userunknown")];
+					p = w->which[REASON(userunknown)];
 				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", p ? p : "",
 					 *cmd ? " after " : "", cmd);
 			}
 		}
 	if (!reason && in_list(cmd, greeting) && strcmp(cmd, "CONN")) {
 		/* refused after HELO/EHLO: our name, a block */
-		reason = "blocked";
+		reason = REASON(blocked);
 		snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
 	}
 	return reason;
@@ -345,30 +336,31 @@ static const char *reason_first(struct rcpt *r, const struct words *w)
 /* reason_second: when the status says little, the phrases of
  * order_second, then what the diagnostic's type, the reply code, the
  * action or the command say. */
-static const char *reason_second(struct rcpt *r, const struct words *w)
+static enum bounce_reason reason_second(struct rcpt *r, const struct words *w)
 {
-	const char *rs = w->rs, *cmd = w->cmd, *reason = NULL;
+	enum bounce_reason rs = w->rs, reason = REASON_NONE;
+	const char *cmd = w->cmd;
 
 	for (size_t i = 0; !reason && order_second[i]; i++)
-		if (w->tm & RB(order_second[i])) {
+		if (w->tm & RBIT(order_second[i])) {
 			reason = order_second[i];
-			snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"", w->which[reason_bit(reason)]);
+			snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"", w->which[reason]);
 		}
 	if (!reason && (!strncasecmp(r->diag_type, "x-unix", 6) ||
 			       !strncasecmp(r->diag_type, "x-postfix", 9))) {
-		reason = "mailererror";
+		reason = REASON(mailererror);
 		snprintf(r->rule, sizeof(r->rule), "diagnostic type %s", r->diag_type);
 	}
 	if (!reason && !rs && r->code[0] == '5' && r->code[1] == '0') {
-		reason = "syntaxerror";
+		reason = REASON(syntaxerror);
 		snprintf(r->rule, sizeof(r->rule), "reply code %s", r->code);
 	}
 	if (!reason && !rs && (!strcmp(r->action, "delayed") || !strcmp(r->action, "expired"))) {
-		reason = "expired";
+		reason = REASON(expired);
 		snprintf(r->rule, sizeof(r->rule), "action %s", r->action);
 	}
 	if (!reason && !rs && (!strcmp(cmd, "HELO") || !strcmp(cmd, "EHLO"))) {
-		reason = "blocked";
+		reason = REASON(blocked);
 		snprintf(r->rule, sizeof(r->rule), "rejected after %s", cmd);
 	}
 	/* a permanent refusal of the connection itself, in the
@@ -377,7 +369,7 @@ static const char *reason_second(struct rcpt *r, const struct words *w)
 	 * here"; Sisimai Reason::Blocked reads Exim's "SMTP error
 	 * from remote mail server after initial connection" so) */
 	if (!reason && !rs && !strcmp(cmd, "CONN") && r->code[0] == '5') {
-		reason = "blocked";
+		reason = REASON(blocked);
 		snprintf(r->rule, sizeof(r->rule), "refused at connection (%s)", r->code);
 	}
 	return reason;
@@ -385,17 +377,17 @@ static const char *reason_second(struct rcpt *r, const struct words *w)
 
 /* reason_last: words that overrule an "unknown user" status, the status
  * code's reason, the action, the format's default, or nothing. */
-static const char *reason_last(struct ctx *c, struct rcpt *r, const struct words *w)
+static enum bounce_reason reason_last(struct ctx *c, struct rcpt *r, const struct words *w)
 {
-	const char *rs = w->rs, *reason = NULL;
+	enum bounce_reason rs = w->rs, reason = REASON_NONE;
 
-	if (rs && !strcmp(rs, "userunknown") && (w->tm & uu_vetoes())) {
+	if (rs == REASON(userunknown) && (w->tm & uu_vetoes)) {
 		/* the words overruled the status: the first of their reasons */
 		for (size_t i = 0; !reason && order_first[i]; i++)
-			if (w->tm & uu_vetoes() & RB(order_first[i])) {
+			if (w->tm & uu_vetoes & RBIT(order_first[i])) {
 				reason = order_first[i];
 				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\" over status %s",
-					 w->which[reason_bit(reason)] ? w->which[reason_bit(reason)] : "", r->status);
+					 w->which[reason] ? w->which[reason] : "", r->status);
 			}
 	}
 	if (!reason && rs) {
@@ -403,7 +395,7 @@ static const char *reason_last(struct ctx *c, struct rcpt *r, const struct words
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
 	if (!reason && !strcmp(r->action, "delayed")) {
-		reason = "expired";
+		reason = REASON(expired);
 		text_copy(r->rule, sizeof(r->rule), "action delayed");
 	}
 	if (!reason && c->format && c->format->reason) {
@@ -414,7 +406,7 @@ static const char *reason_last(struct ctx *c, struct rcpt *r, const struct words
 		/* onhold: words about this recipient that no rule reads;
 		 * undefined: none (the bounce's own framing text, borrowed
 		 * as the diagnostic, says nothing about the address) */
-		reason = r->diag[0] && !r->borrowed ? "onhold" : "undefined";
+		reason = r->diag[0] && !r->borrowed ? REASON(onhold) : REASON(undefined);
 		text_copy(r->rule, sizeof(r->rule), r->borrowed ? "no words about this recipient"
 					   : r->diag[0] ? "no rule matched the diagnostic"
 							: "nothing to go by");
@@ -428,15 +420,14 @@ static const char *reason_last(struct ctx *c, struct rcpt *r, const struct words
 static void decide_reason(struct ctx *c, struct rcpt *r, enum bounce_kind kind, struct words *w,
 			  enum bounce_class *cls)
 {
-	const char *reason = NULL;
+	enum bounce_reason reason;
 
 	if (bounce_rules_apply(c->rules, r->status, r->code, w->folded, r->reporting_mta, r->remote_mta,
-			       w->prov ? w->prov->name : "", r->reason, sizeof(r->reason), cls, r->rule,
-			       sizeof(r->rule)))
+			       w->prov ? w->prov->name : "", &r->reason, cls, r->rule, sizeof(r->rule)))
 		return;
 	if (r->category) {
 		/* the sending MTA's own classification of this failure */
-		text_copy(r->reason, sizeof(r->reason), r->category);
+		r->reason = r->category;
 		text_copy(r->rule, sizeof(r->rule), r->category_rule);
 		return;
 	}
@@ -444,16 +435,16 @@ static void decide_reason(struct ctx *c, struct rcpt *r, enum bounce_kind kind, 
 	/* a provider's own documented codes and words beat the general tables */
 	w->rq.command = w->cmd;
 	if ((reason = bounce_rhost_reason(w->prov, &w->rq, r->rule, sizeof(r->rule)))) {
-		text_copy(r->reason, sizeof(r->reason), reason);
+		r->reason = reason;
 		return;
 	}
 	refine_status_reason(r, w);
 	reason = reason_first(r, w);
-	if (!reason && (!w->rs || !strcmp(w->rs, "userunknown") || in_list(w->rs, weak_status)))
+	if (!reason && (!w->rs || w->rs == REASON(userunknown) || (RBIT(w->rs) & weak_status)))
 		reason = reason_second(r, w);
 	if (!reason)
 		reason = reason_last(c, r, w);
-	text_copy(r->reason, sizeof(r->reason), reason);
+	r->reason = reason;
 }
 
 /* decide_class: a pseudo status when there is none, then the class. */
@@ -464,7 +455,7 @@ static void decide_class(struct rcpt *r, const struct words *w, enum bounce_clas
 		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") || reason_says_temporary(w->folded) ? '4' : '5';
 
 		for (size_t i = 0; i < bounce_npseudo_statuses; i++)
-			if (!strcmp(bounce_pseudo_statuses[i].reason, r->reason))
+			if (bounce_pseudo_statuses[i].reason == r->reason)
 				d = bounce_pseudo_statuses[i].detail;
 		snprintf(r->status, sizeof(r->status), "%c.%s", first, d);
 		*permanent = first == '5';

@@ -6,59 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static signed char phrase_bit[4096];
-static pthread_once_t bits_once = PTHREAD_ONCE_INIT;
-
-/* letter_at[c]: the first row of bounce_reasons whose name starts with
- * 'a' + c (the table is in alphabetical order; letters_ready says the
- * index was built, by bits_init) */
-static unsigned char letter_at[27];
-static int letters_ready;
-
-int reason_bit(const char *reason)
-{
-	size_t lo = 0, hi = bounce_nreasons;
-	unsigned c = (unsigned char)reason[0] - 'a';
-
-	if (c < 26 && __atomic_load_n(&letters_ready, __ATOMIC_ACQUIRE)) {
-		lo = letter_at[c];
-		hi = letter_at[c + 1];
-	}
-	for (size_t i = lo; i < hi; i++)
-		if (bounce_reasons[i][0] == reason[0] && !strcmp(reason, bounce_reasons[i]))
-			return (int)i;
-	return -1;
-}
-
-static void bits_init(void)
-{
-	const char *last = NULL;
-	int bit = -1;
-	size_t r = 0;
-	int sorted = bounce_nreasons < 256;
-
-	/* the letter index of reason_bit (only if the table is in order) */
-	for (size_t i = 1; sorted && i < bounce_nreasons; i++)
-		sorted = strcmp(bounce_reasons[i - 1], bounce_reasons[i]) < 0 && bounce_reasons[i][0] >= 'a' &&
-			 bounce_reasons[i][0] <= 'z';
-	if (sorted && bounce_nreasons && bounce_reasons[0][0] >= 'a') {
-		for (int c = 0; c < 27; c++) {
-			while (r < bounce_nreasons && (unsigned char)bounce_reasons[r][0] < 'a' + c)
-				r++;
-			letter_at[c] = (unsigned char)r;
-		}
-		__atomic_store_n(&letters_ready, 1, __ATOMIC_RELEASE);
-	}
-
-	/* rows of one reason mostly follow each other: look a reason up once */
-	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
-		if (!last || strcmp(bounce_phrases[i].reason, last)) {
-			last = bounce_phrases[i].reason;
-			bit = reason_bit(last);
-		}
-		phrase_bit[i] = (signed char)bit;
-	}
-}
+/* The phrases text_mask_phrases looks at: the first MAX_PHRASES rows. */
+#define MAX_PHRASES 4096
 
 /* token_at: the length of a token of kind t at s (0 if none): digits, or
  * a host name (labels of letters, digits and hyphens joined by dots, at
@@ -109,9 +58,9 @@ static rmask token_mask(const char *folded, const size_t *first, const char **wh
 			size_t n = token_at(p + bl, t->token);
 
 			if (n && !strncmp(p + bl + n, t->after, strlen(t->after))) {
-				int b = reason_bit(t->reason);
+				int b = (int)t->reason;
 
-				if (b >= 0 && !(m & (1ULL << b))) {
+				if (b != REASON_NONE && !(m & (1ULL << b))) {
 					m |= 1ULL << b;
 					if (!which[b])
 						which[b] = t->show;
@@ -130,13 +79,13 @@ static rmask text_mask_phrases(const char *folded, const size_t *first, const ch
 	rmask m = 0;
 	/* the phrases that occur, in table order (few: the loops below
 	 * need look at no other) */
-	unsigned short occ[sizeof(phrase_bit)];
+	unsigned short occ[MAX_PHRASES];
 	size_t nocc = 0;
 
-	for (size_t i = 0; i < bounce_nphrases && i < sizeof(phrase_bit); i++) {
-		int b = phrase_bit[i];
+	for (size_t i = 0; i < bounce_nphrases && i < MAX_PHRASES; i++) {
+		int b = (int)bounce_phrases[i].reason;
 
-		if (first[i] == PHRASE_NONE || b < 0)
+		if (first[i] == PHRASE_NONE || b == REASON_NONE)
 			continue;
 		occ[nocc++] = (unsigned short)i;
 		if (!(m & (1ULL << b))) {
@@ -157,7 +106,7 @@ static rmask text_mask_phrases(const char *folded, const size_t *first, const ch
 			size_t j = occ[k];
 			const char *lp = bounce_phrases[j].text;
 
-			if (phrase_bit[j] == b || !strcmp(lp, which[b]) || !strstr(lp, which[b]))
+			if ((int)bounce_phrases[j].reason == b || !strcmp(lp, which[b]) || !strstr(lp, which[b]))
 				continue;
 			if (!blank)
 				text_copy(blanked, sizeof(blanked), folded);
@@ -172,7 +121,7 @@ static rmask text_mask_phrases(const char *folded, const size_t *first, const ch
 		for (size_t k = 0; k < nocc && !again; k++) {
 			size_t i = occ[k];
 
-			if (phrase_bit[i] == b && strstr(blanked, bounce_phrases[i].text)) {
+			if ((int)bounce_phrases[i].reason == b && strstr(blanked, bounce_phrases[i].text)) {
 				again = 1;
 				which[b] = bounce_phrases[i].text;
 			}
@@ -194,7 +143,6 @@ rmask reason_text_mask(const char *text, const char **which, int *oom)
 	rmask m;
 	int n;
 
-	pthread_once(&bits_once, bits_init);
 	if (!*text)
 		return 0;
 	/* a space at both ends: phrases may ask for a word's edge */

@@ -80,7 +80,7 @@ static void report_rcpt(struct ctx *c, struct rcpt *r, enum bounce_kind kind, st
 	o->action = report_dup(r->action, oom);
 	o->status = report_dup(r->status, oom);
 	o->smtp_code = report_dup(r->code, oom);
-	o->reason = report_dup(r->reason, oom);
+	o->reason = report_dup(bounce_reason_name(r->reason), oom);
 	o->class = cls;
 	o->permanent = perm;
 	o->diagnostic = report_dup(r->diag, oom);

@@ -184,9 +184,9 @@ static void provider_code(size_t idx, const char *folded, char *dst, size_t dstl
 	}
 }
 
-/* rows_in: the first row of provider idx that holds for q, with folded
- * as the text; NULL if none. */
-static const char *rows_in(size_t idx, const struct bounce_rhost_query *q, const char *folded, char *why,
+/* rows_in: the reason of the first row of provider idx that holds for q,
+ * with folded as the text; REASON_NONE if none. */
+static enum bounce_reason rows_in(size_t idx, const struct bounce_rhost_query *q, const char *folded, char *why,
 			   size_t whylen)
 {
 	const struct bounce_rhost *p = &bounce_rhosts[idx];
@@ -230,7 +230,7 @@ static const char *rows_in(size_t idx, const struct bounce_rhost_query *q, const
 		}
 		return r->reason;
 	}
-	return NULL;
+	return REASON_NONE;
 }
 
 /* fold_text: the first RHOST_TEXT_MAX bytes of text, lowercase (ASCII),
@@ -257,12 +257,12 @@ static void fold_text(const char *text, char *dst, size_t dstlen)
 	dst[n] = '\0';
 }
 
-static const char *rows_find(size_t idx, const struct bounce_rhost_query *q, char *why, size_t whylen)
+static enum bounce_reason rows_find(size_t idx, const struct bounce_rhost_query *q, char *why, size_t whylen)
 {
-	const char *r = rows_in(idx, q, q->folded, why, whylen);
+	enum bounce_reason r = rows_in(idx, q, q->folded, why, whylen);
 	char folded[RHOST_TEXT_MAX + 1];
 
-	if (r || !q->text || !*q->text)
+	if (r != REASON_NONE || !q->text || !*q->text)
 		return r;
 	fold_text(q->text, folded, sizeof(folded));
 	return rows_in(idx, q, folded, why, whylen);
@@ -308,11 +308,11 @@ const struct bounce_rhost *bounce_rhost_provider_of(const struct bounce_rhost_qu
 	return bounce_rhost_provider(q->reporting_mta, 0);
 }
 
-const char *bounce_rhost_reason(const struct bounce_rhost *p, const struct bounce_rhost_query *q, char *why,
-				size_t whylen)
+enum bounce_reason bounce_rhost_reason(const struct bounce_rhost *p, const struct bounce_rhost_query *q,
+				       char *why, size_t whylen)
 {
 	if (!p || !q->folded[0])
-		return NULL;
+		return REASON_NONE;
 	return rows_find((size_t)(p - bounce_rhosts), q, why, whylen);
 }
 
@@ -345,17 +345,15 @@ int bounce_rhost_check(char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < bounce_nrhost_rows; i++) {
 		const struct bounce_rhost_row *r = &bounce_rhost_rows[i];
-		size_t k, j;
+		size_t k;
 
 		for (k = 0; k < bounce_nrhosts && strcmp(bounce_rhosts[k].name, r->provider); k++)
 			;
-		for (j = 0; j < bounce_nreasons && strcmp(bounce_reasons[j], r->reason); j++)
-			;
-		if (k == bounce_nrhosts || j == bounce_nreasons ||
+		if (k == bounce_nrhosts || r->reason == REASON_NONE ||
 		    (!r->status && !r->reply && !r->command && !r->code && !r->text) ||
 		    (r->code && !bounce_rhosts[k].code_re)) {
-			snprintf(err, errlen, "row %zu (%s, %s): unknown provider or reason, or no condition", i,
-				 r->provider, r->reason);
+			snprintf(err, errlen, "row %zu (%s, %s): unknown provider, no reason, or no condition", i,
+				 r->provider, bounce_reason_name(r->reason));
 			return -1;
 		}
 		if (r->text)

@@ -8,6 +8,8 @@
 #ifndef REBOUND_BOUNCE_RHOST_H
 #define REBOUND_BOUNCE_RHOST_H
 
+#include "reasons.h"
+
 #include <stddef.h>
 
 /* A provider. hosts and domains are lists separated by spaces; a name
@@ -40,7 +42,7 @@ struct bounce_rhost_row {
 	const char *code;     /* the provider's code (lowercase) as code_re
 			       * finds it, or a numeric range "1020-1080" */
 	const char *text;     /* lowercase phrase in the folded diagnostic */
-	const char *reason;
+	enum bounce_reason reason;
 };
 extern const struct bounce_rhost_row bounce_rhost_rows[];
 extern const size_t bounce_nrhost_rows;
@@ -70,17 +72,17 @@ struct bounce_rhost_query {
 const struct bounce_rhost *bounce_rhost_provider_of(const struct bounce_rhost_query *q);
 
 /* bounce_rhost_reason: the reason of provider p's first row that holds
- * for q (a static string), or NULL. why (when not NULL) gets what matched,
+ * for q, or REASON_NONE. why (when not NULL) gets what matched,
  * for --explain: "rhost cox: code cdrbl". */
-const char *bounce_rhost_reason(const struct bounce_rhost *p, const struct bounce_rhost_query *q, char *why,
-				size_t whylen);
+enum bounce_reason bounce_rhost_reason(const struct bounce_rhost *p, const struct bounce_rhost_query *q,
+				       char *why, size_t whylen);
 
 /* bounce_rhost_provider: the provider named by a host name or a domain
  * (rules above; domains when is_domain), or NULL. */
 const struct bounce_rhost *bounce_rhost_provider(const char *host, int is_domain);
 
 /* bounce_rhost_check: the tables are well formed (every row names a
- * provider and a reason of the vocabulary and has a condition; every
+ * provider and a reason and has a condition; every
  * code_re compiles). 0, or -1 with a message in err. For the unit tests. */
 int bounce_rhost_check(char *err, size_t errlen);
 

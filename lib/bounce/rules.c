@@ -41,7 +41,7 @@ struct cond {
 struct rule {
 	struct cond *conds;
 	size_t nconds;
-	const char *reason;      /* points into bounce_reasons[] */
+	enum bounce_reason reason;
 	enum bounce_class cls;   /* NONE: derived from the reason */
 	char where[300];         /* FILE:LINE */
 };
@@ -125,14 +125,6 @@ static int token(char **p, char *key, size_t keylen, char *op, char *val, size_t
 	return 1;
 }
 
-static const char *reason_known(const char *r)
-{
-	for (size_t i = 0; i < bounce_nreasons; i++)
-		if (!strcmp(r, bounce_reasons[i]))
-			return bounce_reasons[i];
-	return NULL;
-}
-
 static int valid_status(const char *v, int *prefix)
 {
 	size_t n = strlen(v);
@@ -180,7 +172,7 @@ static int parse_line(char *line, struct rule *r, const char **why)
 				return -1;
 			}
 			if (!strcmp(key, "reason")) {
-				if (!(r->reason = reason_known(val))) {
+				if ((r->reason = bounce_reason_lookup(val)) == REASON_NONE) {
 					*why = "unknown reason (see docs/parser.md for the vocabulary)";
 					return -1;
 				}
@@ -260,7 +252,7 @@ static int parse_line(char *line, struct rule *r, const char **why)
 		*why = "a rule is CONDITIONS => RESULTS";
 		return -1;
 	}
-	if (!r->reason) {
+	if (r->reason == REASON_NONE) {
 		*why = "a rule needs reason=";
 		return -1;
 	}
@@ -363,8 +355,8 @@ static int cond_holds(const struct cond *c, const char *status, const char *code
 
 int bounce_rules_apply(const struct bounce_rules *rs, const char *status, const char *code,
 		       const char *folded_diag, const char *reporting_mta, const char *remote_mta,
-		       const char *provider, char *reason, size_t reasonlen, enum bounce_class *cls,
-		       char *rule, size_t rulelen)
+		       const char *provider, enum bounce_reason *reason, enum bounce_class *cls, char *rule,
+		       size_t rulelen)
 {
 	if (!rs)
 		return 0;
@@ -379,7 +371,7 @@ int bounce_rules_apply(const struct bounce_rules *rs, const char *status, const 
 				break;
 		if (j < r->nconds)
 			continue;
-		snprintf(reason, reasonlen, "%s", r->reason);
+		*reason = r->reason;
 		*cls = r->cls;
 		snprintf(rule, rulelen, "site rule %s", r->where);
 		return 1;

@@ -4,6 +4,7 @@
 #define REBOUND_BOUNCE_RULES_H
 
 #include "bounce.h"
+#include "reasons.h"
 
 #include <stddef.h>
 
@@ -14,7 +15,7 @@
  * Returns 1 when a rule matched, 0 when none (or rules is NULL). */
 int bounce_rules_apply(const struct bounce_rules *rules, const char *status, const char *code,
 		       const char *folded_diag, const char *reporting_mta, const char *remote_mta,
-		       const char *provider, char *reason, size_t reasonlen, enum bounce_class *cls,
-		       char *rule, size_t rulelen);
+		       const char *provider, enum bounce_reason *reason, enum bounce_class *cls, char *rule,
+		       size_t rulelen);
 
 #endif

@@ -31,11 +31,11 @@ struct rcpt {
 	char diag[MAX_DIAG + 1];
 	char remote_mta[256];
 	char reporting_mta[256];
-	char reason[32];
+	enum bounce_reason reason;
 	char rule[160];
 	char diag_type[16];    /* "smtp", "x-unix", ... from Diagnostic-Code */
 	char context[MAX_DIAG + 1]; /* the text part's lines about this recipient */
-	const char *category;  /* reason named by the sending MTA's own
+	enum bounce_reason category; /* reason named by the sending MTA's own
 				* classification field (bounce_categories) */
 	char category_rule[96];
 	int from_text; /* found in the error text, not in DSN fields */
@@ -83,10 +83,11 @@ struct ctx {
 	int oom;
 };
 
-/* Reasons as bits (the index of bounce_reasons), for the phrase matches
- * of one diagnostic. */
+/* Reasons as bits (1 << enum bounce_reason), for the phrase matches of
+ * one diagnostic: RB(userunknown), RBIT(r). */
 typedef unsigned long long rmask;
-#define RB(name) (1ULL << reason_bit(name))
+#define RBIT(r) (1ULL << (r))
+#define RB(name) RBIT(REASON(name))
 
 /* The phrase sets (matchers.c), ready once matchers_init returned 0. */
 extern struct phrase_set *matchers_phrases, *matchers_commands, *matchers_temporary, *matchers_end,
@@ -163,13 +164,12 @@ void scan_text(struct ctx *c, const char *text, int add_new);
 /* status.c: status and reply codes */
 int status_find(const char *s, char *dst, size_t dstlen, const char **quoted);
 int status_find_code(const char *s, char *dst, size_t dstlen);
-const char *status_reason(const char *status);
+enum bounce_reason status_reason(const char *status);
 void status_strip_codes(char *s);
 int status_exact(const char *status);
 int status_summary(const char *text, char cls, char *dst, size_t dstlen);
 
 /* reason.c: what the words of a diagnostic say */
-int reason_bit(const char *reason);
 rmask reason_text_mask(const char *text, const char **which, int *oom);
 const char *reason_smtp_command(const char *folded, int *oom);
 int reason_greeting_reply(const char *folded);

@@ -102,12 +102,12 @@ int status_find_code(const char *s, char *dst, size_t dstlen)
 	return 0;
 }
 
-const char *status_reason(const char *status)
+enum bounce_reason status_reason(const char *status)
 {
 	char key[32];
 
 	if (!status[0] || (status[0] != '4' && status[0] != '5'))
-		return NULL;
+		return REASON_NONE;
 	snprintf(key, sizeof(key), "X%s", status + 1);
 	for (size_t i = 0; i < bounce_nstatus_reasons; i++) {
 		const char *k = bounce_status_reasons[i].code;
@@ -116,7 +116,7 @@ const char *status_reason(const char *status)
 		if (!strcmp(k, status) || !strcmp(k, key) || (n == 3 && !strncmp(k, key, 3) && key[3] == '.'))
 			return bounce_status_reasons[i].reason;
 	}
-	return NULL;
+	return REASON_NONE;
 }
 
 /* status_strip_codes: drop the "550-5.7.1 " and "550 5.7.1 " that multi-line
@@ -157,7 +157,7 @@ int status_exact(const char *status)
 	if (status[0] != '5')
 		return 0; /* a temporary code may still be explained by its words */
 	for (size_t i = 0; i < bounce_nstatus_reasons; i++)
-		if (bounce_status_reasons[i].reason && !strcmp(bounce_status_reasons[i].code, status))
+		if (bounce_status_reasons[i].reason != REASON_NONE && !strcmp(bounce_status_reasons[i].code, status))
 			return 1;
 	return 0;
 }

@@ -5,6 +5,8 @@
 #ifndef REBOUND_BOUNCE_TABLES_H
 #define REBOUND_BOUNCE_TABLES_H
 
+#include "reasons.h"
+
 #include <stddef.h>
 
 /* (a) A phrase (lowercase; matched case-insensitively as a substring of
@@ -13,7 +15,7 @@
  * narrow meanings come before broad ones. */
 struct bounce_phrase {
 	const char *text;
-	const char *reason;
+	enum bounce_reason reason;
 };
 extern const struct bounce_phrase bounce_phrases[];
 extern const size_t bounce_nphrases;
@@ -38,8 +40,8 @@ struct bounce_format {
 	const char *end;         /* error text ends before this line */
 	const char *command;     /* the SMTP command its failures answer when
 				  * the text does not say (e.g. "RCPT") */
-	const char *reason;      /* what its bounces mean when neither the
-				  * status nor a phrase says */
+	enum bounce_reason reason; /* what its bounces mean when neither
+				  * the status nor a phrase says, or NONE */
 	const char *also;        /* when set, the bounce's own header must
 				  * hold both detect and this (lowercase
 				  * substrings); the body is not searched */
@@ -61,10 +63,10 @@ extern const char *const bounce_end_markers[];
 extern const size_t bounce_nend_markers;
 
 /* (c) Status code to reason (RFC 3463): "X.1.1" style keys (X = 4 or 5),
- * most specific first; reason NULL means the code alone says too little. */
+ * most specific first. */
 struct bounce_status_reason {
 	const char *code;   /* "X.1.1", or a class-and-subject "X.7" */
-	const char *reason;
+	enum bounce_reason reason;
 };
 extern const struct bounce_status_reason bounce_status_reasons[];
 extern const size_t bounce_nstatus_reasons;
@@ -72,7 +74,7 @@ extern const size_t bounce_nstatus_reasons;
 /* Pseudo status when the message gives none: reason -> "0.9NN" detail
  * (Sisimai's convention: 5.0.911 is an unknown user with no status). */
 struct bounce_pseudo_status {
-	const char *reason;
+	enum bounce_reason reason;
 	const char *detail;
 };
 extern const struct bounce_pseudo_status bounce_pseudo_statuses[];
@@ -81,7 +83,7 @@ extern const size_t bounce_npseudo_statuses;
 /* (d) The hard/soft rule: reasons that mean the address itself is dead.
  * perm_only: hard only with a permanent (5.x.x / 5xx) failure. */
 struct bounce_hard_reason {
-	const char *reason;
+	enum bounce_reason reason;
 	int perm_only;
 };
 extern const struct bounce_hard_reason bounce_hard_reasons[];
@@ -126,7 +128,7 @@ struct bounce_token_phrase {
 	enum bounce_token token; /* NUMBER: digits; HOST: a domain name
 				  * (labels and dots, no '@') */
 	const char *after;
-	const char *reason;
+	enum bounce_reason reason;
 	const char *show;        /* how --explain names it */
 };
 extern const struct bounce_token_phrase bounce_token_phrases[];
@@ -141,13 +143,10 @@ extern const size_t bounce_ncomplaint_subjects;
 struct bounce_category {
 	const char *field;
 	const char *value;
-	const char *reason;
+	enum bounce_reason reason;
 };
 extern const struct bounce_category bounce_categories[];
 extern const size_t bounce_ncategories;
 
-/* The reasons of the Sisimai vocabulary (for validating site rules). */
-extern const char *const bounce_reasons[];
-extern const size_t bounce_nreasons;
 
 #endif

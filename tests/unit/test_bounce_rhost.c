@@ -59,11 +59,11 @@ static const char *reason_of(const char *remote, const char *rcpt, const char *s
 {
 	struct bounce_rhost_query q = { remote, "", rcpt, status, reply, cmd, folded, NULL };
 	const struct bounce_rhost *p = bounce_rhost_provider_of(&q);
-	const char *r;
+	enum bounce_reason r;
 
 	why[0] = '\0';
 	r = bounce_rhost_reason(p, &q, why, whylen);
-	return r ? r : "(none)";
+	return r != REASON_NONE ? bounce_reason_name(r) : "(none)";
 }
 
 static void test_reasons(void **state)
@@ -155,9 +155,9 @@ static void test_reasons(void **state)
 		const struct bounce_rhost *p = bounce_rhost_provider_of(&q);
 
 		assert_string_equal(provider_name(p), "verizon");
-		assert_string_equal(bounce_rhost_reason(p, &q, why, sizeof(why)), "userunknown");
+		assert_int_equal(bounce_rhost_reason(p, &q, why, sizeof(why)), REASON(userunknown));
 		q.text = NULL;
-		assert_null(bounce_rhost_reason(p, &q, why, sizeof(why)));
+		assert_int_equal(bounce_rhost_reason(p, &q, why, sizeof(why)), REASON_NONE);
 	}
 	/* no provider, or nothing of its list */
 	assert_string_equal(reason_of("mx.example.net", "a@example.net", "5.1.1", "550", "RCPT",
