@@ -37,7 +37,7 @@ enum store_status {
 
 /* The schema version this program writes (SQLite: PRAGMA user_version;
  * PostgreSQL: the highest row of table schema_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Longest ISO time text, with its NUL. */
 #define STORE_TIME_MAX 21
@@ -158,6 +158,7 @@ struct store_filter {
 	const char *reason;    /* NULL: any */
 	const char *recipient; /* NULL: any (case-insensitive) */
 	long limit;            /* 0: no limit */
+	int newest;            /* with limit: the newest `limit` rows (still handed oldest first) */
 };
 
 /* Callbacks return 0 to go on, nonzero to stop (the call then returns
@@ -203,14 +204,18 @@ struct store_stat {
 };
 typedef int (*store_stat_fn)(void *ctx, const struct store_stat *s);
 /* store_stats: counts of bounces received at or after since (0: all), by
- * group, each group by count descending. */
+ * group, each group by count descending. Read from table bounce_counts
+ * (kept per day by triggers) for whole days, and from the bounces of the
+ * part-day at since: a few hundred rows, not one per bounce. */
 enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
 			      size_t errlen);
 
 struct store_purge_result {
 	long bounces, recipients, messages, verp_ids;
 };
-/* store_purge: delete bounces received before `before`, active recipients
+/* store_purge: delete, in batches of a few thousand rows each in a short
+ * transaction of its own (unless the caller holds one), so that writers
+ * never wait long: bounces received before `before`, active recipients
  * whose last bounce is before it, messages whose token expired by now, and
  * VERP ids unused since verp_before (0: keep them). Suppressed addresses
  * are never purged. */

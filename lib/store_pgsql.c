@@ -804,15 +804,30 @@ static enum store_status pg_bounces_list(struct store *base, const struct store_
 		snprintf(limit, sizeof(limit), "%ld", f->limit);
 		params[4] = limit;
 	}
-	status = f->recipient
-		? run(st, "list bounces",
-		      "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = $4::citext AND " LIST_FILTER
-		      " ORDER BY received_at, id LIMIT $5::bigint",
-		      5, params, &res, err, errlen)
-		: run(st, "list bounces",
-		      "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE $4::text IS NULL AND " LIST_FILTER
-		      " ORDER BY received_at, id LIMIT $5::bigint",
-		      5, params, &res, err, errlen);
+#define NEWEST(inner) \
+	"SELECT " BOUNCE_COLUMNS " FROM (" inner " ORDER BY received_at DESC, id DESC LIMIT $5::bigint) AS b " \
+	"ORDER BY received_at, id"
+	if (f->newest && f->limit > 0)
+		status = f->recipient
+			? run(st, "list bounces",
+			      NEWEST("SELECT * FROM bounces WHERE recipient = $4::citext AND "
+				     LIST_FILTER),
+			      5, params, &res, err, errlen)
+			: run(st, "list bounces",
+			      NEWEST("SELECT * FROM bounces WHERE $4::text IS NULL AND "
+				     LIST_FILTER),
+			      5, params, &res, err, errlen);
+	else
+		status = f->recipient
+			? run(st, "list bounces",
+			      "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = $4::citext AND " LIST_FILTER
+			      " ORDER BY received_at, id LIMIT $5::bigint",
+			      5, params, &res, err, errlen)
+			: run(st, "list bounces",
+			      "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE $4::text IS NULL AND " LIST_FILTER
+			      " ORDER BY received_at, id LIMIT $5::bigint",
+			      5, params, &res, err, errlen);
+#undef NEWEST
 	if (status != STORE_OK)
 		return status;
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -962,26 +977,32 @@ static enum store_status pg_change_state(struct store *base, const char *address
 /* the domain of a recipient, as SQLite's lower(substr(recipient, instr(...))) */
 #define DOMAIN "lower(substr(recipient::text, strpos(recipient::text, '@') + 1))"
 
+/* Stats: whole days from bounce_counts ($2: the first whole UTC day), the
+ * part-day before it from bounces ($1 <= received_at < $3). */
+#define STATS_SUM(col, expr) \
+	"SELECT k, sum(n) FROM (SELECT " col " AS k, sum(n) AS n FROM bounce_counts WHERE day >= $2::date " \
+	"GROUP BY 1 UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= $1::timestamptz " \
+	"AND received_at < $3::timestamptz GROUP BY 1) AS u GROUP BY k HAVING sum(n) > 0 " \
+	"ORDER BY 2 DESC, k COLLATE \"C\""
+
 static enum store_status pg_stats(struct store *base, time_t since, store_stat_fn fn, void *ctx, char *err,
 				  size_t errlen)
 {
 	static const struct {
 		const char *group, *sql;
 	} queries[] = {
-		{ "total", "SELECT 'bounces', count(*) FROM bounces WHERE received_at >= $1::timestamptz" },
-		{ "class", "SELECT class, count(*) FROM bounces WHERE received_at >= $1::timestamptz "
-			   "GROUP BY 1 ORDER BY 2 DESC, class COLLATE \"C\"" },
-		{ "reason", "SELECT reason, count(*) FROM bounces WHERE received_at >= $1::timestamptz "
-			    "GROUP BY 1 ORDER BY 2 DESC, reason COLLATE \"C\"" },
-		{ "domain", "SELECT " DOMAIN ", count(*) FROM bounces WHERE received_at >= $1::timestamptz "
-			    "GROUP BY 1 ORDER BY 2 DESC, " DOMAIN " COLLATE \"C\"" },
-		{ "effect", "SELECT effect, count(*) FROM bounces WHERE received_at >= $1::timestamptz "
-			    "GROUP BY 1 ORDER BY 2 DESC, effect COLLATE \"C\"" },
+		{ "total", "SELECT 'bounces', coalesce(sum(n), 0) FROM (SELECT sum(n) AS n FROM bounce_counts "
+			   "WHERE day >= $2::date UNION ALL SELECT count(*) FROM bounces "
+			   "WHERE received_at >= $1::timestamptz AND received_at < $3::timestamptz) AS u" },
+		{ "class", STATS_SUM("class", "class") },
+		{ "reason", STATS_SUM("reason", "reason") },
+		{ "domain", STATS_SUM("domain", DOMAIN) },
+		{ "effect", STATS_SUM("effect", "effect") },
 		{ "state", "SELECT state, count(*) FROM recipients GROUP BY 1 ORDER BY 2 DESC, state COLLATE \"C\"" },
 	};
 	struct pg_store *st = pg(base);
-	char when[STORE_TIME_MAX];
-	const char *params[] = { since ? iso(since, when) : "-infinity" };
+	char from[STORE_TIME_MAX], midnight[STORE_TIME_MAX], day[16];
+	const char *params[] = { "-infinity", "-infinity", "-infinity" };
 
 	if (st->empty) {
 		struct store_stat zero = { "total", "bounces", 0 };
@@ -989,10 +1010,18 @@ static enum store_status pg_stats(struct store *base, time_t since, store_stat_f
 		fn(ctx, &zero);
 		return STORE_OK;
 	}
+	if (since) {
+		time_t d = since % DAY ? since - since % DAY + DAY : since;
+
+		params[0] = iso(since, from);
+		params[2] = iso(d, midnight);
+		snprintf(day, sizeof(day), "%.10s", midnight);
+		params[1] = day;
+	}
 	arm(st);
 	for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
 		PGresult *res;
-		int n = strstr(queries[q].sql, "$1") ? 1 : 0;
+		int n = strstr(queries[q].sql, "$1") ? 3 : 0;
 		enum store_status status = run(st, "stats", queries[q].sql, n, params, &res, err, errlen);
 		int stop = 0;
 
@@ -1040,10 +1069,12 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
 		"DELETE FROM verp_ids WHERE id IN (SELECT id FROM verp_ids WHERE last_used_at < $1::timestamptz "
 		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
+		/* the counts of whole days now gone */
+		"DELETE FROM bounce_counts WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')::date",
 	};
 	struct pg_store *st = pg(base);
-	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &res->verp_ids };
-	time_t when[] = { before, before, now, verp_before };
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &res->verp_ids, NULL };
+	time_t when[] = { before, before, now, verp_before, before };
 	enum store_status status;
 
 	memset(res, 0, sizeof(*res));
@@ -1053,8 +1084,10 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 		char t[STORE_TIME_MAX];
 		long n;
 
+		int tries = 0;
+
 		if (i == 3 && verp_before == 0)
-			break;
+			continue;
 		iso(when[i], t);
 		do {
 			int mine;
@@ -1063,10 +1096,17 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 			if ((status = tx_open(st, &mine, err, errlen)) != STORE_OK)
 				return status;
 			status = purge_step(st, sql[i], t, &n, err, errlen);
-			if ((status = tx_close(st, mine, status, err, errlen)) != STORE_OK)
+			if ((status = tx_close(st, mine, status, err, errlen)) != STORE_OK) {
+				/* a deadlock with a writer (count rows): this batch again */
+				if (mine && st->conflict && ++tries <= CONFLICT_RETRIES) {
+					n = PURGE_BATCH;
+					continue;
+				}
 				return status;
-			*counts[i] += n;
-		} while (n == PURGE_BATCH);
+			}
+			if (counts[i])
+				*counts[i] += n;
+		} while (counts[i] && n == PURGE_BATCH);
 	}
 	return STORE_OK;
 }

@@ -91,6 +91,49 @@ static const char migration_0001[] =
 	"	ORDER BY received_at DESC, id DESC;\n"
 	;
 
+static const char migration_0002[] =
+	"-- 0002-counts.sql: the store at a million bounces (user_version 2).\n"
+	"-- Applied as 0001-initial.sql is; this file and its copy in\n"
+	"-- lib/store_schema.c must stay identical (tests/unit/test_store.c checks).\n"
+	"\n"
+	"-- bounces_queue_id served no statement (the duplicate check goes through\n"
+	"-- bounces_recipient) and cost space and work on every insert.\n"
+	"DROP INDEX IF EXISTS bounces_queue_id;\n"
+	"\n"
+	"-- Bounces counted per UTC day, class, reason, recipient domain and effect,\n"
+	"-- kept by the triggers below on every insert and delete: `rebound stats`\n"
+	"-- reads these few rows instead of counting a million bounces.\n"
+	"-- shard: PostgreSQL spreads a key over a few rows (concurrent writers need\n"
+	"-- not queue on one); SQLite writes shard 0 only.\n"
+	"CREATE TABLE bounce_counts (\n"
+	"\tday TEXT NOT NULL,\n"
+	"\tclass TEXT NOT NULL,\n"
+	"\treason TEXT NOT NULL,\n"
+	"\tdomain TEXT NOT NULL,\n"
+	"\teffect TEXT NOT NULL,\n"
+	"\tshard INTEGER NOT NULL DEFAULT 0,\n"
+	"\tn INTEGER NOT NULL,\n"
+	"\tPRIMARY KEY (day, class, reason, domain, effect, shard)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO bounce_counts (day, class, reason, domain, effect, shard, n)\n"
+	"\tSELECT substr(received_at, 1, 10), class, reason, lower(substr(recipient, instr(recipient, '@') + 1)),\n"
+	"\t\teffect, 0, count(*)\n"
+	"\tFROM bounces GROUP BY 1, 2, 3, 4, 5;\n"
+	"\n"
+	"CREATE TRIGGER bounces_counted AFTER INSERT ON bounces BEGIN\n"
+	"\tINSERT INTO bounce_counts (day, class, reason, domain, effect, shard, n)\n"
+	"\tVALUES (substr(NEW.received_at, 1, 10), NEW.class, NEW.reason,\n"
+	"\t\tlower(substr(NEW.recipient, instr(NEW.recipient, '@') + 1)), NEW.effect, 0, 1)\n"
+	"\tON CONFLICT (day, class, reason, domain, effect, shard) DO UPDATE SET n = n + 1;\n"
+	"END;\n"
+	"CREATE TRIGGER bounces_uncounted AFTER DELETE ON bounces BEGIN\n"
+	"\tUPDATE bounce_counts SET n = n - 1\n"
+	"\tWHERE day = substr(OLD.received_at, 1, 10) AND class = OLD.class AND reason = OLD.reason\n"
+	"\t\tAND domain = lower(substr(OLD.recipient, instr(OLD.recipient, '@') + 1)) AND effect = OLD.effect\n"
+	"\t\tAND shard = 0;\n"
+	"END;\n"
+	;
+
 static const char pgsql_migration_0001[] =
 	"-- pgsql/0001-initial.sql: rebound's first schema on PostgreSQL (version 1),\n"
 	"-- the twin of ../0001-initial.sql (SQLite): same tables, columns and views,\n"
@@ -188,12 +231,71 @@ static const char pgsql_migration_0001[] =
 	"\tORDER BY received_at DESC, id DESC;\n"
 	;
 
+static const char pgsql_migration_0002[] =
+	"-- pgsql/0002-counts.sql: the store at a million bounces (version 2), the\n"
+	"-- twin of ../0002-counts.sql. Applied as pgsql/0001-initial.sql is; this\n"
+	"-- file and its copy in lib/store_schema.c must stay identical\n"
+	"-- (tests/unit/test_store.c checks).\n"
+	"\n"
+	"-- bounces_queue_id served no statement (the duplicate check goes through\n"
+	"-- bounces_recipient) and cost space and work on every insert.\n"
+	"DROP INDEX IF EXISTS bounces_queue_id;\n"
+	"\n"
+	"-- Bounces counted per UTC day, class, reason, recipient domain and effect,\n"
+	"-- kept by the triggers below on every insert and delete: `rebound stats`\n"
+	"-- reads these few rows instead of counting a million bounces. shard: the\n"
+	"-- writing backend's pid modulo 8, so that concurrent writers of the same\n"
+	"-- key update different rows instead of queueing on one; a key's count is\n"
+	"-- the sum over its shards.\n"
+	"CREATE TABLE bounce_counts (\n"
+	"\tday date NOT NULL,\n"
+	"\tclass text NOT NULL,\n"
+	"\treason text NOT NULL,\n"
+	"\tdomain text NOT NULL,\n"
+	"\teffect text NOT NULL,\n"
+	"\tshard smallint NOT NULL DEFAULT 0,\n"
+	"\tn bigint NOT NULL,\n"
+	"\tPRIMARY KEY (day, class, reason, domain, effect, shard)\n"
+	");\n"
+	"INSERT INTO bounce_counts (day, class, reason, domain, effect, shard, n)\n"
+	"\tSELECT (received_at AT TIME ZONE 'UTC')::date, class, reason,\n"
+	"\t\tlower(substr(recipient::text, strpos(recipient::text, '@') + 1)), effect, 0, count(*)\n"
+	"\tFROM bounces GROUP BY 1, 2, 3, 4, 5;\n"
+	"\n"
+	"CREATE FUNCTION bounces_count() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"\tIF TG_OP = 'INSERT' THEN\n"
+	"\t\tINSERT INTO bounce_counts AS c (day, class, reason, domain, effect, shard, n)\n"
+	"\t\tSELECT (received_at AT TIME ZONE 'UTC')::date, class, reason,\n"
+	"\t\t\tlower(substr(recipient::text, strpos(recipient::text, '@') + 1)), effect, pg_backend_pid() % 8,\n"
+	"\t\t\tcount(*)\n"
+	"\t\tFROM new_rows GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5\n"
+	"\t\tON CONFLICT (day, class, reason, domain, effect, shard) DO UPDATE SET n = c.n + excluded.n;\n"
+	"\tELSE\n"
+	"\t\tINSERT INTO bounce_counts AS c (day, class, reason, domain, effect, shard, n)\n"
+	"\t\tSELECT (received_at AT TIME ZONE 'UTC')::date, class, reason,\n"
+	"\t\t\tlower(substr(recipient::text, strpos(recipient::text, '@') + 1)), effect, pg_backend_pid() % 8,\n"
+	"\t\t\t-count(*)\n"
+	"\t\tFROM old_rows GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5\n"
+	"\t\tON CONFLICT (day, class, reason, domain, effect, shard) DO UPDATE SET n = c.n + excluded.n;\n"
+	"\tEND IF;\n"
+	"\tRETURN NULL;\n"
+	"END\n"
+	"$$;\n"
+	"CREATE TRIGGER bounces_counted AFTER INSERT ON bounces REFERENCING NEW TABLE AS new_rows\n"
+	"\tFOR EACH STATEMENT EXECUTE FUNCTION bounces_count();\n"
+	"CREATE TRIGGER bounces_uncounted AFTER DELETE ON bounces REFERENCING OLD TABLE AS old_rows\n"
+	"\tFOR EACH STATEMENT EXECUTE FUNCTION bounces_count();\n"
+	;
+
 const struct store_migration store_migrations[] = {
 	{ 1, "schema/0001-initial.sql", migration_0001 },
+	{ 2, "schema/0002-counts.sql", migration_0002 },
 };
 const size_t store_nmigrations = sizeof(store_migrations) / sizeof(store_migrations[0]);
 
 const struct store_migration store_pgsql_migrations[] = {
 	{ 1, "schema/pgsql/0001-initial.sql", pgsql_migration_0001 },
+	{ 2, "schema/pgsql/0002-counts.sql", pgsql_migration_0002 },
 };
 const size_t store_pgsql_nmigrations = sizeof(store_pgsql_migrations) / sizeof(store_pgsql_migrations[0]);

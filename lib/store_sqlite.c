@@ -33,6 +33,8 @@ enum stmt_id {
 	S_RCPT_SUPPRESS,
 	S_LIST_ALL,
 	S_LIST_RCPT,
+	S_LIST_ALL_NEWEST,
+	S_LIST_RCPT_NEWEST,
 	S_RCPT_GET,
 	S_SUPPRESSED,
 	S_MANUAL_ENSURE,
@@ -51,8 +53,11 @@ enum stmt_id {
 	"id, received_at, recipient, verified, return_path, queue_id, message_token, kind, action, " \
 	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, " \
 	"original_message_id, original_envelope_id, effect"
+/* ?1 is always bound ('' for all): a range on the index, never a scan */
 #define LIST_FILTER \
-	"(?1 IS NULL OR received_at >= ?1) AND (?2 IS NULL OR class = ?2) AND (?3 IS NULL OR reason = ?3)"
+	"received_at >= ?1 AND (?2 IS NULL OR class = ?2) AND (?3 IS NULL OR reason = ?3)"
+/* the newest ?5 rows, handed oldest first */
+#define NEWEST(inner) "SELECT * FROM (" inner " ORDER BY received_at DESC, id DESC LIMIT ?5) ORDER BY 2, 1"
 #define RCPT_COLUMNS \
 	"address, state, hard_bounces, soft_bounces, complaints, ifnull(first_bounce_at, ''), " \
 	"ifnull(last_bounce_at, ''), ifnull(suppressed_at, ''), ifnull(suppressed_reason, '')"
@@ -81,6 +86,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		       " ORDER BY received_at, id LIMIT ?5",
 	[S_LIST_RCPT] = "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = ?4 AND " LIST_FILTER
 			" ORDER BY received_at, id LIMIT ?5",
+	[S_LIST_ALL_NEWEST] = NEWEST("SELECT " BOUNCE_COLUMNS " FROM bounces WHERE " LIST_FILTER),
+	[S_LIST_RCPT_NEWEST] = NEWEST("SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = ?4 AND " LIST_FILTER),
 	[S_RCPT_GET] = "SELECT " RCPT_COLUMNS " FROM recipients WHERE address = ?1",
 	[S_SUPPRESSED] = "SELECT " RCPT_COLUMNS " FROM recipients WHERE state = 'suppressed' ORDER BY address",
 	[S_MANUAL_ENSURE] = "INSERT INTO recipients (address) VALUES (?1) ON CONFLICT (address) DO NOTHING",
@@ -750,10 +757,11 @@ static enum store_status sq_bounces_list(struct store *base, const struct store_
 
 	if (no_schema(st))
 		return STORE_OK;
-	if (!(s = stmt(st, f->recipient ? S_LIST_RCPT : S_LIST_ALL, &status, err, errlen)))
+	if (!(s = stmt(st, f->newest && f->limit > 0 ? (f->recipient ? S_LIST_RCPT_NEWEST : S_LIST_ALL_NEWEST)
+							      : (f->recipient ? S_LIST_RCPT : S_LIST_ALL),
+		       &status, err, errlen)))
 		return status;
-	if (f->since)
-		BIND(bind_time(s, 1, f->since));
+	BIND(f->since ? bind_time(s, 1, f->since) : bind_text(s, 1, ""));
 	BIND(bind_opt(s, 2, f->class_name));
 	BIND(bind_opt(s, 3, f->reason));
 	if (f->recipient)
@@ -898,23 +906,47 @@ out:
 	return tx_close(st, own, status, err, errlen);
 }
 
+/* Stats: whole days from bounce_counts (?2: the first whole day, 'YYYY-MM-DD'),
+ * the part-day before it from bounces (?1 <= received_at < ?3). */
+#define STATS_SUM(col, expr) \
+	"SELECT k, sum(n) FROM (SELECT " col " AS k, sum(n) AS n FROM bounce_counts WHERE day >= ?2 GROUP BY 1 " \
+	"UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= ?1 AND received_at < ?3 GROUP BY 1) " \
+	"GROUP BY k HAVING sum(n) > 0 ORDER BY 2 DESC, 1"
+
+/* stats_bounds: since as ?1, its first whole UTC day as ?2 and ?3. */
+static void stats_bounds(time_t since, char from[STORE_TIME_MAX], char day[STORE_TIME_MAX],
+			 char midnight[STORE_TIME_MAX])
+{
+	time_t d;
+
+	if (!since) {
+		from[0] = day[0] = midnight[0] = '\0';
+		return;
+	}
+	store_time_format(since, from);
+	d = since % DAY ? since - since % DAY + DAY : since;
+	store_time_format(d, midnight);
+	snprintf(day, STORE_TIME_MAX, "%.10s", midnight);
+}
+
 static enum store_status sq_stats(struct store *base, time_t since, store_stat_fn fn, void *ctx, char *err,
-			      size_t errlen)
+				  size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
-
 	static const struct {
 		const char *group, *sql;
 	} queries[] = {
-		{ "total", "SELECT 'bounces', count(*) FROM bounces WHERE received_at >= ?1" },
-		{ "class", "SELECT class, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
-		{ "reason", "SELECT reason, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
-		{ "domain", "SELECT lower(substr(recipient, instr(recipient, '@') + 1)), count(*) FROM bounces "
-			    "WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
-		{ "effect", "SELECT effect, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
+		{ "total", "SELECT 'bounces', coalesce(sum(n), 0) FROM (SELECT sum(n) AS n FROM bounce_counts "
+			   "WHERE day >= ?2 UNION ALL SELECT count(*) FROM bounces WHERE received_at >= ?1 "
+			   "AND received_at < ?3)" },
+		{ "class", STATS_SUM("class", "class") },
+		{ "reason", STATS_SUM("reason", "reason") },
+		{ "domain", STATS_SUM("domain", "lower(substr(recipient, instr(recipient, '@') + 1))") },
+		{ "effect", STATS_SUM("effect", "effect") },
 		{ "state", "SELECT state, count(*) FROM recipients GROUP BY 1 ORDER BY 2 DESC, 1" },
 	};
 	enum store_status status = STORE_OK;
+	char from[STORE_TIME_MAX], day[STORE_TIME_MAX], midnight[STORE_TIME_MAX];
 
 	if (no_schema(st)) {
 		struct store_stat zero = { "total", "bounces", 0 };
@@ -922,6 +954,7 @@ static enum store_status sq_stats(struct store *base, time_t since, store_stat_f
 		fn(ctx, &zero);
 		return STORE_OK;
 	}
+	stats_bounds(since, from, day, midnight);
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]) && status == STORE_OK; i++) {
 		sqlite3_stmt *s;
 		int rc = sqlite3_prepare_v2(st->db, queries[i].sql, -1, &s, NULL);
@@ -929,7 +962,9 @@ static enum store_status sq_stats(struct store *base, time_t since, store_stat_f
 
 		if (rc != SQLITE_OK)
 			return fail(st, rc, "stats", err, errlen);
-		if (strstr(queries[i].sql, "?1") && (rc = bind_time(s, 1, since)) != SQLITE_OK) {
+		if (strstr(queries[i].sql, "?1") &&
+		    ((rc = bind_text(s, 1, from)) != SQLITE_OK || (rc = bind_text(s, 2, day)) != SQLITE_OK ||
+		     (rc = bind_text(s, 3, midnight)) != SQLITE_OK)) {
 			sqlite3_finalize(s);
 			return fail(st, rc, "bind", err, errlen);
 		}
@@ -947,46 +982,67 @@ static enum store_status sq_stats(struct store *base, time_t since, store_stat_f
 	return status;
 }
 
+/* Rows deleted per transaction by purge: a few milliseconds of the write
+ * lock each, so that a pipe waiting for it never waits long. */
+#define PURGE_BATCH 2000
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static enum store_status sq_purge(struct store *base, time_t before, time_t now, time_t verp_before,
-			      struct store_purge_result *res, char *err, size_t errlen)
+				  struct store_purge_result *res, char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
-
 	static const char *const sql[] = {
-		"DELETE FROM bounces WHERE received_at < ?1",
-		"DELETE FROM recipients WHERE state = 'active' AND ifnull(last_bounce_at, '') < ?1",
-		"DELETE FROM messages WHERE expires_at <= ?1",
-		"DELETE FROM verp_ids WHERE last_used_at < ?1",
+		"DELETE FROM bounces WHERE id IN (SELECT id FROM bounces WHERE received_at < ?1 "
+		"ORDER BY received_at LIMIT " STR(PURGE_BATCH) ")",
+		"DELETE FROM recipients WHERE address IN (SELECT address FROM recipients WHERE state = 'active' "
+		"AND ifnull(last_bounce_at, '') < ?1 LIMIT " STR(PURGE_BATCH) ")",
+		"DELETE FROM messages WHERE token IN (SELECT token FROM messages WHERE expires_at <= ?1 LIMIT "
+		STR(PURGE_BATCH) ")",
+		"DELETE FROM verp_ids WHERE id IN (SELECT id FROM verp_ids WHERE last_used_at < ?1 LIMIT "
+		STR(PURGE_BATCH) ")",
+		/* the counts of whole days now gone, and keys counted down to 0 */
+		"DELETE FROM bounce_counts WHERE day < substr(?1, 1, 10) OR n <= 0",
 	};
-	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &res->verp_ids };
-	time_t when[] = { before, before, now, verp_before };
-	enum store_status status;
-	int own;
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &res->verp_ids, NULL };
+	time_t when[] = { before, before, now, verp_before, before };
+	enum store_status status = STORE_OK;
 
 	memset(res, 0, sizeof(*res));
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
-		return status;
-	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && status == STORE_OK; i++) {
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		sqlite3_stmt *s;
+		long n;
 		int rc;
 
 		if (i == 3 && verp_before == 0)
-			break;
-		if ((rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL)) != SQLITE_OK) {
-			status = fail(st, rc, "purge", err, errlen);
-			break;
-		}
-		if ((rc = bind_time(s, 1, when[i])) != SQLITE_OK)
-			status = fail(st, rc, "bind", err, errlen);
-		else if ((rc = sqlite3_step(s)) != SQLITE_DONE)
-			status = fail(st, rc, "purge", err, errlen);
-		else
-			*counts[i] = sqlite3_changes(st->db);
+			continue;
+		if ((rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL)) != SQLITE_OK)
+			return fail(st, rc, "purge", err, errlen);
+		do {
+			int own;
+
+			n = 0;
+			if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+				break;
+			sqlite3_reset(s);
+			if ((rc = bind_time(s, 1, when[i])) != SQLITE_OK)
+				status = fail(st, rc, "bind", err, errlen);
+			else if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+				status = fail(st, rc, "purge", err, errlen);
+			else
+				n = sqlite3_changes(st->db);
+			if ((status = tx_close(st, own, status, err, errlen)) != STORE_OK)
+				break;
+			if (counts[i])
+				*counts[i] += n;
+		} while (counts[i] && n == PURGE_BATCH);
 		sqlite3_finalize(s);
+		if (status != STORE_OK)
+			return status;
 	}
-	return tx_close(st, own, status, err, errlen);
+	return STORE_OK;
 }
 
 static enum store_status sq_message_add(struct store *base, const char *token, const char *const *recipients, size_t n,

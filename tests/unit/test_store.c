@@ -441,6 +441,78 @@ static void test_list_stats_purge(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* stats_total: the "total" of store_stats since since. */
+static int total_cb(void *ctx, const struct store_stat *s)
+{
+	if (!strcmp(s->group, "total"))
+		*(long *)ctx = s->count;
+	return 0;
+}
+
+static long stats_total(struct fixture *fx, time_t since)
+{
+	char err[256] = "";
+	long total = -1;
+
+	assert_int_equal(store_stats(fx->st, since, total_cb, &total, err, sizeof(err)), STORE_OK);
+	return total;
+}
+
+static long list_count(struct fixture *fx, time_t since)
+{
+	struct store_filter f = { .since = since };
+	char err[256] = "";
+	int n = 0;
+
+	assert_int_equal(store_bounces_list(fx->st, &f, count_rows, &n, err, sizeof(err)), STORE_OK);
+	return n;
+}
+
+struct first_last {
+	char first[STORE_TIME_MAX], last[STORE_TIME_MAX];
+	int n;
+};
+
+static int first_last(void *ctx, const struct store_bounce_row *r)
+{
+	struct first_last *fl = ctx;
+
+	if (fl->n++ == 0)
+		snprintf(fl->first, sizeof(fl->first), "%s", r->received_at);
+	snprintf(fl->last, sizeof(fl->last), "%s", r->received_at);
+	return 0;
+}
+
+static void test_counts_page_purge(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_filter f = { .limit = 3, .newest = 1 };
+	struct store_purge_result res;
+	struct first_last fl = { "", "", 0 };
+	char err[256] = "", want[STORE_TIME_MAX];
+	time_t since[] = { 0, T0 + DAY / 3, T0 + DAY, T0 + 2 * DAY + 7, T0 + 9 * DAY };
+
+	/* 5 days, 4 bounces a day at 6-hour steps, some duplicates */
+	for (int i = 0; i < 20; i++)
+		record(fx, i % 3 ? "a@example.com" : "b@other.org", i % 2 ? "hard" : "soft", "userunknown",
+		       T0 + i * DAY / 4, 1, i % 5 ? "" : "QDUP");
+	/* stats (counts of whole days and the bounces of the part-day) agree
+	 * with counting the bounces themselves */
+	for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++)
+		assert_int_equal(stats_total(fx, since[i]), list_count(fx, since[i]));
+	/* the newest page, handed oldest first */
+	assert_int_equal(store_bounces_list(fx->st, &f, first_last, &fl, err, sizeof(err)), STORE_OK);
+	assert_int_equal(fl.n, 3);
+	assert_string_equal(fl.first, store_time_format(T0 + 17 * DAY / 4, want));
+	assert_string_equal(fl.last, store_time_format(T0 + 19 * DAY / 4, want));
+	/* purge in the middle of a day: the counts follow */
+	assert_int_equal(store_purge(fx->st, T0 + 2 * DAY + DAY / 2, T0 + 6 * DAY, 0, &res, err, sizeof(err)),
+			 STORE_OK);
+	assert_true(res.bounces > 0);
+	for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++)
+		assert_int_equal(stats_total(fx, since[i]), list_count(fx, since[i]));
+}
+
 static time_t fake_now;
 static time_t fake_clock(void)
 {
@@ -824,6 +896,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suppress_unsuppress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_stats_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counts_page_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verp_map, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
