@@ -60,7 +60,8 @@ int cmd_db(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	from = cli_database(cli);
-	timeout = cli_config(cli)->database_timeout;
+	/* as the query commands: with -d no configuration is needed */
+	timeout = cli->cfg ? cli->cfg->database_timeout : 10;
 	if (!strcmp(from, to)) {
 		fprintf(stderr, "rebound db copy: the source and the target are the same database\n");
 		return CLI_USAGE;
