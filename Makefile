@@ -16,7 +16,7 @@ DOCDIR      = $(PREFIX)/share/doc/rebound
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 
 CC      ?= cc
-PKGS     = gmime-3.0 sqlite3 libcrypto libmagic libpq
+PKGS     = gmime-3.0 json-glib-1.0 sqlite3 libcrypto libmagic libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)

@@ -1,7 +1,11 @@
 /* main.c: rebound-pipe, the pipe(8) delivery program of the return domain.
- *   rebound-pipe -c FILE [-q QUEUEID] [-e] RECIPIENT
+ *   rebound-pipe -c FILE [-q QUEUEID] [-a CLIENT] [-e] RECIPIENT
  * Reads one message (bounded), decodes the VERP return path RECIPIENT,
  * parses the bounce, and records it with the policy in one transaction.
+ * In message mode a bounce confirms its recipients only when it came from
+ * our own MTA (-a: pipe(8)'s ${client_address}, empty for Postfix's own
+ * bounces); other ones are leads, for which it sends probes after the
+ * commit (probe.c).
  * Exit status, as pipe(8) judges it: 0 only after the commit (or after a
  * message that is no bounce was logged and discarded or forwarded);
  * EX_TEMPFAIL (75) for everything else, so that Postfix keeps the message
@@ -30,10 +34,14 @@
 
 #define READ_CHUNK 65536
 #define QUEUE_ID_MAX 64
+/* At most one probe per address in this time (seconds). */
+#define PROBE_INTERVAL 86400L
 
 /* The state of one run; freed by pipe_free. */
 struct pipe_run {
 	const char *config_path, *return_path;
+	const char *client; /* -a: the SMTP client the bounce came from ("" =
+			       made by this Postfix); NULL: not given */
 	char queue_id[QUEUE_ID_MAX + 1];
 	struct config *cfg;
 	struct store *st;
@@ -128,7 +136,7 @@ static int read_message(struct pipe_run *p, size_t limit, char *err, size_t errl
 
 static void usage_fail(struct pipe_run *p, const char *why)
 {
-	tempfail(p, "%s (usage: rebound-pipe -c FILE [-q QUEUEID] [-e] RECIPIENT)", why);
+	tempfail(p, "%s (usage: rebound-pipe -c FILE [-q QUEUEID] [-a CLIENT] [-e] RECIPIENT)", why);
 }
 
 /* queue_id_set: Postfix queue ids are letters and digits; anything else
@@ -159,10 +167,42 @@ static void log_line(const struct pipe_run *p, const struct store_report_line *l
 		log_info("%s: to=<%s>, status=%s, reason=%s, class=%s, verified=no, action=ignored "
 			 "(not a recipient of message %s)", p->queue_id, rcpt, status, reason,
 			 r ? bounce_class_name(r->class) : "", token);
+	else if (l->probe != STORE_PROBE_NONE)
+		log_info("%s: to=<%s>, status=%s, reason=%s, class=%s, verified=no, action=%s "
+			 "(message %s, bounce not made by our MTA: a lead only; %s)", p->queue_id, rcpt, status,
+			 reason, r ? bounce_class_name(r->class) : "", store_effect_name(l->effect), token,
+			 store_report_probe_why(l->probe));
 	else
 		log_info("%s: to=<%s>, status=%s, reason=%s, class=%s, verified=%s, action=%s%s%s", p->queue_id, rcpt,
 			 status, reason, r ? bounce_class_name(r->class) : "", l->verified ? "yes" : "no",
 			 store_effect_name(l->effect), l->verified ? "" : ", verp=", l->verified ? "" : verp_why);
+}
+
+/* source_trusted: the bounce provably comes from our own MTA: pipe(8)'s
+ * ${client_address} is empty (Postfix made it; or it was submitted with
+ * sendmail(1) on this host). Not when -a was not given (a master.cf of
+ * before): then nothing is known. */
+static int source_trusted(const char *client)
+{
+	return client && !*client;
+}
+
+/* probe: send the probe claimed for `to`; if it cannot be sent, release
+ * the claim so that the next lead tries again. The bounce is committed
+ * already: a failure is logged, never a reason to exit non-zero. */
+static void probe(struct pipe_run *p, const char *to, time_t now)
+{
+	char err[512] = "", rp[VERP_MAX + 1], rcpt[VERP_ADDRESS_MAX + 1], rps[VERP_MAX + 1];
+
+	log_sanitize(rcpt, sizeof(rcpt), to);
+	if (pipe_probe_send(p->codec, to, now, rp, err, sizeof(err)) == 0) {
+		log_info("%s: probe to=<%s>, return_path=<%s>: sent", p->queue_id, rcpt,
+			 log_sanitize(rps, sizeof(rps), rp));
+		return;
+	}
+	log_error("%s: probe to=<%s>: not sent: %s", p->queue_id, rcpt, err);
+	if (store_probe_release(p->st, to, now, err, sizeof(err)) != STORE_OK)
+		log_error("%s: probe to=<%s>: cannot forget it: %s", p->queue_id, rcpt, err);
 }
 
 int main(int argc, char **argv)
@@ -184,9 +224,10 @@ int main(int argc, char **argv)
 	 * (else syslog's socket would become standard input, read for ever) */
 	closed = stdfds_ensure();
 	snprintf(p.queue_id, sizeof(p.queue_id), "NOQUEUE");
-	while ((c = getopt(argc, argv, "+c:q:e")) != -1) {
+	while ((c = getopt(argc, argv, "+c:q:a:e")) != -1) {
 		switch (c) {
 		case 'c': p.config_path = optarg; break;
+		case 'a': p.client = optarg; break;
 		case 'q': queue_id_set(&p, optarg); break;
 		case 'e': to_stderr = 1; break;
 		default:
@@ -232,6 +273,9 @@ int main(int argc, char **argv)
 	rctx.queue_id = strcmp(p.queue_id, "NOQUEUE") ? p.queue_id : "";
 	rctx.policy = &pol;
 	rctx.verified = vs == VERP_OK;
+	rctx.trusted = source_trusted(p.client);
+	rctx.probes = p.cfg->message_probes;
+	rctx.probe_interval = PROBE_INTERVAL;
 	if (dec.form == VERP_FORM_MESSAGE && *dec.token)
 		rctx.token = dec.token;
 	else if (*dec.recipient)
@@ -263,7 +307,8 @@ int main(int argc, char **argv)
 		char to[VERP_ADDRESS_MAX + 1];
 
 		if (*p.cfg->forward_other_to) {
-			if (pipe_forward(p.cfg->forward_other_to, p.data, p.len, err, sizeof(err)) < 0)
+			/* <>: a failed forward must not come back here as a bounce */
+			if (pipe_sendmail("<>", p.cfg->forward_other_to, p.data, p.len, err, sizeof(err)) < 0)
 				tempfail(&p, "forwarding a message that is not a bounce: %s", err);
 			log_info("%s: not a bounce, forwarded to <%s>%s", p.queue_id,
 				 log_sanitize(to, sizeof(to), p.cfg->forward_other_to),
@@ -281,6 +326,12 @@ int main(int argc, char **argv)
 		tempfail(&p, "database: %s", err);
 	for (size_t i = 0; i < nlines; i++)
 		log_line(&p, &lines[i], rctx.token ? rctx.token : "", verp_strerror(vs));
+	if (rctx.token && !p.client)
+		log_warn("%s: message mode, but master.cf does not pass -a ${client_address}: no bounce can be "
+			 "confirmed as our MTA's own (rebound-pipe(8))", p.queue_id);
+	for (size_t i = 0; i < nlines; i++)
+		if (lines[i].probe == STORE_PROBE_CLAIMED)
+			probe(&p, lines[i].probe_to, now);
 	if (p.report->truncated)
 		log_info("%s: message cut at message_size_limit (%ld bytes)", p.queue_id, p.cfg->message_size_limit);
 	free(lines);

@@ -21,7 +21,7 @@ static void parse_usage(FILE *fp)
 		    "and prints, per recipient, the kind, status, reason and class.\n"
 		    "  --json     JSON Lines: file, kind, recipient, action, status, smtp_code,\n"
 		    "             reason, class, permanent, diagnostic, remote_mta,\n"
-		    "             original_envelope_id\n"
+		    "             original_envelope_id, original_recipient\n"
 		    "  --explain  also say which rule decided the reason and class\n");
 }
 
@@ -33,7 +33,7 @@ struct out_opts {
 static void print_rcpt(FILE *fp, const struct out_opts *o, const char *file,
 		       const struct bounce_report *rep, const struct bounce_rcpt *r)
 {
-	static const struct bounce_rcpt none = { "", "", "", "", "", BOUNCE_CLASS_NONE, 0, "", "", "", "" };
+	static const struct bounce_rcpt none = { "", "", "", "", "", BOUNCE_CLASS_NONE, 0, "", "", "", "", "" };
 	size_t dlen;
 
 	if (!r)
@@ -62,6 +62,8 @@ static void print_rcpt(FILE *fp, const struct out_opts *o, const char *file,
 		fmt_json_string(fp, r->remote_mta);
 		fputs(",\"original_envelope_id\":", fp);
 		fmt_json_string(fp, rep->original_envelope_id);
+		fputs(",\"original_recipient\":", fp);
+		fmt_json_string(fp, r->original_recipient);
 		if (o->explain) {
 			fputs(",\"rule\":", fp);
 			fmt_json_string(fp, r->rule);

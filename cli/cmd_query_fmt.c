@@ -2,36 +2,11 @@
  * commands, and the one JSON string writer and text neutraliser of every
  * command of `rebound`; see cmd_query_fmt.h. */
 #include "cmd_query_fmt.h"
+#include "log.h"
 
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* text_unsafe: a character no output shows as it is: C0 and C1 control
- * characters and DEL (terminal escapes), the line and paragraph
- * separators, and the bidirectional embeddings, overrides and isolates
- * (which reorder what a terminal shows). */
-static int text_unsafe(gunichar c)
-{
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
-	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-}
-
-/* text_next: the character at p (NUL-terminated, not at its end) and its
- * length in *len; (gunichar)-1 with length 1 for a byte that starts no
- * valid UTF-8 character (GLib's validation: no overlong forms, no
- * surrogates, nothing above U+10FFFF). */
-static gunichar text_next(const char *p, size_t *len)
-{
-	gunichar c = g_utf8_get_char_validated(p, -1);
-
-	if (c == (gunichar)-1 || c == (gunichar)-2) {
-		*len = 1;
-		return (gunichar)-1;
-	}
-	*len = (size_t)(g_utf8_next_char(p) - p);
-	return c;
-}
 
 void fmt_json_string(FILE *fp, const char *v)
 {
@@ -39,7 +14,7 @@ void fmt_json_string(FILE *fp, const char *v)
 
 	fputc('"', fp);
 	for (const char *p = v ? v : ""; *p; p += n) {
-		gunichar c = text_next(p, &n);
+		long c = log_text_char(p, &n);
 		const char *q = p + n;
 
 		/* a run of printable ASCII that needs no escape: written whole */
@@ -56,10 +31,10 @@ void fmt_json_string(FILE *fp, const char *v)
 		case '\n': fputs("\\n", fp); break;
 		case '\r': fputs("\\r", fp); break;
 		case '\t': fputs("\\t", fp); break;
-		case (gunichar)-1: fputs("\\ufffd", fp); break;
+		case -1: fputs("\\ufffd", fp); break;
 		default:
-			if (text_unsafe(c))
-				fprintf(fp, "\\u%04x", (unsigned)c);
+			if (log_char_unsafe(c))
+				fprintf(fp, "\\u%04lx", c);
 			else
 				fwrite(p, 1, n, fp);
 		}
@@ -79,14 +54,14 @@ char *fmt_text(const char *v, size_t max, int *cut)
 	if (!out)
 		return NULL;
 	for (; *p; p += n) {
-		gunichar c = text_next(p, &n);
+		long c = log_text_char(p, &n);
 
 		if (max && chars == max) {
 			if (cut)
 				*cut = 1;
 			break;
 		}
-		if (c == (gunichar)-1 || text_unsafe(c)) {
+		if (log_char_unsafe(c)) {
 			out[o++] = '?';
 		} else {
 			memcpy(out + o, p, n);

@@ -38,9 +38,9 @@ int fmt_end(struct fmt *f);
 
 /* Everything `rebound` prints of the database or of a message goes through
  * these: the stored bytes are a stranger's (a bounce may name
- * "\e[31mevil\e[0m"@evil.test). Unsafe characters: C0 and C1 control
- * characters, DEL, U+2028, U+2029 and the bidirectional embeddings,
- * overrides and isolates; and bytes that are not UTF-8 (GLib's check). */
+ * "\e[31mevil\e[0m"@evil.test). Unsafe characters are those of
+ * log_char_unsafe (lib/log.h, which log lines use too: control characters,
+ * line separators, bidirectional overrides) and bytes that are not UTF-8. */
 
 /* fmt_json_string: v (NULL as "") as a JSON string, quotes included, to
  * fp; always valid JSON in UTF-8: '"', '\' and the unsafe characters

@@ -41,6 +41,10 @@ struct bounce_rcpt {
 	char *remote_mta;
 	char *reporting_mta;
 	char *rule;          /* what decided reason/class (for --explain); "" if none */
+	/* the DSN's Original-Recipient (RFC 3464 2.3.1: the address as the
+	 * sender gave it, ORCPT) when it names another address than
+	 * recipient (a forward or a rewrite); "" if none */
+	char *original_recipient;
 };
 
 struct bounce_report {

@@ -52,6 +52,8 @@ static const struct config_entry config_table[] = {
 	{ "database_timeout", T_DURATION, OFF(database_timeout), "10s", 0, 3600, NULL, NULL },
 	{ "message_size_limit", T_SIZE, OFF(message_size_limit), "10240000", 1024, 1L << 30, NULL, NULL },
 	{ "bounce_rules", T_STR, OFF(bounce_rules), "", 0, 0, NULL, NULL },
+	/* message mode: leads get probes (docs/postfix.md) */
+	{ "message_probes", T_BOOL, OFF(message_probes), "yes", 0, 0, NULL, NULL },
 	{ "soft_bounce_limit", T_INT, OFF(soft_bounce_limit), "5", 1, 1000, NULL, NULL },
 	{ "soft_bounce_window", T_DURATION, OFF(soft_bounce_window), "30d", DAY, 3650 * DAY, NULL, NULL },
 	{ "bounce_info_stale_after", T_DURATION, OFF(bounce_info_stale_after), "30d", DAY, 3650 * DAY, NULL, NULL },

@@ -44,6 +44,9 @@ struct config {
 	long message_size_limit;
 	char *bounce_rules;
 
+	/* rebound-pipe, message mode: whether leads get probes */
+	int message_probes;
+
 	/* Suppression policy and rebound-pipe */
 	long soft_bounce_limit;
 	long soft_bounce_window;

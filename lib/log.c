@@ -1,6 +1,7 @@
 /* log.c: syslog (facility mail) and stderr logging; see log.h. */
 #include "log.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -74,15 +75,43 @@ LOG_FN(log_info, LOG_INFO)
 LOG_FN(log_warn, LOG_WARNING)
 LOG_FN(log_error, LOG_ERR)
 
+long log_text_char(const char *p, size_t *len)
+{
+	gunichar c = g_utf8_get_char_validated(p, -1);
+
+	if (c == (gunichar)-1 || c == (gunichar)-2) {
+		*len = 1;
+		return -1;
+	}
+	*len = (size_t)(g_utf8_next_char(p) - p);
+	return (long)c;
+}
+
+int log_char_unsafe(long c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 char *log_sanitize(char *dst, size_t dstlen, const char *src)
 {
-	size_t i = 0;
+	size_t i = 0, n;
 
 	if (dstlen == 0)
 		return dst;
-	for (; src && *src && i + 1 < dstlen; src++) {
-		unsigned char c = (unsigned char)*src;
-		dst[i++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	for (; src && *src; src += n) {
+		long c = log_text_char(src, &n);
+
+		if (log_char_unsafe(c)) {
+			if (i + 1 >= dstlen)
+				break;
+			dst[i++] = '?';
+		} else {
+			if (i + n >= dstlen)
+				break;
+			memcpy(dst + i, src, n);
+			i += n;
+		}
 	}
 	dst[i] = '\0';
 	return dst;

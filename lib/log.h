@@ -30,8 +30,23 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_vmsg(int prio, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* log_sanitize: copy src into dst (size dstlen, always NUL-terminated),
- * replacing control characters (and DEL) with '?' and truncating to fit;
- * UTF-8 passes, as Postfix logs SMTPUTF8 addresses; for quoting untrusted text (addresses, diagnostics) in log lines. */
+ * each unsafe character (log_char_unsafe) or byte that is not UTF-8
+ * replaced with '?', truncated to fit between whole characters; other
+ * UTF-8 passes, as Postfix logs SMTPUTF8 addresses. For quoting untrusted
+ * text (addresses, diagnostics) in log lines. Returns dst. */
 char *log_sanitize(char *dst, size_t dstlen, const char *src);
+
+/* log_text_char: the character at p (NUL-terminated, not at its end): its
+ * code point, and its length in *len; -1 with *len = 1 for a byte that
+ * starts no valid UTF-8 character (GLib's validation: no overlong forms,
+ * no surrogates, nothing above U+10FFFF). */
+long log_text_char(const char *p, size_t *len);
+
+/* log_char_unsafe: c is a character no output may show as it is: C0 and
+ * C1 control characters and DEL (terminal escapes), U+2028 and U+2029
+ * (line breaks), and the bidirectional embeddings, overrides and isolates
+ * U+202A..U+202E, U+2066..U+2069 (which reorder what is shown); also -1
+ * (no character). The CLI's outputs (cli/cmd_query_fmt.c) use it too. */
+int log_char_unsafe(long c);
 
 #endif

@@ -1,8 +1,9 @@
 /* phrase.c: many fixed strings found in one pass (phrase.h). Patterns of
  * three bytes or more sit in buckets keyed by a hash of their first three
  * bytes; a scan skips the positions whose first two bytes start no
- * pattern (a bitmap of byte pairs), hashes the others and compares only
- * the few patterns of that bucket. Shorter patterns (rare) are compared
+ * pattern (a bitmap of byte pairs, their low seven bits each: 2 KiB, of
+ * which a bounce's text, mostly ASCII, touches few pages), hashes the
+ * others and compares only the few patterns of that bucket. Shorter patterns (rare) are compared
  * at every position. The set is read-only once built: scans of one set
  * may run in several threads at once. */
 #include "phrase.h"
@@ -13,6 +14,7 @@
 
 #define MAXBUCKET 4096u /* buckets at most (a power of two) */
 #define MAXPAT 65535u
+#define PAIR_BITS (1u << 14) /* two bytes of seven bits */
 
 struct phrase_set {
 	size_t n;
@@ -25,11 +27,13 @@ struct phrase_set {
 	size_t nempty;
 	unsigned mask;                /* buckets - 1 (a power of two less one) */
 	uint16_t *bucket;             /* order[bucket[h] .. bucket[h+1]) */
-	uint64_t pair[65536 / 64];    /* first two bytes of the long patterns:
-				       * clear bit, no pattern starts there */
+	uint64_t pair[PAIR_BITS / 64]; /* first two bytes of the long patterns
+				        * (pair_key): clear bit, no pattern
+				        * starts there; a set bit may be another
+				        * pair's (bytes >= 0x80 share keys) */
 };
 
-static inline unsigned pair_key(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static inline unsigned pair_key(const unsigned char *p) { return (unsigned)(p[0] & 0x7f) << 7 | (p[1] & 0x7fu); }
 
 static inline int pair_set(const struct phrase_set *ps, const unsigned char *p)
 {
@@ -59,7 +63,7 @@ void phrase_set_free(struct phrase_set *ps)
 struct phrase_set *phrase_set_new(const char *const *pats, size_t n)
 {
 	struct phrase_set *ps;
-	unsigned *fill, nb = 64;
+	unsigned nb = 64;
 
 	if (n > MAXPAT || (n && !pats))
 		return NULL;
@@ -77,9 +81,7 @@ struct phrase_set *phrase_set_new(const char *const *pats, size_t n)
 	ps->order = calloc(n + 1, sizeof(*ps->order));
 	ps->shorts = calloc(n + 1, sizeof(*ps->shorts));
 	ps->empties = calloc(n + 1, sizeof(*ps->empties));
-	fill = calloc(nb, sizeof(*fill));
-	if (!ps->pat || !ps->len || !ps->order || !ps->shorts || !ps->empties || !ps->bucket || !fill) {
-		free(fill);
+	if (!ps->pat || !ps->len || !ps->order || !ps->shorts || !ps->empties || !ps->bucket) {
 		phrase_set_free(ps);
 		return NULL;
 	}
@@ -92,26 +94,25 @@ struct phrase_set *phrase_set_new(const char *const *pats, size_t n)
 			unsigned k = pair_key((const unsigned char *)p);
 
 			ps->pair[k >> 6] |= 1ULL << (k & 63);
-			fill[hash3(ps, (const unsigned char *)p)]++;
+			ps->bucket[hash3(ps, (const unsigned char *)p)]++;
 		} else if (ps->len[i] > 0) {
 			ps->shorts[ps->nshort++] = (uint16_t)i;
 		} else {
 			ps->empties[ps->nempty++] = (uint16_t)i;
 		}
 	}
-	/* bucket starts, then the patterns in table order within each */
-	ps->bucket[0] = 0;
-	for (unsigned h = 0; h < nb; h++)
-		ps->bucket[h + 1] = (uint16_t)(ps->bucket[h] + fill[h]);
-	memset(fill, 0, nb * sizeof(*fill));
-	for (size_t i = 0; i < n; i++) {
+	/* bucket[h] holds bucket h's count: make it where bucket h ends, then
+	 * place the patterns from the last back, each bucket's from its end:
+	 * bucket[h] ends where h starts, the patterns in table order */
+	for (unsigned h = 1; h <= nb; h++)
+		ps->bucket[h] = (uint16_t)(ps->bucket[h] + ps->bucket[h - 1]);
+	for (size_t i = n; i-- > 0;) {
 		if (ps->len[i] >= 3) {
 			unsigned h = hash3(ps, (const unsigned char *)ps->pat[i]);
 
-			ps->order[ps->bucket[h] + fill[h]++] = (uint16_t)i;
+			ps->order[--ps->bucket[h]] = (uint16_t)i;
 		}
 	}
-	free(fill);
 	return ps;
 }
 

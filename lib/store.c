@@ -305,6 +305,18 @@ enum store_status store_message_has(struct store *st, const char *token, const c
 	return st->ops->message_has(st, token, recipient, err, errlen);
 }
 
+enum store_status store_probe_claim(struct store *st, const char *token, const char *recipient, time_t now,
+				    long interval, char *to, size_t tolen, char *err, size_t errlen)
+{
+	return st->ops->probe_claim(st, token, recipient, now, interval, to, tolen, err, errlen);
+}
+
+enum store_status store_probe_release(struct store *st, const char *recipient, time_t now, char *err,
+				      size_t errlen)
+{
+	return st->ops->probe_release(st, recipient, now, err, errlen);
+}
+
 const struct verp_map *store_verp_map(struct store *st)
 {
 	return st->ops->verp_map(st);
@@ -313,7 +325,7 @@ const struct verp_map *store_verp_map(struct store *st)
 const char *store_copy_table_name(enum store_copy_table t)
 {
 	static const char *const names[STORE_COPY_NTABLES] = {
-		"recipients", "bounces", "messages", "message_recipients", "verp_ids",
+		"recipients", "bounces", "messages", "message_recipients", "verp_ids", "probes",
 	};
 
 	return (unsigned)t < STORE_COPY_NTABLES ? names[t] : "";

@@ -37,7 +37,7 @@ enum store_status {
 
 /* The schema version this program writes (SQLite: PRAGMA user_version;
  * PostgreSQL: the highest row of table schema_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Longest ISO time text, with its NUL. */
 #define STORE_TIME_MAX 21
@@ -216,8 +216,9 @@ struct store_purge_result {
 /* store_purge: delete, in batches of a few thousand rows each in a short
  * transaction of its own (unless the caller holds one), so that writers
  * never wait long: bounces received before `before`, active recipients
- * whose last bounce is before it, messages whose token expired by now, and
- * VERP ids unused since verp_before (0: keep them). Suppressed addresses
+ * whose last bounce is before it, messages whose token expired by now,
+ * probes sent before it (not counted in res), and VERP ids unused since
+ * verp_before (0: keep them). Suppressed addresses
  * are never purged. */
 enum store_status store_purge(struct store *st, time_t before, time_t now, time_t verp_before,
 			      struct store_purge_result *res, char *err, size_t errlen);
@@ -234,6 +235,27 @@ enum store_status store_message_add(struct store *st, const char *token, const c
 enum store_status store_message_has(struct store *st, const char *token, const char *recipient, char *err,
 				    size_t errlen);
 
+/* --- Probes (message mode, rebound-pipe) -------------------------------------
+ * A bounce to a message-mode return path that did not come from our own MTA
+ * only points at a recipient; rebound-pipe may send that recipient a probe
+ * (a short message with its own recipient-mode return path) whose bounce
+ * then decides. Table probes: the last probe per address. */
+
+/* store_probe_claim: whether a probe may go to recipient, named by a
+ * bounce to the return path of message token, and if so record it. Only
+ * for a recipient of that message (store_message_add), not suppressed,
+ * and not probed less than interval seconds before now: then the probe is
+ * recorded as sent at now and `to` (tolen bytes) receives the address as
+ * the message's recipients list has it, the one to probe. Otherwise `to`
+ * is "" (STORE_OK). In the caller's transaction if one is open. */
+enum store_status store_probe_claim(struct store *st, const char *token, const char *recipient, time_t now,
+				    long interval, char *to, size_t tolen, char *err, size_t errlen);
+/* store_probe_release: forget the probe that store_probe_claim recorded
+ * for recipient at now (it could not be sent), so that the next lead may
+ * try again. Nothing to forget is STORE_OK. */
+enum store_status store_probe_release(struct store *st, const char *recipient, time_t now, char *err,
+				      size_t errlen);
+
 /* --- Copying a store (rebound db copy) -------------------------------------- */
 
 enum store_copy_table {
@@ -242,6 +264,7 @@ enum store_copy_table {
 	STORE_COPY_MESSAGES,
 	STORE_COPY_MESSAGE_RECIPIENTS,
 	STORE_COPY_VERP_IDS,
+	STORE_COPY_PROBES,
 	STORE_COPY_NTABLES
 };
 /* store_copy_table_name: "recipients", "bounces", ... */

@@ -35,6 +35,10 @@ struct store_ops {
 					 size_t n, time_t now, time_t expires, char *err, size_t errlen);
 	enum store_status (*message_has)(struct store *st, const char *token, const char *recipient, char *err,
 					 size_t errlen);
+	enum store_status (*probe_claim)(struct store *st, const char *token, const char *recipient, time_t now,
+					 long interval, char *to, size_t tolen, char *err, size_t errlen);
+	enum store_status (*probe_release)(struct store *st, const char *recipient, time_t now, char *err,
+					   size_t errlen);
 	const struct verp_map *(*verp_map)(struct store *st);
 	/* the raw rows of `rebound db copy` (store_copy) */
 	enum store_status (*copy_each)(struct store *st, enum store_copy_table t, store_copy_fn fn, void *ctx,

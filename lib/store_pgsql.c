@@ -1067,14 +1067,17 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 		"AND coalesce(last_bounce_at, '-infinity') < $1::timestamptz LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
 		"DELETE FROM messages WHERE token IN (SELECT token FROM messages WHERE expires_at <= $1::timestamptz "
 		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
+		"DELETE FROM probes WHERE recipient IN (SELECT recipient FROM probes WHERE sent_at < $1::timestamptz "
+		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
 		"DELETE FROM verp_ids WHERE id IN (SELECT id FROM verp_ids WHERE last_used_at < $1::timestamptz "
 		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
 		/* the counts of whole days now gone */
 		"DELETE FROM bounce_counts WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')::date",
 	};
 	struct pg_store *st = pg(base);
-	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &res->verp_ids, NULL };
-	time_t when[] = { before, before, now, verp_before, before };
+	long probes = 0; /* not counted in res */
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids, NULL };
+	time_t when[] = { before, before, now, before, verp_before, before };
 	enum store_status status;
 
 	memset(res, 0, sizeof(*res));
@@ -1086,7 +1089,7 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 
 		int tries = 0;
 
-		if (i == 3 && verp_before == 0)
+		if (i == 4 && verp_before == 0)
 			continue;
 		iso(when[i], t);
 		do {
@@ -1205,6 +1208,67 @@ static enum store_status pg_message_has(struct store *base, const char *token, c
 	return found ? STORE_OK : STORE_NOTFOUND;
 }
 
+/* pg_probe_claim: store_probe_claim in the caller's transaction or one of
+ * its own. */
+static enum store_status pg_probe_claim(struct store *base, const char *token, const char *recipient, time_t now,
+					long interval, char *to, size_t tolen, char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char when[STORE_TIME_MAX], since[STORE_TIME_MAX];
+	const char *params[] = { recipient, token, iso(now, when), iso(now - interval, since) };
+	enum store_status status;
+	PGresult *res;
+	int own;
+
+	if (to && tolen)
+		*to = '\0';
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if (!recipient || !token || !to || tolen == 0) {
+		store_err(err, errlen, "store_probe_claim: no token, recipient or buffer");
+		return STORE_ERROR;
+	}
+	arm(st);
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	/* one row back (the address as the milter recorded it) only for a
+	 * recipient of the message, not suppressed, not probed since $4 */
+	status = run(st, "probe",
+		     "INSERT INTO probes (recipient, token, sent_at) "
+		     "SELECT r.recipient, r.token, $3::timestamptz FROM message_recipients r "
+		     "WHERE r.token = $2::text AND r.recipient = $1::citext "
+		     "AND NOT EXISTS (SELECT 1 FROM recipients WHERE address = $1::citext AND state = 'suppressed') "
+		     "ON CONFLICT (recipient) DO UPDATE SET recipient = excluded.recipient, token = excluded.token, "
+		     "sent_at = excluded.sent_at WHERE probes.sent_at <= $4::timestamptz RETURNING recipient",
+		     4, params, &res, err, errlen);
+	if (status == STORE_OK) {
+		if (PQntuples(res) > 0 && (size_t)snprintf(to, tolen, "%s", PQgetvalue(res, 0, 0)) >= tolen) {
+			store_err(err, errlen, "store_probe_claim: address longer than the buffer");
+			status = STORE_ERROR;
+		}
+		PQclear(res);
+	}
+	status = tx_close(st, own, status, err, errlen);
+	if (status != STORE_OK)
+		*to = '\0';
+	return status;
+}
+
+static enum store_status pg_probe_release(struct store *base, const char *recipient, time_t now, char *err,
+					  size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char when[STORE_TIME_MAX];
+	const char *params[] = { recipient, iso(now, when) };
+	enum store_status status;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	arm(st);
+	return run(st, "probe release", "DELETE FROM probes WHERE recipient = $1::citext AND sent_at = $2::timestamptz",
+		   2, params, NULL, err, errlen);
+}
+
 /* verp_put: struct verp_map's put on the verp_ids table. An id already
  * taken by another recipient is an error (-1), never an overwrite. */
 static int verp_put(void *ctx, const char *id, const char *recipient, time_t now)
@@ -1272,6 +1336,7 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"SELECT token, " ISO("created_at") ", " ISO("expires_at") " FROM messages ORDER BY token",
 	"SELECT token, recipient FROM message_recipients ORDER BY token, recipient",
 	"SELECT id, recipient, " ISO("created_at") ", " ISO("last_used_at") " FROM verp_ids ORDER BY id",
+	"SELECT recipient, token, " ISO("sent_at") " FROM probes ORDER BY recipient",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1285,8 +1350,9 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO message_recipients (token, recipient) VALUES ($1, $2::citext)",
 	"INSERT INTO verp_ids (id, recipient, created_at, last_used_at) "
 	"VALUES ($1, $2, $3::timestamptz, $4::timestamptz)",
+	"INSERT INTO probes (recipient, token, sent_at) VALUES ($1::citext, $2, $3::timestamptz)",
 };
-static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 19, 3, 2, 4 };
+static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 19, 3, 2, 4, 3 };
 
 static enum store_status pg_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
 				      char *err, size_t errlen)
@@ -1340,6 +1406,8 @@ static const struct store_ops pg_ops = {
 	.purge = pg_purge,
 	.message_add = pg_message_add,
 	.message_has = pg_message_has,
+	.probe_claim = pg_probe_claim,
+	.probe_release = pg_probe_release,
 	.verp_map = pg_verp_map,
 	.copy_each = pg_copy_each,
 	.copy_put = pg_copy_put,

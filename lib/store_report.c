@@ -6,6 +6,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *store_report_probe_why(enum store_report_probe probe)
+{
+	switch (probe) {
+	case STORE_PROBE_NONE: return "";
+	case STORE_PROBE_CLAIMED: return "probe to be sent";
+	case STORE_PROBE_RECENT: return "no probe: the address was probed recently or is suppressed";
+	case STORE_PROBE_COMPLAINT: return "no probe: a complaint cannot be confirmed by one";
+	case STORE_PROBE_NOT_COUNTED: return "no probe: it would not count";
+	case STORE_PROBE_OFF: return "no probe: message_probes = no";
+	case STORE_PROBE_LIMIT: return "no probe: limit per bounce reached";
+	}
+	return "";
+}
+
+/* lead_probe: what to do about a lead for r: claim a probe (one per
+ * address per probe_interval, at most STORE_REPORT_PROBES_MAX per bounce)
+ * for a result that would count as a hard or soft bounce; a complaint
+ * cannot be confirmed by a probe. */
+static enum store_status lead_probe(struct store *st, const struct store_report_ctx *ctx,
+				    const struct bounce_rcpt *r, size_t *nclaimed, struct store_report_line *l, char *err,
+				    size_t errlen)
+{
+	enum policy_verdict v = policy_judge(bounce_class_name(r->class), r->reason);
+	enum store_status status;
+
+	if (v == POLICY_COMPLAINT)
+		l->probe = STORE_PROBE_COMPLAINT;
+	else if (v != POLICY_HARD && v != POLICY_SOFT)
+		l->probe = STORE_PROBE_NOT_COUNTED;
+	else if (!ctx->probes)
+		l->probe = STORE_PROBE_OFF;
+	else if (*nclaimed >= STORE_REPORT_PROBES_MAX)
+		l->probe = STORE_PROBE_LIMIT;
+	else {
+		status = store_probe_claim(st, ctx->token, r->recipient, ctx->now, ctx->probe_interval, l->probe_to,
+					   sizeof(l->probe_to), err, errlen);
+		if (status != STORE_OK)
+			return status;
+		l->probe = *l->probe_to ? STORE_PROBE_CLAIMED : STORE_PROBE_RECENT;
+		*nclaimed += *l->probe_to != '\0';
+	}
+	return STORE_OK;
+}
+
 static void line_fill(struct store_report_line *l, const struct bounce_rcpt *r, const char *recipient,
 		      int verified)
 {
@@ -55,7 +99,7 @@ static enum store_status report_once(struct store *st, const struct bounce_repor
 {
 	struct store_report_line *out;
 	enum store_status status;
-	size_t n = 0, cap = rep->nrcpt ? rep->nrcpt : 1;
+	size_t n = 0, cap = rep->nrcpt ? rep->nrcpt : 1, nclaimed = 0;
 
 	*lines = NULL;
 	*nlines = 0;
@@ -81,8 +125,11 @@ static enum store_status report_once(struct store *st, const struct bounce_repor
 		struct store_report_line *l = &out[n++];
 
 		if (ctx->verified && ctx->token) {
-			/* message mode: only a recipient the message went to */
-			line_fill(l, r, r->recipient, 1);
+			/* message mode: only a recipient the message went to, and
+			 * confirmed only if our own MTA made the bounce: any
+			 * recipient of the message sees its return path and could
+			 * write a bounce naming another one (a lead, unverified) */
+			line_fill(l, r, r->recipient, ctx->trusted);
 			status = *r->recipient ? store_message_has(st, ctx->token, r->recipient, err, errlen)
 					       : STORE_NOTFOUND;
 			if (status == STORE_NOTFOUND) {
@@ -90,6 +137,9 @@ static enum store_status report_once(struct store *st, const struct bounce_repor
 				continue;
 			}
 			if (status != STORE_OK)
+				goto fail;
+			if (!ctx->trusted &&
+			    (status = lead_probe(st, ctx, r, &nclaimed, l, err, errlen)) != STORE_OK)
 				goto fail;
 		} else if (ctx->verified && ctx->recipient) {
 			/* recipient mode: the parser attributes its result to the

@@ -1,7 +1,8 @@
 /* store_sqlite.c: the store (store.h) on SQLite: opening with WAL, busy
  * timeout and foreign keys, schema migrations at open, prepared
  * statements cached per handle, the policy applied when a bounce is
- * recorded, message mode and the VERP id map. One handle per thread. */
+ * recorded, message mode, its probes and the VERP id map. One handle per
+ * thread. */
 #include "store_backend.h"
 #include "store_schema.h"
 
@@ -46,6 +47,8 @@ enum stmt_id {
 	S_MSG_HAS,
 	S_VERP_PUT,
 	S_VERP_GET,
+	S_PROBE_CLAIM,
+	S_PROBE_RELEASE,
 	S_COUNT
 };
 
@@ -107,6 +110,16 @@ static const char *const stmt_sql[S_COUNT] = {
 		       "ON CONFLICT (id) DO UPDATE SET last_used_at = excluded.last_used_at "
 		       "WHERE verp_ids.recipient = excluded.recipient",
 	[S_VERP_GET] = "SELECT recipient FROM verp_ids WHERE id = ?1",
+	/* one row back (the address as the milter recorded it) only for a
+	 * recipient of the message, not suppressed, not probed since ?4 */
+	[S_PROBE_CLAIM] = "INSERT INTO probes (recipient, token, sent_at) "
+			  "SELECT r.recipient, r.token, ?3 FROM message_recipients r "
+			  "WHERE r.token = ?2 AND r.recipient = ?1 "
+			  "AND NOT EXISTS (SELECT 1 FROM recipients WHERE address = ?1 AND state = 'suppressed') "
+			  "ON CONFLICT (recipient) DO UPDATE SET recipient = excluded.recipient, "
+			  "token = excluded.token, sent_at = excluded.sent_at WHERE probes.sent_at <= ?4 "
+			  "RETURNING recipient",
+	[S_PROBE_RELEASE] = "DELETE FROM probes WHERE recipient = ?1 AND sent_at = ?2",
 };
 
 struct sqlite_store {
@@ -999,13 +1012,16 @@ static enum store_status sq_purge(struct store *base, time_t before, time_t now,
 		"AND ifnull(last_bounce_at, '') < ?1 LIMIT " STR(PURGE_BATCH) ")",
 		"DELETE FROM messages WHERE token IN (SELECT token FROM messages WHERE expires_at <= ?1 LIMIT "
 		STR(PURGE_BATCH) ")",
+		"DELETE FROM probes WHERE recipient IN (SELECT recipient FROM probes WHERE sent_at < ?1 LIMIT "
+		STR(PURGE_BATCH) ")",
 		"DELETE FROM verp_ids WHERE id IN (SELECT id FROM verp_ids WHERE last_used_at < ?1 LIMIT "
 		STR(PURGE_BATCH) ")",
 		/* the counts of whole days now gone, and keys counted down to 0 */
 		"DELETE FROM bounce_counts WHERE day < substr(?1, 1, 10) OR n <= 0",
 	};
-	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &res->verp_ids, NULL };
-	time_t when[] = { before, before, now, verp_before, before };
+	long probes = 0; /* not counted in res */
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids, NULL };
+	time_t when[] = { before, before, now, before, verp_before, before };
 	enum store_status status = STORE_OK;
 
 	memset(res, 0, sizeof(*res));
@@ -1016,7 +1032,7 @@ static enum store_status sq_purge(struct store *base, time_t before, time_t now,
 		long n;
 		int rc;
 
-		if (i == 3 && verp_before == 0)
+		if (i == 4 && verp_before == 0)
 			continue;
 		if ((rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL)) != SQLITE_OK)
 			return fail(st, rc, "purge", err, errlen);
@@ -1125,6 +1141,75 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
+static enum store_status sq_probe_claim(struct store *base, const char *token, const char *recipient, time_t now,
+				       long interval, char *to, size_t tolen, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+	int own, rc;
+
+	if (to && tolen)
+		*to = '\0';
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if (!recipient || !token || !to || tolen == 0) {
+		store_err(err, errlen, "store_probe_claim: no token, recipient or buffer");
+		return STORE_ERROR;
+	}
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(s = stmt(st, S_PROBE_CLAIM, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, recipient));
+	BIND(bind_text(s, 2, token));
+	BIND(bind_time(s, 3, now));
+	BIND(bind_time(s, 4, now - interval));
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if ((size_t)snprintf(to, tolen, "%s", col(s, 0)) >= tolen) {
+			store_err(err, errlen, "store_probe_claim: address longer than the buffer");
+			status = STORE_ERROR;
+		}
+		rc = sqlite3_step(s);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && status == STORE_OK)
+		status = fail(st, rc, "probe", err, errlen);
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	status = tx_close(st, own, status, err, errlen);
+	if (status != STORE_OK)
+		*to = '\0';
+	return status;
+}
+
+static enum store_status sq_probe_release(struct store *base, const char *recipient, time_t now, char *err,
+					 size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+	int own, rc;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(s = stmt(st, S_PROBE_RELEASE, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, recipient));
+	BIND(bind_time(s, 2, now));
+	status = step_done(st, s, "probe release", err, errlen);
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	return tx_close(st, own, status, err, errlen);
+}
+
 /* verp_put: struct verp_map's put on the verp_ids table. An id already
  * taken by another recipient is an error (-1), never an overwrite. */
 static int verp_put(void *ctx, const char *id, const char *recipient, time_t now)
@@ -1191,6 +1276,7 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"SELECT token, created_at, expires_at FROM messages ORDER BY token",
 	"SELECT token, recipient FROM message_recipients ORDER BY token, recipient",
 	"SELECT id, recipient, created_at, last_used_at FROM verp_ids ORDER BY id",
+	"SELECT recipient, token, sent_at FROM probes ORDER BY recipient",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1203,6 +1289,7 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO messages (token, created_at, expires_at) VALUES (?1, ?2, ?3)",
 	"INSERT INTO message_recipients (token, recipient) VALUES (?1, ?2)",
 	"INSERT INTO verp_ids (id, recipient, created_at, last_used_at) VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO probes (recipient, token, sent_at) VALUES (?1, ?2, ?3)",
 };
 
 static enum store_status sq_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
@@ -1269,6 +1356,8 @@ static const struct store_ops sqlite_ops = {
 	.purge = sq_purge,
 	.message_add = sq_message_add,
 	.message_has = sq_message_has,
+	.probe_claim = sq_probe_claim,
+	.probe_release = sq_probe_release,
 	.verp_map = sq_verp_map,
 	.copy_each = sq_copy_each,
 	.copy_put = sq_copy_put,

@@ -124,7 +124,7 @@ run() {
 svc="$listen/inet"
 # master.cf first: postconf -e warns about rebound_* parameters of a
 # service it does not know.
-run postconf -c "$pfdir" -M "rebound/unix=rebound unix - n n - - pipe flags=Rq user=$user null_sender= argv=$pipe_prog -c $rconf -q \${queue_id} \${recipient}"
+run postconf -c "$pfdir" -M "rebound/unix=rebound unix - n n - - pipe flags=Rq user=$user null_sender= argv=$pipe_prog -c $rconf -q \${queue_id} -a \${client_address} -- \${recipient}"
 run postconf -c "$pfdir" -M "$svc=$listen inet n - n - - smtpd"
 run postconf -c "$pfdir" -P "$svc/syslog_name=postfix/lists" \
 	"$svc/mynetworks=127.0.0.0/8" \

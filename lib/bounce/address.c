@@ -88,77 +88,72 @@ static int dot_atom(const char *s, const char *e)
 	return 1;
 }
 
-/* addr_clean: from a field value ("rfc822; <a@b>", "\"x\" <a@b>"), the
- * bare address into dst; GMime parses the address syntax (but for a bare
- * dot-atom local@domain, which it gives back as it is). */
-void addr_clean(char *dst, size_t dstlen, const char *value)
+/* addr_value: the part of a field value that holds the address: after a
+ * type ("rfc822;"), trimmed, without a source route ("<@relay:user@host>"
+ * gives user@host); in tmp (tmplen bytes) or a part of it. */
+static const char *addr_value(char *tmp, size_t tmplen, const char *value)
 {
 	const char *v = value, *semi = strchr(value, ';');
-	InternetAddressList *list;
-	char tmp[MAX_HEADER_VALUE];
+	char *at, *colon;
 
-	dst[0] = '\0';
 	if (semi && semi - value < 20)
 		v = semi + 1;
-	text_copy(tmp, sizeof(tmp), v);
+	text_copy(tmp, tmplen, v);
 	v = text_trim(tmp);
-	{
-		/* a source route "<@relay:user@host>": keep user@host */
-		char *at = strchr(tmp, '@'), *colon = strchr(tmp, ':');
+	at = strchr(tmp, '@');
+	colon = strchr(tmp, ':');
+	if (at && colon && at < colon && (at == tmp || at[-1] == '<' || at[-1] == ' '))
+		v = text_trim(colon + 1);
+	return v;
+}
 
-		if (at && colon && at < colon && (at == tmp || at[-1] == '<' || at[-1] == ' '))
-			v = text_trim(colon + 1);
-	}
-	{
-		/* local@domain or <local@domain> */
-		const char *b = v, *e = v + strlen(v), *at;
+int addr_fast(char *dst, size_t dstlen, const char *v)
+{
+	const char *b = v, *e = v + strlen(v), *at;
 
-		if (*b == '<' && e > b + 1 && e[-1] == '>')
-			b++, e--;
-		at = memchr(b, '@', (size_t)(e - b));
-		if (at && dot_atom(b, at) && dot_atom(at + 1, e) && (size_t)(e - b) < dstlen) {
-			text_copy_n(dst, dstlen, b, (size_t)(e - b));
-#ifdef REBOUND_CHECK_FASTPATH
-			if ((list = internet_address_list_parse(NULL, v))) {
-				char slow[MAX_HEADER_VALUE] = "";
+	if (*b == '<' && e > b + 1 && e[-1] == '>')
+		b++, e--;
+	at = memchr(b, '@', (size_t)(e - b));
+	if (!at || !dot_atom(b, at) || !dot_atom(at + 1, e) || (size_t)(e - b) >= dstlen)
+		return 0;
+	text_copy_n(dst, dstlen, b, (size_t)(e - b));
+	return 1;
+}
 
-				for (int i = 0; i < internet_address_list_length(list); i++) {
-					InternetAddress *ia = internet_address_list_get_address(list, i);
+void addr_gmime(char *dst, size_t dstlen, const char *v)
+{
+	InternetAddressList *list = internet_address_list_parse(NULL, v);
 
-					if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-						const char *a = mailbox_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	dst[0] = '\0';
+	if (!list)
+		return;
+	for (int i = 0; i < internet_address_list_length(list); i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
 
-						if (a && strchr(a, '@')) {
-							text_copy(slow, sizeof(slow), a);
-							break;
-						}
-					}
-				}
-				g_object_unref(list);
-				if (strcmp(slow, dst)) {
-					fprintf(stderr, "addr_clean: fast <%s> slow <%s>\n", dst, slow);
-					abort();
-				}
-			}
-#endif
-			return;
-		}
-	}
-	if ((list = internet_address_list_parse(NULL, v))) {
-		for (int i = 0; i < internet_address_list_length(list); i++) {
-			InternetAddress *ia = internet_address_list_get_address(list, i);
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+			const char *a = mailbox_addr(INTERNET_ADDRESS_MAILBOX(ia));
 
-			if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-				const char *a = mailbox_addr(INTERNET_ADDRESS_MAILBOX(ia));
-
-				if (a && strchr(a, '@')) {
-					text_copy(dst, dstlen, a);
-					break;
-				}
+			if (a && strchr(a, '@')) {
+				text_copy(dst, dstlen, a);
+				break;
 			}
 		}
-		g_object_unref(list);
 	}
+	g_object_unref(list);
+}
+
+/* addr_clean: from a field value ("rfc822; <a@b>", "\"x\" <a@b>"), the
+ * bare address into dst; GMime parses the address syntax (but for a bare
+ * dot-atom local@domain, which it gives back as it is: addr_fast). */
+void addr_clean(char *dst, size_t dstlen, const char *value)
+{
+	char tmp[MAX_HEADER_VALUE];
+	const char *v = addr_value(tmp, sizeof(tmp), value);
+
+	dst[0] = '\0';
+	if (addr_fast(dst, dstlen, v))
+		return;
+	addr_gmime(dst, dstlen, v);
 	if (!dst[0]) {
 		size_t n;
 		const char *a = addr_find(v, v + strlen(v), &n);
@@ -181,58 +176,48 @@ static int plain_atoms(const char *s)
 	return 1;
 }
 
-/* addr_of_list: the first address of a parsed list (From, To) into dst, as
- * addr_clean of the list's text finds it. One mailbox with a plain
- * ASCII name and address (the usual case) is read as is: its text
- * "name <local@domain>" would parse back to the same address. Others go
- * through the list's text and addr_clean. */
-void addr_of_list(char *dst, size_t dstlen, InternetAddressList *l)
+int addr_list_fast(char *dst, size_t dstlen, InternetAddressList *l)
 {
 	InternetAddress *ia;
+	const char *a, *name, *at;
+	char local[320];
+	size_t ln;
+
+	if (internet_address_list_length(l) != 1)
+		return 0;
+	ia = internet_address_list_get_address(l, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+		return 0;
+	a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	name = internet_address_get_name(ia);
+	at = a ? strchr(a, '@') : NULL;
+	for (const char *p = name; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e || strchr(";:<>\"\\@,()[]", *p))
+			return 0;
+	/* '@' is among the characters plain_atoms refuses: the two halves
+	 * of the address are checked apart */
+	if (!a || !at || at == a || !at[1] || strchr(at + 1, '@') || strlen(a) + 1 >= dstlen)
+		return 0;
+	ln = (size_t)(at - a);
+	if (ln >= sizeof(local))
+		return 0;
+	memcpy(local, a, ln);
+	local[ln] = '\0';
+	if (!plain_atoms(local) || !plain_atoms(at + 1))
+		return 0;
+	text_copy(dst, dstlen, a);
+	return 1;
+}
+
+/* addr_of_list: the first address of a parsed list (From, To) into dst, as
+ * addr_clean of the list's text finds it (addr_list_fast when it can). */
+void addr_of_list(char *dst, size_t dstlen, InternetAddressList *l)
+{
 	char *s;
 
 	dst[0] = '\0';
-	if (internet_address_list_length(l) <= 0)
+	if (internet_address_list_length(l) <= 0 || addr_list_fast(dst, dstlen, l))
 		return;
-	ia = internet_address_list_get_address(l, 0);
-	if (internet_address_list_length(l) == 1 && INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-		const char *a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-		const char *name = internet_address_get_name(ia);
-		const char *at = a ? strchr(a, '@') : NULL;
-		int plain_name = 1;
-
-		for (const char *p = name; p && *p; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e || strchr(";:<>\"\\@,()[]", *p))
-				plain_name = 0;
-		/* '@' is among the characters plain_atoms refuses: the two
-		 * halves of the address are checked apart */
-		if (a && at && at > a && at[1] && !strchr(at + 1, '@') && plain_name && strlen(a) + 1 < dstlen) {
-			char local[320];
-			size_t ln = (size_t)(at - a);
-
-			if (ln < sizeof(local)) {
-				memcpy(local, a, ln);
-				local[ln] = '\0';
-				if (plain_atoms(local) && plain_atoms(at + 1)) {
-					text_copy(dst, dstlen, a);
-#ifdef REBOUND_CHECK_FASTPATH
-					{
-						char slow[320];
-
-						s = internet_address_list_to_string(l, NULL, FALSE);
-						addr_clean(slow, sizeof(slow), s ? s : "");
-						g_free(s);
-						if (strcmp(slow, dst)) {
-							fprintf(stderr, "addr_of_list: fast <%s> slow <%s>\n", dst, slow);
-							abort();
-						}
-					}
-#endif
-					return;
-				}
-			}
-		}
-	}
 	if ((s = internet_address_list_to_string(l, NULL, FALSE))) {
 		addr_clean(dst, dstlen, s);
 		g_free(s);

@@ -158,6 +158,7 @@ struct words {
 	const char *cmd;               /* the SMTP command answered, or "" */
 	struct bounce_rhost_query rq;  /* for the remote host tables */
 	const struct bounce_rhost *prov; /* the provider, or NULL */
+	struct status_code st;         /* r->status, parsed */
 };
 
 /* settle_status: the reply code and status of r from its diagnostic when
@@ -170,26 +171,28 @@ static const char *settle_status(struct ctx *c, struct rcpt *r, enum bounce_kind
 	 * reporting MTA's summary (Status: 4.4.7 after a 450 4.7.1) */
 	char st[32];
 	const char *quoted;
+	struct status_code found, cur;
 	int have;
 
 	if (!r->code[0])
 		status_find_code(r->diag, r->code, sizeof(r->code));
 	have = status_find(r->diag, st, sizeof(st), &quoted);
-	if (have && (st[0] != '2' || !strcmp(r->action, "delivered")) &&
-	    (!r->status[0] || (st[0] == r->status[0] && strcmp(st + 1, ".0.0")) ||
+	status_parse(have ? st : "", &found);
+	status_parse(r->status, &cur);
+	if (have && (found.cls != '2' || !strcmp(r->action, "delivered")) &&
+	    (!cur.cls || (found.cls == cur.cls && !status_is(&found, 0, 0)) ||
 	     /* the reply's own code and status agree on the class the
 	      * reporting MTA's catch-all X.Y.0 does not ("Status:
 	      * 4.5.0" for "550 5.5.0 Service refused") */
-	     (st[0] != '2' && st[0] == r->code[0] && st[0] != r->status[0] &&
-	      strlen(r->status) >= 3 && r->status[strlen(r->status) - 1] == '0' && r->status[strlen(r->status) - 2] == '.'))) {
+	     (found.cls != '2' && found.cls == r->code[0] && found.cls != cur.cls && cur.whole && cur.detail == 0))) {
 		text_copy(r->status, sizeof(r->status), st);
 		/* a relay's own summary before the reply it quotes
 		 * ("5.1.0 - Unknown address error 550-'5.7.1 ... Access
 		 * denied'"): the quoted reply's words decide */
 		if (quoted)
 			words = quoted;
-	} else if (!have && c->nrc == 1 && kind == BOUNCE_KIND_DSN && !strcmp(r->status + 1, ".0.0") &&
-		   status_summary(sbuf_get(&c->text), r->status[0], st, sizeof(st))) {
+	} else if (!have && c->nrc == 1 && kind == BOUNCE_KIND_DSN && status_is(&cur, 0, 0) &&
+		   status_summary(sbuf_get(&c->text), cur.cls, st, sizeof(st))) {
 		/* Status: X.0.0 says nothing and the diagnostic has no
 		 * code (a program's exit status); the one code of the
 		 * same class on the reporting MTA's own summary lines
@@ -202,7 +205,8 @@ static const char *settle_status(struct ctx *c, struct rcpt *r, enum bounce_kind
 
 /* decide_fixed: complaints, auto-replies and deliveries, whose reason
  * and class their kind or action gives; 1 when r is one. */
-static int decide_fixed(struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls, int *permanent)
+static int decide_fixed(struct rcpt *r, const struct words *w, enum bounce_kind kind, enum bounce_class *cls,
+			int *permanent)
 {
 	if (kind == BOUNCE_KIND_ARF) {
 		r->reason = REASON(feedback);
@@ -220,7 +224,7 @@ static int decide_fixed(struct rcpt *r, enum bounce_kind kind, enum bounce_class
 		r->status[0] = r->code[0] = '\0';
 		return 1;
 	}
-	if (r->status[0] == '2' || !strcmp(r->action, "delivered") || !strcmp(r->action, "relayed") ||
+	if (w->st.cls == '2' || !strcmp(r->action, "delivered") || !strcmp(r->action, "relayed") ||
 	    !strcmp(r->action, "expanded") || !strcmp(r->action, "deliverable")) {
 		r->reason = REASON(delivered);
 		snprintf(r->rule, sizeof(r->rule), "action %s / status %s", r->action, r->status);
@@ -235,7 +239,7 @@ static int decide_fixed(struct rcpt *r, enum bounce_kind kind, enum bounce_class
  * the SMTP command they answered. */
 static void read_words(struct ctx *c, const struct rcpt *r, enum bounce_kind kind, struct words *w)
 {
-	w->rs = status_reason(r->status);
+	w->rs = status_reason(&w->st);
 	w->tm = reason_text_mask(w->folded[0] ? w->folded : w->ctxf, w->which, &c->oom);
 	w->cmd = reason_smtp_command(w->ctxf, &c->oom);
 	/* (the whole error text when it concerns one DSN recipient that it
@@ -255,39 +259,39 @@ static void read_words(struct ctx *c, const struct rcpt *r, enum bounce_kind kin
 	 * filter, as in the text. An X.1 (addressing) status counts as
 	 * no reply: Office 365's "5.1.10 RESOLVER.ADR.RecipientNotFound". */
 	if (!*w->cmd && kind == BOUNCE_KIND_DSN && !r->from_text && r->diag[0] &&
-	    ((!r->code[0] && (!w->rs || (RBIT(w->rs) & weak_status))) || !strncmp(r->status + 1, ".1.", 3)))
+	    ((!r->code[0] && (!w->rs || (RBIT(w->rs) & weak_status))) || status_subject_is(&w->st, 1)))
 		w->cmd = "RCPT?"; /* presumed, for unknown user vs filter only */
 }
 
 /* refine_status_reason: a network or routing status whose words name
  * its cause more exactly. */
-static void refine_status_reason(const struct rcpt *r, struct words *w)
+static void refine_status_reason(struct words *w)
 {
 	/* a network and routing status (X.4.x: "no answer from host",
 	 * "delivery time expired", Exchange's "5.4.312 Message expired, DNS
 	 * query failed") whose words name its network cause ("no route to
 	 * host", a failed name lookup) is that network error, not a mere
 	 * expiry; a timeout or a refused connection is no more than expiry */
-	if (((!w->rs && !strncmp(r->status + 1, ".4.", 3)) || (w->rs == REASON(expired) && !strcmp(r->status + 1, ".4.1"))) &&
+	if (((!w->rs && status_subject_is(&w->st, 4)) || (w->rs == REASON(expired) && status_is(&w->st, 4, 1))) &&
 	    (w->tm & RB(networkerror)))
 		w->rs = REASON(networkerror);
 	/* X.4.7 "delivery time expired" after a name lookup that kept failing
 	 * (Sendmail's "Deferred: Name server: example.org.: host name lookup
 	 * failure") is that network error; a failed connection stays expiry */
-	if (w->rs == REASON(expired) && !strcmp(r->status + 1, ".4.7") && (w->tm & RB(networkerror)) &&
+	if (w->rs == REASON(expired) && status_is(&w->st, 4, 7) && (w->tm & RB(networkerror)) &&
 	    w->which[REASON(networkerror)] &&
 	    (strstr(w->which[REASON(networkerror)], "name") || strstr(w->which[REASON(networkerror)], "dns")))
 		w->rs = REASON(networkerror);
 	/* X.4.4 "unable to route" whose words name a failing name server
 	 * ("Malformed or unexpected name server reply") and no missing host
 	 * is that network error: the domain may well exist */
-	if (w->rs == REASON(hostunknown) && !strcmp(r->status + 1, ".4.4") &&
+	if (w->rs == REASON(hostunknown) && status_is(&w->st, 4, 4) &&
 	    (w->tm & RB(networkerror)) && !(w->tm & RB(hostunknown)))
 		w->rs = REASON(networkerror);
 	/* ... and one whose words say the domain has no mail exchanger
 	 * (qmail's "couldn't find a mail exchanger or IP address") is a
 	 * domain that accepts no mail */
-	if (w->rs == REASON(hostunknown) && !strcmp(r->status + 1, ".4.4") &&
+	if (w->rs == REASON(hostunknown) && status_is(&w->st, 4, 4) &&
 	    (w->tm & RB(notaccept)) && !(w->tm & RB(hostunknown)))
 		w->rs = REASON(notaccept);
 }
@@ -303,15 +307,15 @@ static enum bounce_reason reason_first(struct rcpt *r, const struct words *w)
 	int local = !strncasecmp(r->diag_type, "x-unix", 6);
 	/* the status code itself names a network or routing cause (X.4.N,
 	 * not the catch-all X.4.0) */
-	int specific = rs && !strncmp(r->status + 1, ".4.", 3) && strcmp(r->status + 3, ".0");
+	int specific = rs && status_subject_is(&w->st, 4) && !(w->st.whole && w->st.detail == 0);
 	int weak = uu_weak(w->which[REASON(userunknown)], w->tm, w->which);
 
-	if (!local && rs && ((RBIT(rs) & strong_status) || status_exact(r->status))) {
+	if (!local && rs && ((RBIT(rs) & strong_status) || status_exact(&w->st))) {
 		reason = rs;
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
 	for (size_t i = 0; !reason && !local && order_first[i]; i++)
-		if (reason_holds(order_first[i], rs, w->tm, cmd, r->status[0] == '5' || r->code[0] == '5',
+		if (reason_holds(order_first[i], rs, w->tm, cmd, w->st.cls == '5' || r->code[0] == '5',
 				 weak, specific)) {
 			reason = order_first[i];
 			if (rs == reason)
@@ -438,7 +442,7 @@ static void decide_reason(struct ctx *c, struct rcpt *r, enum bounce_kind kind, 
 		r->reason = reason;
 		return;
 	}
-	refine_status_reason(r, w);
+	refine_status_reason(w);
 	reason = reason_first(r, w);
 	if (!reason && (!w->rs || w->rs == REASON(userunknown) || (RBIT(w->rs) & weak_status)))
 		reason = reason_second(r, w);
@@ -450,7 +454,7 @@ static void decide_reason(struct ctx *c, struct rcpt *r, enum bounce_kind kind, 
 /* decide_class: a pseudo status when there is none, then the class. */
 static void decide_class(struct rcpt *r, const struct words *w, enum bounce_class *cls, int *permanent)
 {
-	if (!r->status[0]) {
+	if (!w->st.cls) {
 		const char *d = "0.900";
 		char first = r->code[0] == '4' || !strcmp(r->action, "delayed") || reason_says_temporary(w->folded) ? '4' : '5';
 
@@ -486,9 +490,10 @@ void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_cl
 	status_strip_codes(w.folded);
 	snprintf(w.ctxf, sizeof(w.ctxf), "%s %s", words, r->context);
 	bounce_fold(w.ctxf, sizeof(w.ctxf), w.ctxf);
-	*permanent = r->status[0] == '5' || (!r->status[0] && r->code[0] == '5');
+	status_parse(r->status, &w.st);
+	*permanent = w.st.cls == '5' || (!w.st.cls && r->code[0] == '5');
 	*cls = BOUNCE_CLASS_NONE;
-	if (decide_fixed(r, kind, cls, permanent))
+	if (decide_fixed(r, &w, kind, cls, permanent))
 		return;
 	/* the provider whose remote host table applies (lib/bounce/rhost.h) */
 	w.rq = (struct bounce_rhost_query){ r->remote_mta, r->reporting_mta, r->addr, r->status, r->code, "",

@@ -161,6 +161,8 @@ void dsn_parse(struct ctx *c, const char *text)
 			} else {
 				if (!r->addr[0] || !addr_full(r->addr))
 					text_copy(r->addr, sizeof(r->addr), a);
+				if (addr_full(a))
+					text_copy(r->orig_addr, sizeof(r->orig_addr), a);
 				has_orig = 1;
 			}
 		} else if (!r) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct rcpt *rcpt_new(struct ctx *c)
 {
@@ -63,6 +64,11 @@ static void known_recipient(struct ctx *c, const char *known)
 {
 	struct rcpt *m = rcpt_find(c, known);
 
+	/* the address the list sent to is a DSN's Original-Recipient when
+	 * the receiving side forwarded or rewrote it */
+	for (size_t i = 0; !m && i < c->nrc; i++)
+		if (!strcasecmp(c->rc[i].orig_addr, known))
+			m = &c->rc[i];
 	if (!m && c->nrc >= 1)
 		m = &c->rc[0];
 	if (!m)

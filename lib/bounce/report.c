@@ -4,6 +4,7 @@
 #include "state.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static char *report_dup(const char *s, int *oom)
 {
@@ -25,6 +26,7 @@ static void rcpt_free_fields(struct bounce_rcpt *r)
 	free(r->remote_mta);
 	free(r->reporting_mta);
 	free(r->rule);
+	free(r->original_recipient);
 }
 
 void bounce_report_free(struct bounce_report *rep)
@@ -87,6 +89,7 @@ static void report_rcpt(struct ctx *c, struct rcpt *r, enum bounce_kind kind, st
 	o->remote_mta = report_dup(r->remote_mta, oom);
 	o->reporting_mta = report_dup(r->reporting_mta, oom);
 	o->rule = report_dup(r->rule, oom);
+	o->original_recipient = report_dup(strcasecmp(r->orig_addr, r->addr) ? r->orig_addr : "", oom);
 }
 
 int report_build(struct ctx *c, enum bounce_kind kind, int truncated, struct bounce_report **out)

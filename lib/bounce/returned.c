@@ -3,6 +3,7 @@
  * from it (Message-ID, To, From). */
 #include "bounce.h"
 #include "state.h"
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -130,6 +131,46 @@ GMimeMessage *returned_parse(struct ctx *c, const char *s, size_t len)
 	return m;
 }
 
+/* list_addr_of: the address of a List-Post value ("<mailto:list@host>",
+ * RFC 2369 3.4) or an X-BeenThere value (Mailman's: the posting address)
+ * into dst, if there is one. */
+static void list_addr_of(const char *v, char *dst, size_t dstlen)
+{
+	const char *m = strcasestr(v, "mailto:");
+	size_t n;
+	const char *a = addr_find(m ? m + 7 : v, (m ? m + 7 : v) + strlen(m ? m + 7 : v), &n);
+
+	if (a && n < dstlen)
+		text_copy_n(dst, dstlen, a, n);
+}
+
+/* returned_list_addrs: the list's own posting addresses, from the returned
+ * message's header (h) or the bounce's own (blob: lowercase, as format
+ * detection reads it; a bounce a list server passed on carries them). */
+static void returned_list_addrs(struct ctx *c, const char *h)
+{
+	char v[MAX_HEADER_VALUE];
+	const char *names[] = { "List-Post", "X-BeenThere" };
+
+	for (size_t i = 0; i < 2; i++) {
+		if (!c->list_addr[i][0] && header_value(h, names[i], v, sizeof(v)))
+			list_addr_of(v, c->list_addr[i], sizeof(c->list_addr[i]));
+		if (!c->list_addr[i][0] && c->hdrblob) {
+			char pat[32];
+			const char *p;
+
+			snprintf(pat, sizeof(pat), "%s:", i ? "x-beenthere" : "list-post");
+			p = strstr(c->hdrblob, pat);
+			if (p && (p == c->hdrblob || p[-1] == '\n')) {
+				const char *e = strchr(p, '\n');
+
+				text_copy_n(v, sizeof(v), p + strlen(pat), e ? (size_t)(e - p) - strlen(pat) : strlen(p));
+				list_addr_of(v, c->list_addr[i], sizeof(c->list_addr[i]));
+			}
+		}
+	}
+}
+
 void returned_read_headers(struct ctx *c)
 {
 	char v[MAX_HEADER_VALUE];
@@ -143,6 +184,7 @@ void returned_read_headers(struct ctx *c)
 		addr_clean(c->orig_to, sizeof(c->orig_to), v);
 	if (header_value(h, "From", v, sizeof(v)))
 		addr_clean(c->orig_from, sizeof(c->orig_from), v);
+	returned_list_addrs(c, h);
 }
 
 /* returned_in_text: the returned message's headers when it is inline text

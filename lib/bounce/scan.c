@@ -94,9 +94,37 @@ const struct bounce_format *scan_format(struct ctx *c, const char *text)
 	return NULL;
 }
 
+/* list_form: a list's own address by its form (docs/parser.md, "Where a
+ * failed recipient may be named"): LIST-request (RFC 2142 6), Mailman's
+ * LIST-bounces, -owner, -admin, -confirm, -join, -leave, -subscribe,
+ * -unsubscribe, Majordomo's owner-LIST. */
+static int list_form(const char *a)
+{
+	static const char *const suffixes[] = { "-request", "-bounces", "-owner", "-admin", "-confirm",
+						"-join", "-leave", "-subscribe", "-unsubscribe" };
+	const char *at = strrchr(a, '@');
+	const char *lp = a;
+
+	if (!at)
+		return 0;
+	/* the local part before any "+detail" (Mailman's LIST-bounces+...) */
+	for (const char *p = a; p < at; p++)
+		if (*p == '+') {
+			at = p;
+			break;
+		}
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t n = strlen(suffixes[i]);
+
+		if ((size_t)(at - lp) > n && !strncasecmp(at - n, suffixes[i], n))
+			return 1;
+	}
+	return !strncasecmp(a, "owner-", 6) && at - a > 6;
+}
+
 /* scan_ignored_addr: an address that is not a failed recipient: the bounce's
  * own sender and recipient, the returned message's sender, role
- * addresses of the reporting system. */
+ * addresses of the reporting system, the list's own addresses. */
 int scan_ignored_addr(struct ctx *c, const char *a)
 {
 	static const char *const roles[] = { "mailer-daemon@", "mailer_daemon@",
@@ -109,7 +137,10 @@ int scan_ignored_addr(struct ctx *c, const char *a)
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (!strncasecmp(a, roles[i], strlen(roles[i])))
 			return 1;
-	return 0;
+	for (size_t i = 0; i < 2; i++)
+		if (c->list_addr[i][0] && !strcasecmp(a, c->list_addr[i]))
+			return 1;
+	return list_form(a);
 }
 
 /* skip_line: lines whose addresses are never failed recipients: those
@@ -279,6 +310,34 @@ static int transcript_line(const char *p, const char *e)
 	       isdigit((unsigned char)p[2]) && p[3] == '-';
 }
 
+/* x400_smtp: the address at a follows "SMTP=" or "RFC822=" (an X.400
+ * O/R address's domain-defined attribute), not a URL's "?x=" */
+static int x400_smtp(const char *p, const char *a)
+{
+	return (a - p >= 5 && !strncasecmp(a - 5, "smtp=", 5)) || (a - p >= 7 && !strncasecmp(a - 7, "rfc822=", 7));
+}
+
+/* after_from: the address at a (on the line from p) follows the word
+ * "from" ("not accepting mail from X", "mail from <X>"): the sender, the
+ * reverse path of RFC 5321 3.3, never a failed recipient. */
+static int after_from(const char *p, const char *a)
+{
+	const char *b = a;
+
+	while (b > p && (b[-1] == '<' || b[-1] == '"' || b[-1] == '\''))
+		b--;
+	if (b == p || (b[-1] != ' ' && b[-1] != ':'))
+		return 0;
+	b--;
+	while (b > p && (*b == ' ' || *b == ':'))
+		b--;
+	if (b - p < 3 || strncasecmp(b - 3, "from", 4) || (b - 3 > p && isalpha((unsigned char)b[-4])))
+		return 0;
+	/* Exim's "(generated from ADDRESS)": the list's recipient that a
+	 * redirection turned into the failed one */
+	return !(b - 3 - p >= 10 && !strncasecmp(b - 13, "generated ", 10));
+}
+
 /* scan_text: recipients and their diagnostics from the error text. */
 void scan_text(struct ctx *c, const char *text, int add_new)
 {
@@ -319,8 +378,11 @@ void scan_text(struct ctx *c, const char *text, int add_new)
 
 				text_copy_n(addr, sizeof(addr), a, alen);
 				q = a + alen;
-				/* inside a URL or a mailto: link: not a recipient */
-				if (a > p && (a[-1] == '/' || a[-1] == '=' ||
+				/* inside a URL or a mailto: link: not a recipient;
+				 * but an X.400 O/R address's domain-defined attribute
+				 * "SMTP=user@host" (RFC 2156's RFC 822 address in
+				 * X.400; Exchange's "dda:SMTP=") is one */
+				if (a > p && (a[-1] == '/' || (a[-1] == '=' && !x400_smtp(p, a)) ||
 					      (a - p >= 7 && !strncasecmp(a - 7, "mailto:", 7))))
 					continue;
 				/* "name <address>" (RFC 5322's name-addr) whose name
@@ -334,7 +396,7 @@ void scan_text(struct ctx *c, const char *text, int add_new)
 					if (b == q + 2 && b + l2 < nl && b[l2] == '>')
 						continue;
 				}
-				if (scan_ignored_addr(c, addr))
+				if (scan_ignored_addr(c, addr) || after_from(p, a))
 					continue;
 				r = rcpt_find(c, addr);
 				if (!r && add_new && (r = rcpt_new(c))) {

@@ -25,6 +25,7 @@
 
 struct rcpt {
 	char addr[320];
+	char orig_addr[320]; /* DSN Original-Recipient, a whole address, or "" */
 	char action[32];
 	char status[32];
 	char code[8];
@@ -72,6 +73,8 @@ struct ctx {
 	char orig_msgid[512];
 	char orig_to[320];
 	char orig_from[320];
+	char list_addr[2][320]; /* the list's posting addresses (List-Post, X-BeenThere):
+				* never a failed recipient */
 	char *hdrblob;         /* the top-level header, lowercase, bounded
 				* (HDRBLOB bytes, bounce_parse's own) */
 	const struct bounce_format *format;
@@ -88,6 +91,7 @@ struct ctx {
 typedef unsigned long long rmask;
 #define RBIT(r) (1ULL << (r))
 #define RB(name) RBIT(REASON(name))
+_Static_assert(REASON_COUNT <= 64, "a reason is a bit of rmask");
 
 /* The phrase sets (matchers.c), ready once matchers_init returned 0. */
 extern struct phrase_set *matchers_phrases, *matchers_commands, *matchers_temporary, *matchers_end,
@@ -140,7 +144,6 @@ void dsn_parse(struct ctx *c, const char *text);
 void arf_parse(struct ctx *c, const char *text);
 
 /* ses.c: provider JSON notifications */
-int ses_json_value(const char *p, const char *end, const char *key, char *dst, size_t dstlen);
 enum bounce_kind ses_parse(struct ctx *c, const char *text);
 /* ses_detect: an SES notification in the text, as it is or wrapped by SNS
  * (its kind and recipients), or NOTBOUNCE. */
@@ -149,6 +152,18 @@ enum bounce_kind ses_detect(struct ctx *c, const char *text);
 /* address.c: addresses */
 const char *addr_find(const char *s, const char *end, size_t *alen);
 void addr_clean(char *dst, size_t dstlen, const char *value);
+/* The fast paths of addr_clean and addr_of_list and what they stand for
+ * (tests/unit/test_bounce_address.c compares them over the corpus):
+ * addr_fast: v is local@domain or <local@domain> of dot-atoms, which
+ * GMime's parser gives back as it is: copied into dst, 1; else 0.
+ * addr_gmime: the first mailbox address GMime's parser finds in v ("" if
+ * none). addr_list_fast: l is one mailbox whose name and address are
+ * plain ASCII atoms ("name <local@domain>" would parse back to the same
+ * address): its address into dst, 1; else 0 (the list's text then goes
+ * through addr_clean). */
+int addr_fast(char *dst, size_t dstlen, const char *v);
+void addr_gmime(char *dst, size_t dstlen, const char *v);
+int addr_list_fast(char *dst, size_t dstlen, InternetAddressList *l);
 void addr_of_list(char *dst, size_t dstlen, InternetAddressList *l);
 int addr_full(const char *a);
 void addr_failed_recipients(struct ctx *c);
@@ -164,9 +179,32 @@ void scan_text(struct ctx *c, const char *text, int add_new);
 /* status.c: status and reply codes */
 int status_find(const char *s, char *dst, size_t dstlen, const char **quoted);
 int status_find_code(const char *s, char *dst, size_t dstlen);
-enum bounce_reason status_reason(const char *status);
+/* An RFC 3463 status code, parsed once (status_parse): "5.1.1" is class
+ * '5', subject 1, detail 1. A subject or detail is 1-3 digits, no
+ * leading zero (but "0"). */
+struct status_code {
+	char cls;    /* the first character ('2', '4', '5'), '\0' for none */
+	int subject; /* after "C.", or -1 */
+	int detail;  /* after "C.S.", or -1 */
+	int dot;     /* a '.' follows the subject ("C.S." and more) */
+	int bare;    /* the code is "C.S", no more */
+	int whole;   /* the code is "C.S.D", no more */
+};
+void status_parse(const char *s, struct status_code *st);
+/* status_is: the code is exactly C.subject.detail (any class) */
+static inline int status_is(const struct status_code *st, int subject, int detail)
+{
+	return st->whole && st->subject == subject && st->detail == detail;
+}
+/* status_subject_is: the code is C.subject. and more ("5.4.1", "5.4.") */
+static inline int status_subject_is(const struct status_code *st, int subject)
+{
+	return st->dot && st->subject == subject;
+}
+/* status_reason: the reason the status table gives the code, or NONE */
+enum bounce_reason status_reason(const struct status_code *st);
 void status_strip_codes(char *s);
-int status_exact(const char *status);
+int status_exact(const struct status_code *st);
 int status_summary(const char *text, char cls, char *dst, size_t dstlen);
 
 /* reason.c: what the words of a diagnostic say */

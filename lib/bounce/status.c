@@ -102,20 +102,65 @@ int status_find_code(const char *s, char *dst, size_t dstlen)
 	return 0;
 }
 
-enum bounce_reason status_reason(const char *status)
+/* number: a subject or detail of 1-3 digits at *p (no leading zero but
+ * for "0"), moving *p past its digits; -1 when there is none such. */
+static int number(const char **p)
 {
-	char key[32];
+	const char *q = *p;
+	size_t n = strspn(q, "0123456789");
+	int v = 0;
 
-	if (!status[0] || (status[0] != '4' && status[0] != '5'))
-		return REASON_NONE;
-	snprintf(key, sizeof(key), "X%s", status + 1);
-	for (size_t i = 0; i < bounce_nstatus_reasons; i++) {
-		const char *k = bounce_status_reasons[i].code;
-		size_t n = strlen(k);
+	*p = q + n;
+	if (n < 1 || n > 3 || (n > 1 && q[0] == '0'))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (q[i] - '0');
+	return v;
+}
 
-		if (!strcmp(k, status) || !strcmp(k, key) || (n == 3 && !strncmp(k, key, 3) && key[3] == '.'))
-			return bounce_status_reasons[i].reason;
+void status_parse(const char *s, struct status_code *st)
+{
+	const char *p = s;
+
+	memset(st, 0, sizeof(*st));
+	st->subject = st->detail = -1;
+	st->cls = s[0];
+	if (!s[0] || s[1] != '.')
+		return;
+	p = s + 2;
+	st->subject = number(&p);
+	if (*p != '.') {
+		st->bare = st->subject >= 0 && !*p;
+		return;
 	}
+	st->dot = 1;
+	p++;
+	st->detail = number(&p);
+	st->whole = st->subject >= 0 && st->detail >= 0 && !*p;
+}
+
+/* row_holds: the status table's code k ("X.1.1", "5.4.1", a class and
+ * subject "X.7") names st. */
+static int row_holds(const char *k, const struct status_code *st)
+{
+	struct status_code row;
+
+	status_parse(k, &row);
+	if ((row.cls != 'X' && row.cls != st->cls) || row.subject != st->subject)
+		return 0;
+	if (row.whole)
+		return st->whole && st->detail == row.detail;
+	/* "X.7": the subject, alone or followed by its detail */
+	return row.bare && (st->bare || (row.cls == 'X' && st->dot));
+}
+
+enum bounce_reason status_reason(const struct status_code *st)
+{
+	if (st->cls != '4' && st->cls != '5')
+		return REASON_NONE;
+	for (size_t i = 0; i < bounce_nstatus_reasons; i++)
+		if (row_holds(bounce_status_reasons[i].code, st))
+			return bounce_status_reasons[i].reason;
 	return REASON_NONE;
 }
 
@@ -152,12 +197,13 @@ void status_strip_codes(char *s)
 
 /* status_exact: a row of the status table names exactly this code (a
  * server's own use of it, e.g. Exchange Online's 5.4.1): it decides. */
-int status_exact(const char *status)
+int status_exact(const struct status_code *st)
 {
-	if (status[0] != '5')
+	if (st->cls != '5')
 		return 0; /* a temporary code may still be explained by its words */
 	for (size_t i = 0; i < bounce_nstatus_reasons; i++)
-		if (bounce_status_reasons[i].reason != REASON_NONE && !strcmp(bounce_status_reasons[i].code, status))
+		if (bounce_status_reasons[i].reason != REASON_NONE && bounce_status_reasons[i].code[0] == '5' &&
+		    row_holds(bounce_status_reasons[i].code, st))
 			return 1;
 	return 0;
 }
@@ -173,6 +219,7 @@ int status_summary(const char *text, char cls, char *dst, size_t dstlen)
 
 	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 		char st[32];
+		struct status_code sc;
 		size_t n;
 
 		if (!(p[0] >= '4' && p[0] <= '5' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
@@ -186,7 +233,8 @@ int status_summary(const char *text, char cls, char *dst, size_t dstlen)
 			continue;
 		memcpy(st, p + 4, n - 4);
 		st[n - 4] = '\0';
-		if (!strcmp(st + 1, ".0.0"))
+		status_parse(st, &sc);
+		if (status_is(&sc, 0, 0))
 			continue;
 		if (found && strcmp(st, dst))
 			return 0; /* two different codes: none says it alone */

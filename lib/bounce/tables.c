@@ -767,6 +767,12 @@ const struct bounce_format bounce_formats[] = {
 	  NULL, REASON_NONE, NULL },
 	{ "opensmtpd", "this is the mailer-daemon at", "this is the mailer-daemon at",
 	  "below is a copy of the original message", NULL, REASON_NONE, NULL },
+	/* phquery (the ph/CSO directory front end Sendmail sites ran: "phquery
+	 * V4.1"): the unknown names under "Message not delivered to the
+	 * following:", then its "Error Detail" advice, which names other
+	 * addresses to try; never recipients */
+	{ "phquery", "error detail (phquery", "message not delivered to the following:",
+	  "--------error detail", "RCPT", REASON_NONE, NULL },
 	/* Lotus Domino: failures are per recipient, directory lookups */
 	{ "domino", "not listed in domino directory", "was not delivered to:", "------ original message",
 	  "RCPT", REASON_NONE, NULL },
@@ -897,6 +903,8 @@ const char *const bounce_end_markers[] = {
 	"-- the header and top 20 lines of the message follows --",
 	"original message header:",
 	"------ a copy of the message",
+	/* Demon Internet's (and others'): "---- START OF RETURNED MESSAGE ----" */
+	"start of returned message",
 };
 const size_t bounce_nend_markers = N(bounce_end_markers);
 
@@ -1018,7 +1026,8 @@ const char *const bounce_bounce_subjects[] = {
 	"undeliver", "undelivered", "delivery status notification", "delivery failure",
 	"delivery failed", "failure notice", "returned mail", "mail delivery", "returned to sender",
 	"could not be delivered", "delivery problem", "nondeliverable", "non-deliverable",
-	"non delivery", "nicht zustellbar", "error", "failed", "warning", "bounce", "rejected",
+	"non delivery", "non-delivery", /* Exchange's and CDO's "Non-Delivery Report", "Non-Delivery:" */
+	"nicht zustellbar", "error", "failed", "warning", "bounce", "rejected",
 	"delivery notification", "unable to deliver", "message status",
 	"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc", /* "error" in Japanese (katakana) */
 };

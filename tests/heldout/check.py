@@ -19,6 +19,9 @@ Two held-out sets (see docs/heldout.md):
   (tests/heldout/exim/, tests/heldout/opensmtpd/, made by
   tests/heldout/generate-mta), with manifest.tsv (expected values decided
   from each scenario, plus MTA, version, date). Measured like postfix.
+- exim-more, sendmail, postfix-more: the same for Exim's other templates,
+  Sendmail 8.17 and Postfix with SMTPUTF8 and several recipients (also made
+  by generate-mta).
 
 Prints the figures, every miss as a TAP comment ("# ..."), and fails
 ("not ok") below the floors.
@@ -37,9 +40,11 @@ from compare import run_parser  # noqa: E402
 # Floors (percent): what the parser achieved when these sets were added.
 # Raise them when the parser improves; never lower them to hide a regression.
 FLOORS = {
-    "flufl recipient": 94.6,
+    # issue 14: at least 96 and 98; 94.7 and 91.2 before the positions of
+    # docs/parser.md ("Where a failed recipient may be named") were followed
+    "flufl recipient": 97.7,
     "flufl failure kind": 100.0,
-    "flufl precision": 91.1,
+    "flufl precision": 98.4,
     "postfix recipient": 100.0,
     "postfix status": 100.0,
     "postfix class": 100.0,
@@ -56,6 +61,19 @@ FLOORS = {
     # "Envelope expired" reports are final (OpenSMTPD deletes the envelope)
     "opensmtpd class": 100.0,
     "opensmtpd reason": 96.2,  # 100 on the first 19 records, 95.2 on 21, 96.3 on 27
+    # the first measurement on these unseen bounces (docs/heldout.md, 2026-12-07)
+    "exim-more recipient": 100.0,
+    "exim-more status": 100.0,
+    "exim-more class": 100.0,
+    "exim-more reason": 87.5,  # pipefail: systemerror, expected mailererror
+    "sendmail recipient": 100.0,
+    "sendmail status": 92.3,  # expired: we give the remote's 4.x.x, Sendmail's Status: says 4.4.7
+    "sendmail class": 100.0,
+    "sendmail reason": 100.0,
+    "postfix-more recipient": 100.0,
+    "postfix-more status": 100.0,
+    "postfix-more class": 100.0,
+    "postfix-more reason": 100.0,
 }
 
 FLUFL = "/usr/lib/python3/dist-packages/flufl/bounce"
@@ -151,7 +169,11 @@ def check_flufl(tap, binary, pkg):
         byrcpt = {}
         for r in recs:
             if r["recipient"]:
-                byrcpt.setdefault(r["recipient"].lower(), r)
+                # a DSN's Original-Recipient (the address as the list sent
+                # it, which flufl's tests expect) names the same record
+                orig = r.get("original_recipient", "").lower()
+                key = orig if orig and orig in e["permanent"] | e["temporary"] else r["recipient"].lower()
+                byrcpt.setdefault(key, r)
         if not e["permanent"] and not e["temporary"]:
             none.append("# flufl no address expected: %s (%s): got %s" % (
                 f, "listed with []" if f in exp else "not in flufl's tests",
@@ -212,21 +234,28 @@ def check_set(tap, binary, name, setdir, table):
     misses = []
     for e in rows:
         recs = got.get(e["file"], [])
-        rec = next((r for r in recs if r["recipient"].lower() == e["recipient"].lower()), None)
-        r = rec or {}
-        ok = {
-            "recipient": rec is not None,
-            "status": r.get("status") == e["status"],
-            "class": r.get("class") == e["class"],
-            "reason": r.get("reason") == e["reason"],
-        }
+        if e["recipient"] == "-":
+            # a notice that names no failed recipient (a list server's "held
+            # for moderation"): right when nothing is reported as a failure
+            rec = None
+            good = not any(r["class"] in ("hard", "soft") for r in recs)
+            ok = {k: good for k in ("recipient", "status", "class", "reason")}
+        else:
+            rec = next((r for r in recs if r["recipient"].lower() == e["recipient"].lower()), None)
+            r = rec or {}
+            ok = {
+                "recipient": rec is not None,
+                "status": r.get("status") == e["status"],
+                "class": r.get("class") == e["class"],
+                "reason": r.get("reason") == e["reason"],
+            }
         for k, v in ok.items():
             hits[k] += 1 if v else 0
         if not all(ok.values()):
             misses.append("# %s miss: %s expected %s %s %s %s got %s [%s] diagnostic: %s" % (
                 name, e["file"], e["recipient"], e["status"], e["class"], e["reason"],
                 brief(rec) if rec else "; ".join(brief(r) for r in recs) or "nothing",
-                ",".join(k for k, v in ok.items() if not v), r.get("diagnostic", "")[:120]))
+                ",".join(k for k, v in ok.items() if not v), (rec or {}).get("diagnostic", "")[:120]))
     for k in ("recipient", "status", "class", "reason"):
         tap.measure(name + " " + k, hits[k], len(rows))
     print("# %s: %d records in %d files" % (name, len(rows), len(files)))
@@ -248,7 +277,10 @@ def main():
     for name, fn in (("flufl", lambda: check_flufl(tap, a.bin, a.flufl)),
                      ("postfix", lambda: check_set(tap, a.bin, "postfix", os.path.join(held, "postfix"), "expected.tsv")),
                      ("exim", lambda: check_set(tap, a.bin, "exim", os.path.join(held, "exim"), "manifest.tsv")),
-                     ("opensmtpd", lambda: check_set(tap, a.bin, "opensmtpd", os.path.join(held, "opensmtpd"), "manifest.tsv"))):
+                     ("opensmtpd", lambda: check_set(tap, a.bin, "opensmtpd", os.path.join(held, "opensmtpd"), "manifest.tsv")),
+                     ("exim-more", lambda: check_set(tap, a.bin, "exim-more", os.path.join(held, "exim-more"), "manifest.tsv")),
+                     ("sendmail", lambda: check_set(tap, a.bin, "sendmail", os.path.join(held, "sendmail"), "manifest.tsv")),
+                     ("postfix-more", lambda: check_set(tap, a.bin, "postfix-more", os.path.join(held, "postfix-more"), "manifest.tsv"))):
         try:
             fn()
         except Exception as ex:  # a crash is a failure, with its words

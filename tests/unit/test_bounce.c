@@ -484,6 +484,56 @@ static void test_ses_json(void **state)
 		bounce_report_free(parse(broken, n));
 }
 
+/* The JSON as json-glib reads it: escapes beyond ASCII decoded, a line
+ * that Sendmail split at its length limit joined, the SNS wrapper, a
+ * notification cut short, nesting too deep for a notification. */
+static void test_ses_json_details(void **state)
+{
+	(void)state;
+	static const char escapes[] =
+		"From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n"
+		"{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[{\"emailAddress\":"
+		"\"lee@example.com\",\"action\":\"failed\",\"status\":\"5.1.1\",\"diagnosticCode\":"
+		"\"smtp; 550 5.1.1 adresse inconnue \\u00e9\\r\\nligne\"}],\"reportingMTA\":\"dsn; a1.exa!\n"
+		" mple.com\"}}\n";
+	static const char sns[] =
+		"From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n"
+		"{\n  \"Type\" : \"Notification\",\n  \"Message\" : \"{\\\"notificationType\\\":\\\"Complaint\\\","
+		"\\\"complaint\\\":{\\\"complainedRecipients\\\":[{\\\"emailAddress\\\":\\\"ann@example.com\\\"}]}}\"\n}\n";
+	static const char cut[] =
+		"From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n"
+		"{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[{\"emailAddress\":"
+		"\"lee@example.com\",\"status\":\"5.2.2\"}],\"timestamp\":\"2016-10-";
+	char deep[4096];
+	struct bounce_report *rep = parse_str(escapes);
+
+	assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].diagnostic, "550 5.1.1 adresse inconnue \xc3\xa9 ligne");
+	assert_string_equal(rep->reporting_mta, "a1.example.com");
+	bounce_report_free(rep);
+	rep = parse_str(sns);
+	assert_int_equal(rep->kind, BOUNCE_KIND_ARF);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "ann@example.com");
+	bounce_report_free(rep);
+	rep = parse_str(cut);
+	assert_int_equal(rep->kind, BOUNCE_KIND_DSN);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].reason, "mailboxfull");
+	bounce_report_free(rep);
+	/* 1000 arrays deep: refused, no crash */
+	{
+		size_t n = (size_t)snprintf(deep, sizeof(deep), "Subject: AWS Notification Message\n\n"
+						"{\"notificationType\":\"Bounce\",\"bounce\":");
+		memset(deep + n, '[', 1000);
+		deep[n + 1000] = '\0';
+		rep = parse_str(deep);
+		assert_int_equal(rep->kind, BOUNCE_KIND_NOTBOUNCE);
+		bounce_report_free(rep);
+	}
+}
+
 static void test_mbox(void **state)
 {
 	(void)state;
@@ -718,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_containers),
 		cmocka_unit_test(test_arf),
 		cmocka_unit_test(test_ses_json),
+		cmocka_unit_test(test_ses_json_details),
 		cmocka_unit_test(test_mbox),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_block_beats_recipient_refusal),

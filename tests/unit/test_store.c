@@ -548,6 +548,32 @@ static void test_message_mode(void **state)
 	assert_int_equal(store_message_add(fx->st, "", rcpts, 1, T0, T0, err, sizeof(err)), STORE_ERROR);
 }
 
+/* Probes of message mode: one per address per interval, only for a
+ * recipient of the message; store_purge forgets old ones. */
+static void test_probes(void **state)
+{
+	struct fixture *fx = *state;
+	const char *rcpts[] = { "One@example.com" };
+	struct store_purge_result res;
+	char to[64], err[256] = "";
+
+	assert_int_equal(store_message_add(fx->st, "tokp", rcpts, 1, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_probe_claim(fx->st, "tokp", "one@EXAMPLE.com", T0, DAY, to, sizeof(to), err, sizeof(err)),
+			 STORE_OK);
+	assert_string_equal(to, "One@example.com");
+	assert_int_equal(store_probe_claim(fx->st, "tokp", "one@example.com", T0 + DAY - 1, DAY, to, sizeof(to), err,
+					   sizeof(err)), STORE_OK);
+	assert_string_equal(to, "");
+	assert_int_equal(store_probe_claim(fx->st, "other", "one@example.com", T0, DAY, to, sizeof(to), err,
+					   sizeof(err)), STORE_OK);
+	assert_string_equal(to, "");
+	/* a probe sent before `before` is purged: the address may be probed again */
+	assert_int_equal(store_purge(fx->st, T0 + 1, T0 + 1, 0, &res, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_probe_claim(fx->st, "tokp", "one@example.com", T0 + DAY - 1, DAY, to, sizeof(to), err,
+					   sizeof(err)), STORE_OK);
+	assert_string_equal(to, "One@example.com");
+}
+
 static void test_verp_map(void **state)
 {
 	struct fixture *fx = *state;
@@ -898,6 +924,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_stats_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counts_page_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verp_map, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),

@@ -1,5 +1,5 @@
--- pgsql/0002-counts.sql: the store at a million bounces (version 2), the
--- twin of ../0002-counts.sql. Applied as pgsql/0001-initial.sql is; this
+-- pgsql/0003-counts.sql: the store at a million bounces (version 3), the
+-- twin of ../0003-counts.sql. Applied as pgsql/0001-initial.sql is; this
 -- file and its copy in lib/store_schema.c must stay identical
 -- (tests/unit/test_store.c checks).
 

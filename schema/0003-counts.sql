@@ -1,4 +1,4 @@
--- 0002-counts.sql: the store at a million bounces (user_version 2).
+-- 0003-counts.sql: the store at a million bounces (user_version 3).
 -- Applied as 0001-initial.sql is; this file and its copy in
 -- lib/store_schema.c must stay identical (tests/unit/test_store.c checks).
 

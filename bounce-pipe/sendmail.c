@@ -1,6 +1,6 @@
-/* forward.c: hand a message that is not a bounce to forward_other_to
- * through sendmail(1), run with an argument vector (fork/execv, no
- * shell), the message on its standard input. */
+/* sendmail.c: hand a message to sendmail(1), run with an argument vector
+ * (fork/execv, no shell), the message on its standard input: a message
+ * that is not a bounce to forward_other_to, and message mode's probes. */
 #include "pipe.h"
 
 #include <errno.h>
@@ -29,19 +29,19 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int pipe_forward(const char *to, const char *data, size_t len, char *err, size_t errlen)
+int pipe_sendmail(const char *sender, const char *to, const char *data, size_t len, char *err, size_t errlen)
 {
 	/* REBOUND_SENDMAIL: for tests only (rebound-pipe(8), ENVIRONMENT). */
 	const char *path = getenv("REBOUND_SENDMAIL") ? getenv("REBOUND_SENDMAIL") : SENDMAIL_PATH;
-	/* -i: a line with a single dot is data; -f <>: a failed forward must
-	 * not come back here as another bounce; --: the address is no option. */
-	char *const argv[] = { (char *)path, "-i", "-f", "<>", "--", (char *)to, NULL };
+	/* -i: a line with a single dot is data; -f: the envelope sender;
+	 * --: the address is no option. */
+	char *const argv[] = { (char *)path, "-i", "-f", (char *)sender, "--", (char *)to, NULL };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	int fds[2], status, wrc;
 	pid_t pid;
 
-	if (!*to || *to == '-') {
-		snprintf(err, errlen, "forward_other_to \"%s\" is not an address", to);
+	if (!*to || *to == '-' || !*sender || *sender == '-') {
+		snprintf(err, errlen, "\"%s\" or \"%s\" is not an address", sender, to);
 		return -1;
 	}
 	if (pipe(fds) < 0) {
