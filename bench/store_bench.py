@@ -83,7 +83,7 @@ FILL_SQLITE = f"""
 WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < {N_BOUNCES - 1})
 INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, kind, action, status, smtp_code,
                      reason, class, permanent, diagnostic, remote_mta, reporting_mta, effect)
-SELECT strftime('%Y-%m-%dT%H:%M:%SZ', :now - i * {DAYS * 86400 // N_BOUNCES} - 600, 'unixepoch'),
+SELECT strftime('%Y-%m-%dT%H:%M:%SZ', :now - i * {DAYS * 86400} / {N_BOUNCES} - 600, 'unixepoch'),
        'user' || (i % {N_ADDRS}) || '@d' || (i % {N_ADDRS} % 500) || '.example', 1, 'bounces+x@bounce.example.org',
        printf('F%08X', i), 'dsn', 'failed', CASE WHEN i % 3 THEN '5.1.1' ELSE '4.2.2' END, '550',
        CASE i % 5 WHEN 0 THEN 'mailboxfull' WHEN 1 THEN 'blocked' ELSE 'userunknown' END,
@@ -102,7 +102,7 @@ FROM seq;
 FILL_PG = f"""
 INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, kind, action, status, smtp_code,
                      reason, class, permanent, diagnostic, remote_mta, reporting_mta, effect)
-SELECT to_timestamp(NOW_EPOCH - i * {DAYS * 86400 // N_BOUNCES} - 600),
+SELECT to_timestamp(NOW_EPOCH - i::bigint * {DAYS * 86400} / {N_BOUNCES} - 600),
        'user' || (i % {N_ADDRS}) || '@d' || (i % {N_ADDRS} % 500) || '.example', true, 'bounces+x@bounce.example.org',
        'F' || lpad(to_hex(i), 8, '0'), 'dsn', 'failed', CASE WHEN i % 3 <> 0 THEN '5.1.1' ELSE '4.2.2' END, '550',
        CASE i % 5 WHEN 0 THEN 'mailboxfull' WHEN 1 THEN 'blocked' ELSE 'userunknown' END,

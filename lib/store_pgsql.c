@@ -61,6 +61,7 @@ struct pg_store {
 	struct timespec deadline; /* of the current call */
 	int in_tx;                /* a transaction is open */
 	int conflict;             /* the last failure was 40001 or 40P01 */
+	int broke;                /* the last failure was a broken connection */
 	int empty;                /* read-only open of a database with no schema yet */
 	time_t (*clock)(void);
 	struct verp_map map;
@@ -208,8 +209,8 @@ bad:
 /* run: send sql (n parameters, text; n < 0: several statements, no
  * parameters) and wait for its result until the deadline. *out gets the
  * last result (PQclear it) when not NULL. */
-static enum store_status run(struct pg_store *st, const char *what, const char *sql, int n,
-			     const char *const *params, PGresult **out, char *err, size_t errlen)
+static enum store_status run_once(struct pg_store *st, const char *what, const char *sql, int n,
+				  const char *const *params, PGresult **out, int *fresh, char *err, size_t errlen)
 {
 	PGresult *res, *last = NULL, *bad = NULL;
 	enum store_status status = STORE_OK;
@@ -218,6 +219,8 @@ static enum store_status run(struct pg_store *st, const char *what, const char *
 	if (out)
 		*out = NULL;
 	st->conflict = 0;
+	st->broke = 0;
+	*fresh = 0;
 	if (!st->conn || PQstatus(st->conn) != CONNECTION_OK) {
 		if (st->in_tx) {
 			drop_conn(st);
@@ -226,6 +229,7 @@ static enum store_status run(struct pg_store *st, const char *what, const char *
 		}
 		if ((status = connect_now(st, err, errlen)) != STORE_OK)
 			return status;
+		*fresh = 1;
 	}
 	sent = n < 0 ? PQsendQuery(st->conn, sql)
 		     : PQsendQueryParams(st->conn, sql, n, NULL, params, NULL, NULL, 0);
@@ -266,8 +270,10 @@ static enum store_status run(struct pg_store *st, const char *what, const char *
 		one_line(err, errlen, what, PQresultErrorMessage(bad));
 		PQclear(bad);
 		PQclear(last);
-		if (PQstatus(st->conn) != CONNECTION_OK)
+		if (PQstatus(st->conn) != CONNECTION_OK) {
+			st->broke = 1; /* e.g. 57P01: the server was restarted */
 			drop_conn(st);
+		}
 		return status;
 	}
 	if (out)
@@ -296,8 +302,25 @@ broken:
 	PQclear(last);
 	PQclear(bad);
 	one_line(err, errlen, what, PQerrorMessage(st->conn));
+	st->broke = 1;
 	drop_conn(st);
 	return STORE_TEMPFAIL;
+}
+
+/* run: run_once, and once more on a new connection when a kept one (the
+ * milter's, a pooled handle) turns out broken outside a transaction: the
+ * server was restarted since. Every statement run outside a transaction
+ * is a read, BEGIN or an idempotent upsert or delete, so a second try
+ * never records anything twice. */
+static enum store_status run(struct pg_store *st, const char *what, const char *sql, int n,
+			     const char *const *params, PGresult **out, char *err, size_t errlen)
+{
+	int fresh, in_tx = st->in_tx;
+	enum store_status status = run_once(st, what, sql, n, params, out, &fresh, err, errlen);
+
+	if (status == STORE_TEMPFAIL && st->broke && !fresh && !in_tx)
+		status = run_once(st, what, sql, n, params, out, &fresh, err, errlen);
+	return status;
 }
 
 /* run1: run, expecting one value (row 0, column 0) into buf ("" and

@@ -773,6 +773,21 @@ static void test_pg_slow_is_tempfail(void **state)
 	store_close(st);
 }
 
+static void test_pg_reconnect(void **state)
+{
+	struct fixture *fx = *state;
+	char sql[256];
+
+	/* the server ends the handle's session (as a restart does): the next
+	 * call outside a transaction connects again and succeeds */
+	assert_int_equal(record(fx, "a@example.com", "hard", "userunknown", T0, 1, "Q1"), STORE_EFFECT_SUPPRESSED);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+				   "WHERE datname = '%s' AND pid <> pg_backend_pid()", fx->pgname);
+	assert_int_equal(fixture_pg_exec(fx->pgname, sql), 0);
+	assert_int_equal(record(fx, "b@example.com", "hard", "userunknown", T0, 1, "Q2"), STORE_EFFECT_SUPPRESSED);
+	assert_string_equal(get_rcpt(fx, "b@example.com", STORE_OK).state, "suppressed");
+}
+
 /* writer: one process of test_pg_many_writers. */
 static int writer(const char *path, int i, const struct policy *pol)
 {
@@ -943,6 +958,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pg_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_read_only_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_slow_is_tempfail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_many_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_init_at_once, setup, teardown),
 	};
