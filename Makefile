@@ -150,14 +150,18 @@ demo: check-deps
 
 bench: check-deps
 	@REBOUND_DEPS_EXTRA=bench scripts/install-deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/gmime-floor
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/gmime-floor $(BUILD)/bench/libs-floor
 	@BUILD=$(BUILD) bench/run
 
-# the benchmark's floor for a GMime program (bench/peers/gmime_floor.c),
-# built with the programs' flags
+# the benchmark's floors, built with the programs' flags: a GMime program
+# (bench/peers/gmime_floor.c), and rebound's libraries loaded, nothing
+# called (bench/peers/libs_floor.c)
 $(BUILD)/bench/gmime-floor: bench/peers/gmime_floor.c $(CFLAGS_STAMP) $(LDFLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
+$(BUILD)/bench/libs-floor: bench/peers/libs_floor.c $(CFLAGS_STAMP) $(LDFLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(PKG_LIBS)
 
 fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/Makefile

@@ -18,6 +18,7 @@ from benchlib import (NotMeasured, fmt_kib, fmt_ms, fmt_rate, fmt_ratio, median,
 
 PERL = '/usr/bin/perl'
 GMIME_FLOOR = 'floor: GMime start-up only (bench/peers/gmime_floor.c, built as rebound is)'
+LIBS_FLOOR = 'floor: rebound\'s libraries loaded, nothing called (bench/peers/libs_floor.c)'
 PYTHON = '/usr/bin/python3'
 
 
@@ -189,9 +190,10 @@ def run(ctx):
     # context rows: what any process costs here, and rebound's own start-up
     extra = {'floor: /bin/true (spawn, exec, exit)': (['/bin/true'], None),
              'rebound start-up (`parse --json` of empty input)': (ps['rebound'][1], os.devnull)}
-    gfloor = os.path.join(os.path.dirname(os.path.dirname(rebound)), 'bench', 'gmime-floor')
-    if os.access(gfloor, os.X_OK):
-        extra[GMIME_FLOOR] = ([gfloor], None)
+    bdir = os.path.join(os.path.dirname(os.path.dirname(rebound)), 'bench')
+    for label, name in ((LIBS_FLOOR, 'libs-floor'), (GMIME_FLOOR, 'gmime-floor')):
+        if os.access(os.path.join(bdir, name), os.X_OK):
+            extra[label] = ([os.path.join(bdir, name)], None)
     per = {n: {} for n in names + list(extra)}
     pcpu = {n: {} for n in names + list(extra)}
     pflt = {n: {} for n in names + list(extra)}
@@ -264,6 +266,13 @@ def run(ctx):
                   f'faster than Sisimai here, the most any one-process-per-message program can reach on this machine; '
                   f'rebound\'s start-up alone (empty input) is {start / b["rebound"]["median_s"] * 100:.0f}% of its '
                   f'median time per message.')
+        if LIBS_FLOOR in b:
+            lf = b[LIBS_FLOOR]['median_s']
+            md.append(f'Loading the shared libraries rebound links (the dynamic loader: mapping, relocating and binding '
+                      f'them; their constructors and destructors), with no code of rebound or GMime run, takes '
+                      f'{fmt_ms(lf)}, {lf / b["rebound"]["median_s"] * 100:.0f}% of rebound\'s median time per message: '
+                      f'no program that loads these libraries can be more than {fmt_ratio(b["Sisimai"]["median_s"] / lf)} '
+                      f'faster than Sisimai per message here.')
         if GMIME_FLOOR in b:
             g = b[GMIME_FLOOR]['median_s']
             md.append(f'A program that only starts GMime (g_mime_init, built as rebound is) takes {fmt_ms(g)}: '

@@ -13,6 +13,7 @@ import json
 import os
 import pwd
 import secrets
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -135,12 +136,12 @@ def fsync_cost(d, n=20):
     return median(ts)
 
 
-def run_worker(spec, user):
+def run_worker(spec, user, d):
+    """pipe_worker.py as user, from its copy in d (with benchlib.py)."""
     kw = {}
     if os.geteuid() == 0:
         kw = {'user': user.pw_uid, 'group': user.pw_gid, 'extra_groups': []}
-    p = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                     'pipe_worker.py')],
+    p = subprocess.run([sys.executable, '-B', os.path.join(d, 'pipe_worker.py')],
                        input=json.dumps(spec), capture_output=True, text=True, timeout=600, **kw)
     if p.returncode != 0:
         raise RuntimeError(f'pipe_worker failed: {p.stderr.strip()[-500:]}')
@@ -158,6 +159,16 @@ def run(ctx):
     user = pwd.getpwnam('nobody')
     d = os.path.join(tmp, 'pipe')
     os.mkdir(d, 0o755)
+    # copies that nobody can run, also when the checkout is in a private
+    # directory (mode 700, such as /root/rebound)
+    here = os.path.dirname(os.path.abspath(__file__))
+    for src in (os.path.join(build, 'bin', 'rebound-pipe'), os.path.join(build, 'bin', 'rebound'),
+                os.path.join(here, 'pipe_worker.py'), os.path.join(here, 'benchlib.py')):
+        dst = os.path.join(d, os.path.basename(src))
+        shutil.copy2(src, dst)
+        os.chmod(dst, 0o755)
+    pipe = os.path.join(d, 'rebound-pipe')
+    rebound = os.path.join(d, 'rebound')
     secret = os.path.join(d, 'secret')
     with open(secret, 'w') as f:
         f.write(secrets.token_hex(32) + '\n')
@@ -193,17 +204,17 @@ def run(ctx):
     parse = [rebound, '-c', conf, 'parse', '--json']
     # warm-up: creates the schema (first open migrates), not counted
     w = run_worker({'jobs': [job(i) for i in range(nwarm - 1)], 'concurrency': 1, 'deadline_s': 60,
-                    'rss_job': job(nwarm - 1)}, user)
+                    'rss_job': job(nwarm - 1)}, user, d)
     bad = [r for r in w['results'] if r and r[1] != 0]
     if bad:
         raise NotMeasured(f'rebound-pipe did not record a valid bounce (exit {bad[0][1]}; run it by hand on '
                           'bench/pipe_bench.py\'s message to see why)')
     seq = list(range(nwarm, nwarm + nseq))
     s = run_worker({'jobs': [job(i) for i in seq], 'concurrency': 1, 'deadline_s': 45 if not quick else 30,
-                    'baseline': [[parse, msgs[i]] for i in seq]}, user)
+                    'baseline': [[parse, msgs[i]] for i in seq]}, user, d)
     conc = list(range(nwarm + nseq, total))
     c = run_worker({'jobs': [job(i) for i in conc], 'concurrency': 8, 'deadline_s': 45 if not quick else 30},
-                   user)
+                   user, d)
 
     fs = fsync_cost(d)
     st = [r for r in s['results'] if r]

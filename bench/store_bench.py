@@ -15,6 +15,7 @@ longest of them took, and whether any exited 75."""
 import json
 import os
 import pwd
+import shutil
 import sqlite3
 import sys
 import subprocess
@@ -163,6 +164,14 @@ def run(ctx):
     user = pwd.getpwnam('nobody')
     d = os.path.join(tmp, 'store')
     os.mkdir(d, 0o755)
+    # copies that nobody can run (as bench/pipe_bench.py makes them)
+    here = os.path.dirname(os.path.abspath(__file__))
+    for src in (pipe, rebound, os.path.join(here, 'pipe_worker.py'), os.path.join(here, 'benchlib.py')):
+        dst = os.path.join(d, os.path.basename(src))
+        shutil.copy2(src, dst)
+        os.chmod(dst, 0o755)
+    pipe = os.path.join(d, 'rebound-pipe')
+    rebound = os.path.join(d, 'rebound')
     admin, pgb = pg_up(ctx, os.path.join(d, 'server'))
     secret = os.path.join(d, 'secret')
     with open(secret, 'w') as f:
@@ -207,7 +216,7 @@ def run(ctx):
         return million(ctx, d, admin, secret, user, sqldir, pipe, rebound, rps, msgs, ['(million only)'], {})
     # warm-up: `rebound init` and a few bounces per store (schema, caches)
     for b in BACKENDS:
-        w = pipe_bench.run_worker({'jobs': [job(b) for _ in range(3)], 'concurrency': 1, 'deadline_s': 60}, user)
+        w = pipe_bench.run_worker({'jobs': [job(b) for _ in range(3)], 'concurrency': 1, 'deadline_s': 60}, user, d)
         bad = [r for r in w['results'] if r and r[1] != 0]
         if bad:
             raise NotMeasured(f'rebound-pipe on {b} exited {bad[0][1]}')
@@ -216,7 +225,7 @@ def run(ctx):
     nseq = 30 if quick else 90
     order = [BACKENDS[i % 3] for i in range(nseq)]
     s = pipe_bench.run_worker({'jobs': [job(b) for b in order], 'concurrency': 1,
-                               'deadline_s': 40 if quick else 90}, user)
+                               'deadline_s': 40 if quick else 90}, user, d)
     seq = {b: [] for b in BACKENDS}
     cpu = {b: [] for b in BACKENDS}
     exits = {b: {} for b in BACKENDS}
@@ -234,7 +243,7 @@ def run(ctx):
         for b in BACKENDS:
             n = (150 if quick else 400) * (1 if conc == 8 else 2)
             c = pipe_bench.run_worker({'jobs': [job(b) for _ in range(n)], 'concurrency': conc,
-                                       'deadline_s': 25 if quick else 45}, user)
+                                       'deadline_s': 25 if quick else 45}, user, d)
             ok = [r for r in c['results'] if r and r[1] == 0]
             for r in c['results']:
                 if r:
@@ -306,7 +315,7 @@ def million(ctx, d, admin, secret, user, sqldir, pipe, rebound, rps, msgs, md, r
         pj = [[[pipe, '-c', conf, '-q', f'6Z{i:08X}', rps[i % naddr]], msgs[i % naddr]] for i in range(20000)]
         stop = os.path.join(d, f'stop-{kind}')
         worker = subprocess.Popen(['runuser', '-u', 'nobody', '--', sys.executable,
-                                   os.path.join(ctx['top'], 'bench', 'pipe_worker.py')],
+                                   '-B', os.path.join(d, 'pipe_worker.py')],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         worker.stdin.write(json.dumps({'jobs': pj, 'concurrency': 8, 'deadline_s': 900, 'stop_file': stop}))
         worker.stdin.close()

@@ -4,7 +4,7 @@
  * parses the bounce, and records it with the policy in one transaction.
  * In message mode a bounce confirms its recipients only when it came from
  * our own MTA (-a: pipe(8)'s ${client_address}, empty for Postfix's own
- * bounces); other ones are leads, for which it sends probes after the
+ * bounces, or in trusted_networks); other ones are leads, for which it sends probes after the
  * commit (probe.c).
  * Exit status, as pipe(8) judges it: 0 only after the commit (or after a
  * message that is no bounce was logged and discarded or forwarded);
@@ -178,13 +178,33 @@ static void log_line(const struct pipe_run *p, const struct store_report_line *l
 			 store_effect_name(l->effect), l->verified ? "" : ", verp=", l->verified ? "" : verp_why);
 }
 
+/* log_limited: say that the parser read the message within its bounds
+ * (docs/parser.md, Limits), what lay beyond one having been dropped. */
+static void log_limited(const struct pipe_run *p)
+{
+	if (p->report->limited)
+		log_info("%s: the parser's bound on %s was reached: what lay beyond it was dropped", p->queue_id,
+			 p->report->limited);
+}
+
 /* source_trusted: the bounce provably comes from our own MTA: pipe(8)'s
  * ${client_address} is empty (Postfix made it; or it was submitted with
- * sendmail(1) on this host). Not when -a was not given (a master.cf of
- * before): then nothing is known. */
-static int source_trusted(const char *client)
+ * sendmail(1) on this host), or the client is in trusted_networks. Not
+ * when -a was not given (a master.cf of before): then nothing is known. */
+static int source_trusted(const struct config *cfg, const char *client)
 {
-	return client && !*client;
+	if (!client)
+		return 0;
+	if (!*client)
+		return 1;
+	for (size_t i = 0; i < cfg->trusted_networks.n; i++) {
+		struct config_net net;
+
+		/* config_load checked every item with config_parse_net */
+		if (config_parse_net(cfg->trusted_networks.items[i], &net) == 0 && config_net_contains(&net, client))
+			return 1;
+	}
+	return 0;
 }
 
 /* probe: send the probe claimed for `to`; if it cannot be sent, release
@@ -273,7 +293,7 @@ int main(int argc, char **argv)
 	rctx.queue_id = strcmp(p.queue_id, "NOQUEUE") ? p.queue_id : "";
 	rctx.policy = &pol;
 	rctx.verified = vs == VERP_OK;
-	rctx.trusted = source_trusted(p.client);
+	rctx.trusted = source_trusted(p.cfg, p.client);
 	rctx.probes = p.cfg->message_probes;
 	rctx.probe_interval = PROBE_INTERVAL;
 	if (dec.form == VERP_FORM_MESSAGE && *dec.token)
@@ -316,6 +336,7 @@ int main(int argc, char **argv)
 		} else {
 			log_info("%s: not a bounce, discarded (forward_other_to is not set)", p.queue_id);
 		}
+		log_limited(&p);
 		pipe_free(&p);
 		return EX_OK;
 	}
@@ -334,6 +355,7 @@ int main(int argc, char **argv)
 			probe(&p, lines[i].probe_to, now);
 	if (p.report->truncated)
 		log_info("%s: message cut at message_size_limit (%ld bytes)", p.queue_id, p.cfg->message_size_limit);
+	log_limited(&p);
 	free(lines);
 	pipe_free(&p);
 	return EX_OK;

@@ -176,6 +176,9 @@ static int parse_one(const char *name, FILE *fp, const struct out_opts *o,
 			rc = st == BOUNCE_ENOMEM ? CLI_TEMPFAIL : CLI_FAIL;
 			break;
 		}
+		if (rep->limited)
+			fprintf(stderr, "rebound: %s: the parser's bound on %s was reached: what lay beyond it was dropped\n",
+				name, rep->limited);
 		if (rep->nrcpt == 0)
 			print_rcpt(stdout, o, name, rep, NULL);
 		for (size_t i = 0; i < rep->nrcpt; i++)

@@ -53,6 +53,9 @@ struct bounce_report {
 	char *original_envelope_id;
 	char *original_message_id;
 	int truncated;       /* the message was longer than the size limit */
+	const char *limited; /* NULL, or the parser's bound the message reached
+			      * (bounce_limits.h): what lay beyond it was cut
+			      * or dropped before parsing; a static string */
 	size_t nrcpt;
 	struct bounce_rcpt *rcpt; /* nrcpt entries */
 };

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 enum config_type { T_STR, T_BOOL, T_INT, T_DURATION, T_SIZE, T_LIST, T_ENUM };
@@ -51,8 +52,9 @@ static const struct config_entry config_table[] = {
 	{ "database", T_STR, OFF(database), "/var/lib/rebound/rebound.db", 0, 0, NULL, check_database },
 	{ "database_timeout", T_DURATION, OFF(database_timeout), "10s", 0, 3600, NULL, NULL },
 	{ "message_size_limit", T_SIZE, OFF(message_size_limit), "10240000", 1024, 1L << 30, NULL, NULL },
-	{ "bounce_rules", T_STR, OFF(bounce_rules), "", 0, 0, NULL, NULL },
-	/* message mode: leads get probes (docs/postfix.md) */
+	{ "bounce_rules", T_STR, OFF(bounce_rules), "", 0, 0, NULL, check_path },
+	/* message mode: whose bounces confirm, and probes (docs/postfix.md) */
+	{ "trusted_networks", T_LIST, OFF(trusted_networks), "", 0, 0, NULL, check_network },
 	{ "message_probes", T_BOOL, OFF(message_probes), "yes", 0, 0, NULL, NULL },
 	{ "soft_bounce_limit", T_INT, OFF(soft_bounce_limit), "5", 1, 1000, NULL, NULL },
 	{ "soft_bounce_window", T_DURATION, OFF(soft_bounce_window), "30d", DAY, 3650 * DAY, NULL, NULL },
@@ -60,7 +62,7 @@ static const struct config_entry config_table[] = {
 	{ "forward_other_to", T_STR, OFF(forward_other_to), "", 0, 0, NULL, check_forward_to },
 	{ "milter_socket", T_STR, OFF(milter_socket), "unix:/run/rebound/milter.sock", 0, 0, NULL, check_socket },
 	{ "user", T_STR, OFF(user), "rebound", 0, 0, NULL, NULL },
-	{ "pid_file", T_STR, OFF(pid_file), "/run/rebound/rebound-milter.pid", 0, 0, NULL, NULL },
+	{ "pid_file", T_STR, OFF(pid_file), "/run/rebound/rebound-milter.pid", 0, 0, NULL, check_path },
 	{ "list_senders", T_LIST, OFF(list_senders), "", 0, 0, NULL, check_sender },
 	{ "list_sasl_users", T_LIST, OFF(list_sasl_users), "", 0, 0, NULL, NULL },
 	{ "list_clients", T_LIST, OFF(list_clients), "", 0, 0, NULL, check_network },
@@ -118,8 +120,22 @@ static const char *check_socket(const char *v)
 {
 	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0)
 		return v[strcspn(v, ":") + 1] == '/' ? NULL : "unix: socket path must be absolute";
-	if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0)
+	if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0) {
+		/* libmilter's syntax: PORT, or PORT@HOST */
+		const char *port = v + strcspn(v, ":") + 1, *at = strchr(port, '@');
+		size_t plen = at ? (size_t)(at - port) : strlen(port);
+		long n = 0;
+
+		for (size_t i = 0; i < plen; i++) {
+			if (!isdigit((unsigned char)port[i]) || (n = n * 10 + (port[i] - '0')) > 65535)
+				return "inet: the port must be a number from 1 to 65535 (inet:PORT@HOST)";
+		}
+		if (plen == 0 || n == 0)
+			return "inet: the port must be a number from 1 to 65535 (inet:PORT@HOST)";
+		if (at && (at[1] == '\0' || strpbrk(at + 1, " \t@")))
+			return "inet: a host name or address after '@' (inet:PORT@HOST)";
 		return NULL;
+	}
 	return "must be unix:/PATH, inet:PORT@HOST or inet6:PORT@HOST";
 }
 
@@ -211,6 +227,41 @@ int config_parse_net(const char *s, struct config_net *out)
 		if (out->addr[i / 8] & (0x80 >> (i % 8)))
 			return -1;
 	return 0;
+}
+
+int config_net_contains(const struct config_net *net, const char *addr)
+{
+	unsigned char a[16];
+	const unsigned char *cmp = a;
+	int family;
+
+	if (!addr)
+		return 0;
+	if (strncasecmp(addr, "IPv6:", 5) == 0)
+		addr += 5;
+	if (inet_pton(AF_INET, addr, a) == 1) {
+		family = AF_INET;
+	} else if (inet_pton(AF_INET6, addr, a) == 1) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+		family = AF_INET6;
+		if (net->family == AF_INET && memcmp(a, mapped, 12) == 0) {
+			family = AF_INET;
+			cmp = a + 12;
+		}
+	} else {
+		return 0;
+	}
+	if (family != net->family)
+		return 0;
+	for (int i = 0; i < net->prefix; i += 8) {
+		int left = net->prefix - i;
+		unsigned char mask = left >= 8 ? 0xff : (unsigned char)(0xff << (8 - left));
+
+		if ((cmp[i / 8] & mask) != (net->addr[i / 8] & mask))
+			return 0;
+	}
+	return 1;
 }
 
 static void set_err(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)

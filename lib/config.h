@@ -44,7 +44,9 @@ struct config {
 	long message_size_limit;
 	char *bounce_rules;
 
-	/* rebound-pipe, message mode: whether leads get probes */
+	/* rebound-pipe, message mode: SMTP clients whose bounces confirm
+	 * attributions as Postfix's own do, and whether leads get probes */
+	struct config_list trusted_networks;
 	int message_probes;
 
 	/* Suppression policy and rebound-pipe */
@@ -93,9 +95,15 @@ struct config_net {
 /* config_parse_net: "192.0.2.0/24", "2001:db8::/32", "[::1]/128" or a
  * bare address (a host). Returns 0, or -1 for bad syntax, a prefix out of
  * range or host bits set below the prefix (as Postfix insists). The one
- * parser of networks: config_load checks list_clients with it, and
- * rebound-milter builds its rules with it. */
+ * parser of networks: config_load checks list_clients and trusted_networks
+ * with it, rebound-milter builds its rules and rebound-pipe its trust with it. */
 int config_parse_net(const char *s, struct config_net *out);
+
+/* config_net_contains: whether the printable address addr (as Postfix
+ * writes a client's: "192.0.2.1", "2001:db8::1"; an "IPv6:" prefix and
+ * IPv4-mapped IPv6 addresses are understood) is in net. For list_clients
+ * (rebound-milter) and trusted_networks (rebound-pipe). */
+int config_net_contains(const struct config_net *net, const char *addr);
 
 /* config_parse_duration: "30d", "12h", "90" (seconds), units s m h d w.
  * Returns 0 and *out in seconds, or -1. Used for command-line options too. */

@@ -44,41 +44,6 @@ static int strv_copy(const struct config_list *l, char ***out, size_t *n, int lo
 	return 0;
 }
 
-int rules_net_contains(const struct config_net *net, const char *addr)
-{
-	unsigned char a[16];
-	const unsigned char *cmp = a;
-	int family;
-
-	if (!addr)
-		return 0;
-	if (strncasecmp(addr, "IPv6:", 5) == 0)
-		addr += 5;
-	if (inet_pton(AF_INET, addr, a) == 1) {
-		family = AF_INET;
-	} else if (inet_pton(AF_INET6, addr, a) == 1) {
-		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-		family = AF_INET6;
-		if (net->family == AF_INET && memcmp(a, mapped, 12) == 0) {
-			family = AF_INET;
-			cmp = a + 12;
-		}
-	} else {
-		return 0;
-	}
-	if (family != net->family)
-		return 0;
-	for (int i = 0; i < net->prefix; i += 8) {
-		int left = net->prefix - i;
-		unsigned char mask = left >= 8 ? 0xff : (unsigned char)(0xff << (8 - left));
-
-		if ((cmp[i / 8] & mask) != (net->addr[i / 8] & mask))
-			return 0;
-	}
-	return 1;
-}
-
 int rules_build(const struct config *cfg, struct rules *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
@@ -145,7 +110,7 @@ const char *rules_match(const struct rules *r, const struct rules_input *in)
 				return "list_sasl_users";
 	if (in->client_addr)
 		for (size_t i = 0; i < r->nclients; i++)
-			if (rules_net_contains(&r->clients[i], in->client_addr))
+			if (config_net_contains(&r->clients[i], in->client_addr))
 				return "list_clients";
 	if (in->service)
 		for (size_t i = 0; i < r->nservices; i++)

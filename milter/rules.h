@@ -44,10 +44,6 @@ int rules_any(const struct rules *r);
  * mail ("list_senders", ...), or NULL when none does. */
 const char *rules_match(const struct rules *r, const struct rules_input *in);
 
-/* rules_net_contains: whether the printable address addr (as Postfix's
- * {client_addr}: "192.0.2.1", "2001:db8::1"; an "IPv6:" prefix and
- * IPv4-mapped IPv6 addresses are understood) is in net. */
-int rules_net_contains(const struct config_net *net, const char *addr);
 
 /* rules_header_marks_list: whether a header (name, value) marks list mail:
  * List-Id, List-Unsubscribe, or Precedence: bulk or list. */

@@ -250,6 +250,11 @@ static void read_words(struct ctx *c, const struct rcpt *r, enum bounce_kind kin
 		w->cmd = "CONN";
 	if (!*w->cmd && c->format && c->format->command)
 		w->cmd = c->format->command;
+	/* a 553 reply ("mailbox name not allowed") answers MAIL or RCPT,
+	 * never DATA (RFC 5321 4.2.2, 4.3.2): words about an unknown
+	 * mailbox with it are the recipient refused, not a filter */
+	if (!*w->cmd && !strcmp(r->code, "553"))
+		w->cmd = "RCPT?";
 	/* a DSN's per-recipient Diagnostic-Code that names no command and
 	 * quotes no SMTP reply is the reporting system's own verdict on the
 	 * address (Gmail's "Address not found ... the address couldn't be
@@ -325,8 +330,14 @@ static enum bounce_reason reason_first(struct rcpt *r, const struct words *w)
 
 				if (!p) /* filtered on an "unknown user" phrase */
 					p = w->which[REASON(userunknown)];
-				snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", p ? p : "",
-					 *cmd ? " after " : "", cmd);
+				if (!p) /* rejected: an unknown host answered MAIL */
+					p = w->which[REASON(hostunknown)];
+				if (p)
+					snprintf(r->rule, sizeof(r->rule), "phrase \"%s\"%s%s", p,
+						 *cmd ? " after " : "", cmd);
+				else /* a status that names another cause, after MAIL */
+					snprintf(r->rule, sizeof(r->rule), "status %s%s%s", r->status,
+						 *cmd ? " after " : "", cmd);
 			}
 		}
 	if (!reason && in_list(cmd, greeting) && strcmp(cmd, "CONN")) {

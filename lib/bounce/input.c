@@ -2,6 +2,7 @@
  * the size limit, mbox postmarks, and the top-level header cut to what the
  * parser reads before GMime parses it. */
 #include "bounce.h"
+#include "bounds.h"
 #include "state.h"
 #include <string.h>
 #include <strings.h>
@@ -9,7 +10,7 @@
 
 /* input_normalise: copy at most limit bytes of data into *out with CRLF and bare
  * CR turned into LF and NUL bytes into spaces. Returns 0 or -1 (memory). */
-int input_normalise(const char *data, size_t len, size_t limit, char **out, size_t *outlen,
+static int input_normalise(const char *data, size_t len, size_t limit, char **out, size_t *outlen,
 		     int *truncated)
 {
 	char *p;
@@ -46,7 +47,7 @@ int input_normalise(const char *data, size_t len, size_t limit, char **out, size
 }
 
 /* input_is_postmark: the line at p is an mbox "From " line: "From SENDER DAY ". */
-int input_is_postmark(const char *p, const char *end)
+static int input_is_postmark(const char *p, const char *end)
 {
 	static const char *const days[] = { "Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun " };
 	const char *q;
@@ -78,9 +79,11 @@ const char *bounce_mbox_next(const char *data, size_t len, size_t *off, size_t *
 	line = p;
 	if (input_is_postmark(line, end)) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *nc = memchr(line, '\r', (size_t)(end - line));
+		/* a CR before it (only up to it: a search to the end would
+		 * make splitting quadratic in the number of messages) */
+		const char *nc = memchr(line, '\r', (size_t)((nl ? nl : end) - line));
 
-		if (nc && (!nl || nc < nl))
+		if (nc)
 			nl = nc;
 		start = nl ? nl + 1 : end;
 		if (nl && *nl == '\r' && start < end && *start == '\n')
@@ -228,7 +231,8 @@ int input_prepare(struct input *in, const char *data, size_t len, size_t limit)
 		in->len = mlen;
 		in->norm[in->len] = '\0';
 	}
-	return 0;
+	/* what GMime builds, bounded before it parses (bounds.h) */
+	return bounce_limits_apply(in->norm, &in->len, &in->limited);
 }
 
 void input_free(struct input *in)

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 /* kind_own_letters: the letters of r's diagnostic outside its own address. */
-size_t kind_own_letters(const struct rcpt *r)
+static size_t kind_own_letters(const struct rcpt *r)
 {
 	const char *a = strcasestr(r->diag, r->addr);
 	size_t letters = 0;
@@ -24,7 +24,7 @@ size_t kind_own_letters(const struct rcpt *r)
 
 /* kind_listed_after_colon: in [s, e), the first line naming addr follows
  * (blank lines aside) a line that ends with ':'. */
-int kind_listed_after_colon(const char *s, const char *e, const char *addr)
+static int kind_listed_after_colon(const char *s, const char *e, const char *addr)
 {
 	const char *a = NULL, *p;
 	size_t n = strlen(addr);
@@ -55,7 +55,7 @@ int kind_listed_after_colon(const char *s, const char *e, const char *addr)
 
 /* kind_says_nothing: r's diagnostic is no more than its own address, or
  * carries no reply code. */
-int kind_says_nothing(const struct rcpt *r)
+static int kind_says_nothing(const struct rcpt *r)
 {
 	char code[8];
 
@@ -65,7 +65,7 @@ int kind_says_nothing(const struct rcpt *r)
 }
 
 /* kind_drop_empty: DSN blocks that named no recipient go when others did. */
-void kind_drop_empty(struct ctx *c)
+static void kind_drop_empty(struct ctx *c)
 {
 	size_t w = 0;
 	int any = 0;
@@ -80,7 +80,7 @@ void kind_drop_empty(struct ctx *c)
 	c->nrc = w;
 }
 
-int kind_any_in(const char *s, const char *const *list, size_t n)
+static int kind_any_in(const char *s, const char *const *list, size_t n)
 {
 	char f[1024];
 
@@ -92,7 +92,7 @@ int kind_any_in(const char *s, const char *const *list, size_t n)
 }
 
 /* kind_complaint_header: a header that marks a complaint-like report. */
-int kind_complaint_header(struct ctx *c)
+static int kind_complaint_header(struct ctx *c)
 {
 	char v[256], f[256];
 
@@ -108,7 +108,7 @@ int kind_complaint_header(struct ctx *c)
 /* kind_is_autoreply: 2 when the header or subject says auto-reply outright
  * (X-Autoreply, "Out of office"), 1 for Auto-Submitted: auto-replied
  * alone (bounces carry it too), 0 for none. */
-int kind_is_autoreply(struct ctx *c)
+static int kind_is_autoreply(struct ctx *c)
 {
 	GMimeObject *o = GMIME_OBJECT(c->msg);
 	char v[512], f[512];
@@ -135,10 +135,25 @@ int kind_is_autoreply(struct ctx *c)
 	return sign;
 }
 
-int kind_looks_like_bounce(struct ctx *c, const char *text)
+/* list_notice: a mailing list's own notice ("your message awaits moderator
+ * approval", "rejected by the moderator"): sent from one of the list's
+ * addresses (LIST-bounces, -owner, -request: Mailman, Majordomo) and
+ * carrying the list's List-Id (RFC 2919) in its own header. It is no
+ * delivery report: nobody's address failed (issue 14, Mailman 3's
+ * list:user:notice:hold and :refuse). */
+static int list_notice(struct ctx *c)
+{
+	const char *p = c->hdrblob ? strstr(c->hdrblob, "list-id:") : NULL;
+
+	return c->from[0] && scan_list_form(c->from) && p && (p == c->hdrblob || p[-1] == '\n');
+}
+
+static int kind_looks_like_bounce(struct ctx *c, const char *text)
 {
 	if (c->have_report || c->have_dsn_part)
 		return 1;
+	if (list_notice(c))
+		return 0;
 	if (kind_any_in(c->from_raw, bounce_bounce_senders, bounce_nbounce_senders))
 		return 1;
 	if (kind_any_in(c->subject, bounce_bounce_subjects, bounce_nbounce_subjects))
@@ -151,6 +166,12 @@ int kind_looks_like_bounce(struct ctx *c, const char *text)
 static enum bounce_kind collect_arf(struct ctx *c)
 {
 	arf_parse(c, sbuf_get(&c->arf));
+	if (!c->nrc && c->jmrp_rcpt[0]) {
+		struct rcpt *r = rcpt_new(c);
+
+		if (r)
+			text_copy(r->addr, sizeof(r->addr), c->jmrp_rcpt);
+	}
 	if (!c->nrc && c->orig_to[0]) {
 		struct rcpt *r = rcpt_new(c);
 
@@ -277,7 +298,7 @@ enum bounce_kind kind_collect(struct ctx *c)
 
 	if (c->oom || kind != BOUNCE_KIND_NOTBOUNCE) {
 		/* an Amazon SES notification: its JSON said it all */
-	} else if (c->msg && (c->have_arf_part ||
+	} else if (c->msg && (c->have_arf_part || c->jmrp_rcpt[0] ||
 			      kind_any_in(c->subject, bounce_complaint_subjects, bounce_ncomplaint_subjects) ||
 			      kind_complaint_header(c))) {
 		kind = collect_arf(c);

@@ -254,6 +254,8 @@ static void visit_leaf(struct ctx *c, GMimeObject *o, int in_report, int want_fw
 	}
 	if (!b.len)
 		goto out;
+	if (returned)
+		returned_jmrp(c, b.s, b.len);
 	if (returned && want_fwd) {
 		GMimeMessage *m = returned_parse(c, b.s, b.len);
 		GMimeObject *inner = m ? g_mime_message_get_mime_part(m) : NULL;
@@ -320,7 +322,7 @@ struct walk_item {
 	int in_report;
 };
 
-void mime_walk(struct ctx *c, GMimeObject *top)
+static void mime_walk(struct ctx *c, GMimeObject *top)
 {
 	struct walk_item stack[MAX_PARTS];
 	int sp = 0;
@@ -356,9 +358,9 @@ void mime_walk(struct ctx *c, GMimeObject *top)
 			}
 			if (it.depth + 1 >= MAX_DEPTH)
 				continue;
-			for (int i = n - 1; i >= 0; i--) {
-				if (sp >= MAX_PARTS)
-					break;
+			/* the first parts, as many as the stack holds (in reverse:
+			 * the first is taken first) */
+			for (int i = (n < MAX_PARTS - sp ? n : MAX_PARTS - sp) - 1; i >= 0; i--) {
 				stack[sp++] = (struct walk_item){ g_mime_multipart_get_part(mp, i), it.depth + 1, rep };
 			}
 		} else if (GMIME_IS_MESSAGE_PART(it.o)) {

@@ -2,6 +2,7 @@
  * kind and recipients, then a decision per recipient into the report.
  * Never exits, never logs. */
 #include "bounce.h"
+#include "bounds.h"
 #include "state.h"
 #include <ctype.h>
 #include <gmime/gmime.h>
@@ -107,6 +108,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	char hdrblob[HDRBLOB]; /* not zeroed as a whole: a string */
 	struct input in = { 0 };
 	enum bounce_kind kind;
+	size_t limit;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -120,6 +122,7 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 		opt = &defopt;
 	c.opt = opt;
 	c.rules = opt->rules;
+	limit = opt->message_size_limit ? opt->message_size_limit : LIMIT_DEFAULT;
 	hdrblob[0] = '\0';
 	c.hdrblob = hdrblob;
 	c.text.max = MAX_TEXT;
@@ -127,11 +130,16 @@ enum bounce_status bounce_parse(const char *data, size_t len, const struct bounc
 	c.arf.max = MAX_PART_TEXT;
 	c.orig.max = MAX_PART_TEXT;
 	c.html.max = MAX_TEXT;
+	/* GLib aborts when memory runs out: start only with room for the
+	 * bounded parse (bounds.h) */
+	if (bounce_limits_headroom(len < limit ? len : limit) < 0)
+		goto enomem;
 	bounce_init();
 
-	if (input_prepare(&in, data ? data : "", len,
-			  opt->message_size_limit ? opt->message_size_limit : LIMIT_DEFAULT) < 0 ||
-	    mime_parse(&c, &in) < 0 || read_texts(&c) < 0)
+	if (input_prepare(&in, data ? data : "", len, limit) < 0)
+		goto enomem;
+	c.limited = in.limited;
+	if (mime_parse(&c, &in) < 0 || read_texts(&c) < 0)
 		goto enomem;
 	kind = kind_collect(&c);
 	if (c.oom)

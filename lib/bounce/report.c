@@ -102,6 +102,7 @@ int report_build(struct ctx *c, enum bounce_kind kind, int truncated, struct bou
 		return -1;
 	rep->kind = kind;
 	rep->truncated = truncated;
+	rep->limited = c->limited;
 	rep->reporting_mta = report_dup(c->reporting_mta, &oom);
 	rep->original_envelope_id = report_dup(c->envid, &oom);
 	rep->original_message_id = report_dup(c->orig_msgid, &oom);

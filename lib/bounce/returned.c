@@ -2,6 +2,7 @@
  * parsed message, or inline text after an end marker) and the fields read
  * from it (Message-ID, To, From). */
 #include "bounce.h"
+#include "bounds.h"
 #include "state.h"
 #include <stdio.h>
 #include <string.h>
@@ -114,13 +115,27 @@ GMimeMessage *returned_parse(struct ctx *c, const char *s, size_t len)
 	GMimeStream *st;
 	GMimeParser *parser;
 	GMimeMessage *m;
+	GByteArray *copy;
+	const char *why;
 	int found = 0;
 
 	for (size_t i = 0; i + 16 <= n && !found; i++)
 		found = !g_ascii_strncasecmp(s + i, "multipart/report", 16);
 	if (!found || c->nfwd >= (int)(sizeof(c->fwd) / sizeof(c->fwd[0])))
 		return NULL;
-	st = g_mime_stream_mem_new_with_buffer(s, len);
+	/* bounded as the message is (bounds.h), in a copy the stream owns */
+	copy = g_byte_array_sized_new((guint)len + 1);
+	g_byte_array_append(copy, (const guint8 *)s, (guint)len);
+	g_byte_array_append(copy, (const guint8 *)"", 1);
+	if (bounce_limits_apply((char *)copy->data, &len, &why) < 0) {
+		c->oom = 1;
+		g_byte_array_free(copy, TRUE);
+		return NULL;
+	}
+	g_byte_array_set_size(copy, (guint)len);
+	if (why && !c->limited)
+		c->limited = why;
+	st = g_mime_stream_mem_new_with_byte_array(copy);
 	parser = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -129,6 +144,23 @@ GMimeMessage *returned_parse(struct ctx *c, const char *s, size_t len)
 	if (m)
 		c->fwd[c->nfwd++] = m;
 	return m;
+}
+
+/* returned_jmrp: a message attached to the report (s, len bytes) whose
+ * header has X-HmXmrOriginalRecipient: Microsoft's junk-mail reporting
+ * program (JMRP, Outlook.com/Hotmail's feedback loop) adds it to the
+ * message it reports, naming the complainant: the report is a complaint
+ * whatever the message it reports is (a bounce too: backscatter). */
+void returned_jmrp(struct ctx *c, const char *s, size_t len)
+{
+	size_t n = header_block_len(s, len);
+	char hdr[MAX_HEADER_VALUE * 4], v[MAX_HEADER_VALUE];
+
+	if (c->jmrp_rcpt[0] || !n)
+		return;
+	text_copy_n(hdr, sizeof(hdr), s, n);
+	if (header_value(hdr, "X-HmXmrOriginalRecipient", v, sizeof(v)))
+		addr_clean(c->jmrp_rcpt, sizeof(c->jmrp_rcpt), v);
 }
 
 /* list_addr_of: the address of a List-Post value ("<mailto:list@host>",

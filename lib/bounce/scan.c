@@ -98,7 +98,7 @@ const struct bounce_format *scan_format(struct ctx *c, const char *text)
  * failed recipient may be named"): LIST-request (RFC 2142 6), Mailman's
  * LIST-bounces, -owner, -admin, -confirm, -join, -leave, -subscribe,
  * -unsubscribe, Majordomo's owner-LIST. */
-static int list_form(const char *a)
+int scan_list_form(const char *a)
 {
 	static const char *const suffixes[] = { "-request", "-bounces", "-owner", "-admin", "-confirm",
 						"-join", "-leave", "-subscribe", "-unsubscribe" };
@@ -122,6 +122,20 @@ static int list_form(const char *a)
 	return !strncasecmp(a, "owner-", 6) && at - a > 6;
 }
 
+/* reporter_postmaster: postmaster@ of the reporting host itself (the
+ * bounce's From domain or the Reporting-MTA, exactly): the address that
+ * signs the report (RFC 5321 4.5.1), not a failed recipient. postmaster@ of
+ * any other host, a sibling too, may be one (a report about mail to a
+ * provider's postmaster). */
+static int reporter_postmaster(struct ctx *c, const char *a)
+{
+	const char *fd = strrchr(c->from, '@');
+
+	if (strncasecmp(a, "postmaster@", 11) || !a[11])
+		return 0;
+	return (fd && !strcasecmp(a + 11, fd + 1)) || !strcasecmp(a + 11, c->reporting_mta);
+}
+
 /* scan_ignored_addr: an address that is not a failed recipient: the bounce's
  * own sender and recipient, the returned message's sender, role
  * addresses of the reporting system, the list's own addresses. */
@@ -140,7 +154,7 @@ int scan_ignored_addr(struct ctx *c, const char *a)
 	for (size_t i = 0; i < 2; i++)
 		if (c->list_addr[i][0] && !strcasecmp(a, c->list_addr[i]))
 			return 1;
-	return list_form(a);
+	return reporter_postmaster(c, a) || scan_list_form(a);
 }
 
 /* skip_line: lines whose addresses are never failed recipients: those
@@ -210,7 +224,7 @@ void scan_diag_append(struct rcpt *r, const char *s, const char *e)
 /* scan_error_span: [*s, *e) of text is the error report (before the returned
  * message). */
 void scan_error_span(struct ctx *c, const struct bounce_format *f, const char *text, const char **s,
-		       const char **e)
+		     const char **e)
 {
 	const char *p = text, *start = text, *end = text + strlen(text);
 	int started = f == NULL || f->start == NULL;
@@ -254,6 +268,12 @@ void scan_error_span(struct ctx *c, const struct bounce_format *f, const char *t
 			if (f && f->end && text_span_has(lb, ln, f->end))
 				stop = 1;
 			if (!stop && phrase_any(matchers_end, lb, ln))
+				stop = 1;
+			/* a signature separator (RFC 3676 4.3: "-- " alone on a
+			 * line; "--" as many write it): a footer follows, an
+			 * antivirus stamp or a disclaimer, not the error */
+			if (!stop && nl - p >= 2 && nl - p <= 3 && p[0] == '-' && p[1] == '-' &&
+			    (nl - p == 2 || p[2] == ' '))
 				stop = 1;
 			if (stop && p > start) {
 				end = p;

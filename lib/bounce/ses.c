@@ -168,7 +168,7 @@ static void recipient(struct sbuf *f, JsonNode *e, int arf, const char *smtp)
 /* ses_parse: an Amazon SES notification (its JSON in the text): its
  * recipients become DSN fields (bounces, deliveries) or feedback fields
  * (complaints). Returns the kind, or NOTBOUNCE if the text is none. */
-enum bounce_kind ses_parse(struct ctx *c, const char *text)
+static enum bounce_kind ses_parse(struct ctx *c, const char *text)
 {
 	static const struct {
 		const char *type, *object, *list;

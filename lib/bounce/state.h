@@ -1,6 +1,7 @@
 /* state.h: the working state of one bounce_parse (struct ctx, struct rcpt),
  * its bounds, and the functions the parser's stages (the files of
- * lib/bounce/) offer each other. Internal to lib/bounce/. */
+ * lib/bounce/) offer each other, grouped by file; each is described where
+ * it is defined. Internal to lib/bounce/. */
 #ifndef REBOUND_BOUNCE_STATE_H
 #define REBOUND_BOUNCE_STATE_H
 
@@ -51,6 +52,7 @@ struct ctx {
 	GMimeMessage *fwd[4];  /* forwarded reports parsed by mime_walk; owned */
 	int nfwd;
 	int nparts;
+	const char *limited;   /* the bound bounce_limits_apply reached, or NULL */
 	struct sbuf text;      /* human-readable error text, UTF-8 */
 	struct sbuf html;      /* text/html, used when there is no text/plain */
 	struct sbuf dsn;       /* delivery-status fields */
@@ -73,6 +75,8 @@ struct ctx {
 	char orig_msgid[512];
 	char orig_to[320];
 	char orig_from[320];
+	char jmrp_rcpt[320];   /* X-HmXmrOriginalRecipient of a reported message:
+				* Microsoft's complaint (JMRP) names the complainant */
 	char list_addr[2][320]; /* the list's posting addresses (List-Post, X-BeenThere):
 				* never a failed recipient */
 	char *hdrblob;         /* the top-level header, lowercase, bounded
@@ -107,6 +111,7 @@ struct input {
 	char *norm;
 	size_t len;
 	int truncated;
+	const char *limited;   /* the bound bounce_limits_apply reached, or NULL */
 	GByteArray *borrow;
 };
 /* input_prepare: data normalised (input_normalise, at most limit bytes)
@@ -114,15 +119,11 @@ struct input {
  * input_free frees in, after the message (ctx_free). */
 int input_prepare(struct input *in, const char *data, size_t len, size_t limit);
 void input_free(struct input *in);
-int input_normalise(const char *data, size_t len, size_t limit, char **out, size_t *outlen,
-		     int *truncated);
-int input_is_postmark(const char *p, const char *end);
 int input_top_filter(char *buf, size_t *lenp, char *blob);
 
 /* mime.c: the MIME walk */
 void mime_header(GMimeObject *o, const char *name, char *dst, size_t dstlen);
 void mime_header_text(GMimeObject *o, struct sbuf *out);
-void mime_walk(struct ctx *c, GMimeObject *top);
 /* mime_parse: GMime parses in's message (its top-level header cut by
  * input_top_filter) into c->msg; the top-level fields read, the parts
  * walked. 0, or -1 when memory ran out. */
@@ -133,6 +134,7 @@ void returned_take(struct ctx *c, const char *s, size_t len);
 void returned_take_msg(struct ctx *c, GMimeMessage *m);
 int returned_is(GMimeObject *o);
 GMimeMessage *returned_parse(struct ctx *c, const char *s, size_t len);
+void returned_jmrp(struct ctx *c, const char *s, size_t len);
 void returned_read_headers(struct ctx *c);
 void returned_in_text(struct ctx *c);
 
@@ -144,7 +146,6 @@ void dsn_parse(struct ctx *c, const char *text);
 void arf_parse(struct ctx *c, const char *text);
 
 /* ses.c: provider JSON notifications */
-enum bounce_kind ses_parse(struct ctx *c, const char *text);
 /* ses_detect: an SES notification in the text, as it is or wrapped by SNS
  * (its kind and recipients), or NOTBOUNCE. */
 enum bounce_kind ses_detect(struct ctx *c, const char *text);
@@ -171,9 +172,10 @@ void addr_failed_recipients(struct ctx *c);
 /* scan.c: the error text of non-standard bounces */
 const struct bounce_format *scan_format(struct ctx *c, const char *text);
 int scan_ignored_addr(struct ctx *c, const char *a);
+int scan_list_form(const char *a);
 void scan_diag_append(struct rcpt *r, const char *s, const char *e);
 void scan_error_span(struct ctx *c, const struct bounce_format *f, const char *text, const char **s,
-		       const char **e);
+		     const char **e);
 void scan_text(struct ctx *c, const char *text, int add_new);
 
 /* status.c: status and reply codes */
@@ -215,18 +217,9 @@ int reason_says_any(const char *folded, const char *const *phrases, size_t n);
 int reason_says_temporary(const char *folded);
 
 /* decide.c: the decision per recipient */
-void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls,
-		   int *permanent);
+void decide(struct ctx *c, struct rcpt *r, enum bounce_kind kind, enum bounce_class *cls, int *permanent);
 
 /* kind.c: the kind of message and its recipients */
-size_t kind_own_letters(const struct rcpt *r);
-int kind_listed_after_colon(const char *s, const char *e, const char *addr);
-int kind_says_nothing(const struct rcpt *r);
-void kind_drop_empty(struct ctx *c);
-int kind_any_in(const char *s, const char *const *list, size_t n);
-int kind_complaint_header(struct ctx *c);
-int kind_is_autoreply(struct ctx *c);
-int kind_looks_like_bounce(struct ctx *c, const char *text);
 /* kind_collect: the kind of message and its recipients (c->rc). */
 enum bounce_kind kind_collect(struct ctx *c);
 

@@ -190,6 +190,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "client host rejected: cannot find your", REASON(requireptr) },
 	{ "ip name lookup failed", REASON(requireptr) },
 	{ "mismatches client ip", REASON(requireptr) },
+	/* "service permits ... unverifyable sending ips" (Sisimai Reason::RequirePTR's pair) */
 	{ "unverifyable sending ip", REASON(requireptr) },
 	{ "unverifiable sending ip", REASON(requireptr) },
 	{ "no reverse", REASON(requireptr) },
@@ -459,6 +460,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "helo command rejected", REASON(blocked) },
 	{ "ehlo command rejected", REASON(blocked) },
 	{ "dialup", REASON(blocked) },
+	/* RFC 5321 4.2.2's text for 421 ("Service not available, closing
+	 * transmission channel"): the remote refuses the session */
 	{ "service not available", REASON(blocked) },
 	{ "no access from", REASON(blocked) },
 	{ "not accepting connections", REASON(blocked) },
@@ -534,6 +537,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "policy", REASON(policyviolation) },
 	{ "protocol violation", REASON(policyviolation) },
 	{ "denied by policy", REASON(policyviolation) },
+	/* Google: "552 5.7.0 This message was blocked because its content
+	 * presents a potential security issue" (support.google.com/mail/answer/6590) */
 	{ "content presents a potential", REASON(policyviolation) },
 	{ "prohibited attachment", REASON(policyviolation) },
 	{ "attachment is not allowed", REASON(policyviolation) },
@@ -630,6 +635,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail system full", REASON(systemfull) },
 	{ "out of memory", REASON(systemerror) },
 	{ "loops back to myself", REASON(systemerror) },
+	/* a remote system's own failure in general words; no vendor's list
+	 * (the k-fold check, docs/accuracy.md: two corpus messages, one fold) */
 	{ "system error", REASON(systemerror) },
 	{ "internal error", REASON(systemerror) },
 	{ "local error", REASON(systemerror) },
@@ -640,6 +647,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "smtp authentication", REASON(securityerror) },
 	{ "queue file write error", REASON(systemerror) },
 	{ "does not support tls", REASON(systemerror) },
+	/* Sisimai Reason::SystemError */
 	{ "service currently unavailable", REASON(systemerror) },
 	{ "transaction failed", REASON(systemerror) },
 	/* the network */
@@ -656,6 +664,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "network error", REASON(networkerror) },
 	{ "establish an smtp connection", REASON(networkerror) },
 	{ "routing loop", REASON(networkerror) },
+	/* a message that loops (RFC 5321 6.3) */
 	{ "mail loop", REASON(networkerror) },
 	{ "too many hops", REASON(networkerror) },
 	{ "hop count exceeded", REASON(networkerror) },
@@ -686,6 +695,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "was not reachable within the allowed queue period", REASON(expired) },
 	{ "retry timeout exceeded", REASON(expired) },
 	{ "was aborted after", REASON(expired) },
+	/* Zoho Mail's words when it gave up on a host (Sisimai Lhost::Zoho) */
 	{ "host not reachable", REASON(expired) },
 	/* a final report of connections that never worked: it expired */
 	{ "connection timed out", REASON(expired) },
@@ -798,6 +808,15 @@ const struct bounce_format bounce_formats[] = {
 	{ "imailserver", "x-mailer: <smtp32", "body of message generated response", NULL, "RCPT", REASON_NONE, NULL },
 	{ "gmail", "delivery to the following recipient failed", "delivery to the following recipient",
 	  "----- original message -----", NULL, REASON_NONE, NULL },
+	/* Gmail's plain-text notice without a report ("Delivery Status
+	 * Notification (Failure)": "** Address not found ** / Your message
+	 * wasn't delivered to ADDR because the address couldn't be found"):
+	 * Google's own verdict of an address lookup, as for its DSNs (the
+	 * recipient refused before the data) */
+	{ "gmail-text", "your message wasn't delivered to", "your message wasn't delivered to",
+	  "----- original message -----", "RCPT", REASON_NONE, NULL },
+	{ "gmail-text2", "your message wasn\xe2\x80\x99t delivered to", "your message wasn\xe2\x80\x99t delivered to",
+	  "----- original message -----", "RCPT", REASON_NONE, NULL },
 	{ "yahoo", "sorry, we were unable to deliver your message", "sorry, we were unable to deliver your message",
 	  "--- below this line is a copy of the message", "RCPT", REASON_NONE, NULL },
 	{ "dragonfly", "this is the dragonfly mail agent", "this is the dragonfly mail agent",
@@ -905,6 +924,18 @@ const char *const bounce_end_markers[] = {
 	"------ a copy of the message",
 	/* Demon Internet's (and others'): "---- START OF RETURNED MESSAGE ----" */
 	"start of returned message",
+	/* a scanner's stamp in the footer says the message is clean: what
+	 * follows is no error text (MailScanner's "believed to be clean",
+	 * MessageLabs's "This email has been scanned by the Symantec Email
+	 * Security.cloud service", AVG's and ESET's "Virus-free", "No virus
+	 * found") */
+	"believed to be clean",
+	"this email has been scanned by",
+	"this message has been scanned by",
+	"this message was scanned by",
+	"has been scanned for viruses",
+	"virus-free",
+	"no virus found",
 };
 const size_t bounce_nend_markers = N(bounce_end_markers);
 

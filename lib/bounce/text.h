@@ -9,7 +9,9 @@
 
 /* A growing string, bounded by max (0 = unbounded); cut is set when text
  * was dropped at the bound, oom when memory ran out. Owner frees with
- * sbuf_free. */
+ * sbuf_free. (Not GLib's GString, which aborts when memory runs out:
+ * bounce_parse reports that as BOUNCE_ENOMEM, and rebound-pipe exits 75
+ * for it.) */
 struct sbuf {
 	char *s;
 	size_t len, cap, max;

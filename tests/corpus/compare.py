@@ -33,12 +33,13 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import kfold  # noqa: E402  (next to this file)
 
 # Floors, raised as the parser improves (percent).
-FLOORS = {"recipient": 99.6, "hardsoft": 98.8, "status": 97.1, "reason": 96.0}
+FLOORS = {"recipient": 99.6, "hardsoft": 99.9, "status": 97.2, "reason": 96.9}
 # k-fold check (kfold.py): rules that decide corpus messages of one fold only
 # and no held-out message. Ceiling: the count when the check was added
-# (2026-12-07, parser of main at e655c46); lower it as such rules get a
+# (153 on 2026-12-07, parser of main at e655c46; 151 since the explain of
+# a rejection after MAIL names its status); lower it as such rules get a
 # source or go, never raise it to let a new one in.
-KFOLD_UNSUPPORTED_CEILING = 153
+KFOLD_UNSUPPORTED_CEILING = 151
 PLACEHOLDER = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
 
@@ -187,6 +188,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="rebound-corpus.")
     figures = {}
     lf_misses = []
+    kfold_lines = []
     t = t0
     failed = f0
     try:
@@ -215,6 +217,7 @@ def main():
                 t += 1
                 try:
                     lines, _, unsupported = kfold_check(a.bin, a.top, got)
+                    kfold_lines = lines
                     good = len(unsupported) <= KFOLD_UNSUPPORTED_CEILING
                     print("%s %d - k-fold: %d rules decide messages of one fold only and no held-out "
                           "message (ceiling %d)" % ("ok" if good else "not ok", t, len(unsupported),
@@ -256,7 +259,7 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     print("1..%d" % t)
     if a.accuracy:
-        write_accuracy(a.accuracy, figures, lf_misses)
+        write_accuracy(a.accuracy, figures, lf_misses, kfold_lines)
     return 1 if failed else 0
 
 
@@ -378,7 +381,27 @@ The corpus test allows it, but never as a hard bounce.
 """
 
 
-def write_accuracy(path, figures, misses):
+KFOLD_TEXT = """## Over-fitting check (k-fold)
+
+`tests/corpus/kfold.py` (run by `tests/corpus/run`): the corpus split into
+five folds by file (CRC-32 of the name); a rule (what `rebound parse
+--explain` names: a phrase row, a status, a remote host row, a format) that
+decides messages of one fold only is one the other four fifths give no
+evidence for. Such a rule is *supported* when it also decides a message of
+the held-out sets (tests/heldout, flufl.bounce's data), else *unsupported*.
+The test fails when the unsupported ones grow above a ceiling (the count
+when the check was added); a new rule should be general enough to decide
+messages in several folds, or be backed by held-out mail, or carry its
+source (an RFC, a vendor's document) in its table row. Most unsupported
+rows are phrases from the reason lists compared with Sisimai's
+(docs/parser.md), met once in the corpus; the ten that decide two or
+three messages of one fold carry their source in lib/bounce/tables.c
+since issue 14.
+
+"""
+
+
+def write_accuracy(path, figures, misses, kfold_lines=()):
     with open(path, "w", encoding="utf-8") as f:
         f.write("# Accuracy on the set-of-emails corpus\n\n")
         f.write("Written by `tests/corpus/compare.py --accuracy docs/accuracy.md` (see docs/parser.md).\n")
@@ -389,6 +412,12 @@ def write_accuracy(path, figures, misses):
                 "%.1f%% (%d)" % (100.0 * hits[k] / n, hits[k]) for k in ("recipient", "hardsoft", "status", "reason"))))
         f.write("\nFor comparison on the same files: Sisimai 4.25 95.4 / 94.6 / 92.3 / 85.9.\n\n")
         f.write(CAUSES)
+        if kfold_lines:
+            f.write(KFOLD_TEXT)
+            f.write("```\n")
+            for line in kfold_lines:
+                f.write(line.lstrip("# ") + "\n")
+            f.write("```\n\n")
         f.write("## Every remaining miss (LF)\n\n")
         f.write("| file | # | expected (rcpt / status / reason / hard) | got (rcpt / status / reason / class) | wrong | why |\n")
         f.write("|---|---|---|---|---|---|\n")

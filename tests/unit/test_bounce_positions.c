@@ -210,6 +210,30 @@ static void test_phquery_advice(void **state)
 	bounce_report_free(rep);
 }
 
+/* postmaster@ of the reporting host signs the report; postmaster@ of
+ * another host may be the failed recipient */
+static void test_reporter_postmaster(void **state)
+{
+	static const char msg[] =
+		"From: MAILER-DAEMON@mx.example.com\n"
+		"To: list-bounces@lists.example.org\n"
+		"Subject: Undelivered Mail Returned to Sender\n"
+		"\n"
+		"This is the mail system at host mx.example.com.\n"
+		"\n"
+		"The mail system administrator here is postmaster@mx.example.com.\n"
+		"\n"
+		"<postmaster@other.example.net>: host mx.other.example.net[192.0.2.1] said: 550\n"
+		"    5.1.1 no such user (in reply to RCPT TO command)\n";
+	struct bounce_report *rep;
+
+	(void)state;
+	parse(msg, NULL, &rep);
+	assert_true(has(rep, "postmaster@other.example.net"));
+	assert_false(has(rep, "postmaster@mx.example.com"));
+	bounce_report_free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_x400_smtp),
 		cmocka_unit_test(test_original_recipient),
 		cmocka_unit_test(test_phquery_advice),
+		cmocka_unit_test(test_reporter_postmaster),
 	};
 
 	bounce_init();

@@ -130,9 +130,46 @@ static void test_list_items(void **state)
 	load_err(BASE "list_senders = a@b@c\n", "list_senders: bad item");
 	load_err(BASE "list_senders = a@\n", "list_senders: bad item");
 	load_err(BASE "forward_other_to = -oQ/tmp\n", "forward_other_to");
+	load_err(BASE "pid_file = run/rebound-milter.pid\n", "pid_file: must be an absolute path");
+	load_err(BASE "bounce_rules = bounce.rules\n", "bounce_rules: must be an absolute path");
+	load_err(BASE "milter_socket = inet:abc@127.0.0.1\n", "milter_socket: inet: the port");
+	load_err(BASE "milter_socket = inet:70000\n", "milter_socket: inet: the port");
+	load_err(BASE "milter_socket = inet:0@localhost\n", "milter_socket: inet: the port");
+	load_err(BASE "milter_socket = inet:8891@\n", "milter_socket: inet: a host");
+	config_free(load_ok(BASE "milter_socket = inet:8891@127.0.0.1\npid_file =\n"));
+	config_free(load_ok(BASE "milter_socket = inet6:8891@[::1]\n"));
+	config_free(load_ok(BASE "milter_socket = inet:8891\n"));
 	load_err(BASE "forward_other_to = a@b.example, c@d.example\n", "forward_other_to");
 	config_free(load_ok(BASE "list_clients = 192.0.2.0/24 [::1]/128, 10.1.2.3\n"
 			    "list_senders = a@b.example @c.example\nforward_other_to = postmaster@example.org\n"));
+}
+
+/* trusted_networks (rebound-pipe, message mode): the same networks as
+ * list_clients, the same checks; message_probes a boolean, yes by default. */
+static void test_trusted_networks(void **state)
+{
+	struct config *cfg;
+	struct config_net n;
+
+	(void)state;
+	load_err(BASE "trusted_networks = abc\n", "trusted_networks: bad item \"abc\"");
+	load_err(BASE "trusted_networks = 10.0.0.0/33\n", "trusted_networks: bad item");
+	load_err(BASE "trusted_networks = 192.0.2.1/24\n", "trusted_networks: bad item");
+	load_err(BASE "message_probes = maybe\n", "message_probes");
+	cfg = load_ok(BASE);
+	assert_int_equal(cfg->trusted_networks.n, 0);
+	assert_true(cfg->message_probes);
+	config_free(cfg);
+	cfg = load_ok(BASE "trusted_networks = 192.0.2.0/24, 2001:db8::/32\nmessage_probes = no\n");
+	assert_int_equal(cfg->trusted_networks.n, 2);
+	assert_false(cfg->message_probes);
+	config_free(cfg);
+	/* what rebound-pipe matches ${client_address} with */
+	assert_int_equal(config_parse_net("192.0.2.0/24", &n), 0);
+	assert_true(config_net_contains(&n, "192.0.2.7"));
+	assert_true(config_net_contains(&n, "::ffff:192.0.2.7"));
+	assert_false(config_net_contains(&n, "198.51.100.7"));
+	assert_false(config_net_contains(&n, ""));
 }
 
 static void test_duration(void **state)
@@ -162,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_parse_net),
 		cmocka_unit_test(test_list_items),
+		cmocka_unit_test(test_trusted_networks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,23 +30,23 @@ static void test_net_contains(void **state)
 
 	(void)state;
 	assert_int_equal(config_parse_net("192.0.2.128/25", &n), 0);
-	assert_true(rules_net_contains(&n, "192.0.2.128"));
-	assert_true(rules_net_contains(&n, "192.0.2.255"));
-	assert_false(rules_net_contains(&n, "192.0.2.127"));
-	assert_true(rules_net_contains(&n, "::ffff:192.0.2.200"));
-	assert_false(rules_net_contains(&n, "2001:db8::1"));
-	assert_false(rules_net_contains(&n, "unknown"));
-	assert_false(rules_net_contains(&n, NULL));
+	assert_true(config_net_contains(&n, "192.0.2.128"));
+	assert_true(config_net_contains(&n, "192.0.2.255"));
+	assert_false(config_net_contains(&n, "192.0.2.127"));
+	assert_true(config_net_contains(&n, "::ffff:192.0.2.200"));
+	assert_false(config_net_contains(&n, "2001:db8::1"));
+	assert_false(config_net_contains(&n, "unknown"));
+	assert_false(config_net_contains(&n, NULL));
 	assert_int_equal(config_parse_net("2001:db8:8000::/33", &n), 0);
-	assert_true(rules_net_contains(&n, "2001:db8:8000::1"));
-	assert_true(rules_net_contains(&n, "IPv6:2001:db8:ffff::1"));
-	assert_false(rules_net_contains(&n, "2001:db8:7fff::1"));
-	assert_false(rules_net_contains(&n, "192.0.2.1"));
+	assert_true(config_net_contains(&n, "2001:db8:8000::1"));
+	assert_true(config_net_contains(&n, "IPv6:2001:db8:ffff::1"));
+	assert_false(config_net_contains(&n, "2001:db8:7fff::1"));
+	assert_false(config_net_contains(&n, "192.0.2.1"));
 	assert_int_equal(config_parse_net("0.0.0.0/0", &n), 0);
-	assert_true(rules_net_contains(&n, "203.0.113.9"));
+	assert_true(config_net_contains(&n, "203.0.113.9"));
 	assert_int_equal(config_parse_net("10.1.2.3", &n), 0);
-	assert_true(rules_net_contains(&n, "10.1.2.3"));
-	assert_false(rules_net_contains(&n, "10.1.2.4"));
+	assert_true(config_net_contains(&n, "10.1.2.3"));
+	assert_false(config_net_contains(&n, "10.1.2.4"));
 }
 
 static void test_no_rules_match_nothing(void **state)
