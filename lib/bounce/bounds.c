@@ -43,7 +43,7 @@ struct lim {
 	const char *why;          /* the first bound reached, or NULL */
 	char *bnd[BOUNCE_LIM_MULTIPARTS];
 	size_t bndlen[BOUNCE_LIM_MULTIPARTS];
-	int nbnd, oom;
+	int nbnd, nmulti, oom;    /* boundaries in the set; multipart fields kept */
 	size_t parts, fields, header_bytes, addr_bytes;
 	/* the header field being copied: where it starts in the output, its
 	 * bytes so far, its bound, whether it is dropped */
@@ -166,19 +166,21 @@ static void field_end(struct lim *l)
 
 		for (int i = 0; i < l->nbnd && !known; i++)
 			known = l->bndlen[i] == strlen(b) && !memcmp(l->bnd[i], b, l->bndlen[i]);
-		if (!known && l->nbnd >= BOUNCE_LIM_MULTIPARTS) {
-			/* one multipart more than the bound: GMime must not see it */
+		if (l->nmulti >= BOUNCE_LIM_MULTIPARTS) {
+			/* one multipart more than the bound: GMime must not see
+			 * it (every one counts, a boundary used again too: each
+			 * is one level more on GMime's stack of boundaries, which
+			 * it checks every line starting with "--" against) */
 			lim_note(l, "multiparts");
 			l->w = l->fstart;
 			l->fields--;
 			l->header_bytes -= n;
-		} else if (!known) {
-			if ((l->bnd[l->nbnd] = strdup(b))) {
-				l->bndlen[l->nbnd] = strlen(b);
-				l->nbnd++;
-			} else {
-				l->oom = 1;
-			}
+		} else if (!known && !(l->bnd[l->nbnd] = strdup(b))) {
+			l->oom = 1;
+		} else {
+			l->nmulti++;
+			if (!known)
+				l->bndlen[l->nbnd++] = strlen(b);
 		}
 	}
 	g_object_unref(ct);

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define BOUNCE_LIM_PARTS 1000          /* MIME parts (and embedded messages) */
-#define BOUNCE_LIM_MULTIPARTS 32       /* multipart Content-Type fields (boundaries) */
+#define BOUNCE_LIM_MULTIPARTS 16       /* multipart Content-Type fields (levels, boundaries) */
 #define BOUNCE_LIM_FIELDS 10000        /* header fields, all header blocks */
 #define BOUNCE_LIM_FIELD_BYTES 16384   /* one header field, folded lines included */
 #define BOUNCE_LIM_HEADER_BYTES 1048576 /* header fields, all header blocks */

@@ -184,6 +184,23 @@ static void test_deep_multipart(void **state)
 	free(m.s);
 }
 
+/* every level the same boundary: each multipart field counts (each is a
+ * level more on GMime's stack of boundaries) */
+static void test_same_boundary_nested(void **state)
+{
+	struct msg m = { 0 };
+	struct census c;
+
+	(void)state;
+	msg_add(&m, HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\n");
+	msg_rep(&m, "--b\nContent-Type: multipart/mixed; boundary=\"b\"\n\n", 200);
+	msg_rep(&m, "--bx\n", 1000);
+	assert_string_equal(apply(&m), "multiparts");
+	c = census(&m);
+	assert_true(c.depth <= BOUNCE_LIM_MULTIPARTS + 1);
+	free(m.s);
+}
+
 /* 20000 header fields in one part: the fields past the bound dropped (the
  * next part's too: the bound is the message's), the part's body and the
  * parts after it kept */
@@ -332,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_empty_parts),
 		cmocka_unit_test(test_embedded_messages),
 		cmocka_unit_test(test_deep_multipart),
+		cmocka_unit_test(test_same_boundary_nested),
 		cmocka_unit_test(test_many_fields),
 		cmocka_unit_test(test_long_fields),
 		cmocka_unit_test(test_address_bytes),
