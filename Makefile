@@ -19,7 +19,7 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 
 CC      ?= cc
 # debian/control's Build-Depends names the -dev package of each (tests/package/run checks)
-PKGS     = gmime-3.0 json-glib-1.0 sqlite3 libcrypto libmagic
+PKGS     = gmime-3.0 json-glib-1.0 sqlite3 libcrypto libmagic libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)

@@ -5,7 +5,9 @@ job on stdin: {"jobs": [[argv, message_file], ...], "concurrency": N,
 "deadline_s": S, "baseline": [[argv, message_file], ...]}; runs the jobs
 (concurrency at once, each one process) and writes JSON results on stdout:
 per-job seconds and exit status, the wall time of the whole batch, and
-with "rss_job": [argv, message_file] the max RSS of one more run of it."""
+with "rss_job": [argv, message_file] the max RSS of one more run of it.
+With "stop_file": PATH it takes no new job once PATH exists (the store
+benchmark stops it when the purge it runs beside has ended)."""
 import json
 import os
 import sys
@@ -23,6 +25,7 @@ def main():
     base = spec.get('baseline') or []
     conc = max(1, int(spec.get('concurrency', 1)))
     deadline = time.monotonic() + float(spec.get('deadline_s', 60))
+    stop_file = spec.get('stop_file')
     results = [None] * len(jobs)
     baseline = [None] * len(base)
     lock = threading.Lock()
@@ -32,7 +35,7 @@ def main():
         while True:
             with lock:
                 i = nxt[0]
-                if i >= len(jobs) or time.monotonic() > deadline:
+                if i >= len(jobs) or time.monotonic() > deadline or (stop_file and os.path.exists(stop_file)):
                     return
                 nxt[0] += 1
             argv, msg = jobs[i]

@@ -43,6 +43,7 @@ int cmd_unsuppress(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_purge(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
+int cmd_db(struct cli *cli, int argc, char **argv);
 int cmd_verp(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -3,7 +3,9 @@
  * runs it once as the user of rebound-pipe and rebound-milter, before
  * Postfix first reads the suppression table: Postfix's sqlite: client
  * would otherwise create an empty database file owned by root, which
- * rebound could not write (docs/install.md). */
+ * rebound could not write (docs/install.md). On PostgreSQL (database =
+ * postgresql://...) it applies the schema under an advisory lock, so two
+ * hosts may run it at once; the database itself is the administrator's. */
 #include "cli.h"
 #include "store.h"
 
@@ -19,7 +21,10 @@ static void init_usage(FILE *fp)
 		    "Creates the database if it is missing (not its directory) and brings its\n"
 		    "schema up to date. Run it as the user of rebound-pipe and rebound-milter\n"
 		    "(runuser -u rebound -- rebound init), never as root: the files would belong\n"
-		    "to root. Exit 0 when the database is ready, 1 if not, 75 if it is locked.\n");
+		    "to root. On PostgreSQL (a postgresql:// database) the database must exist;\n"
+		    "init applies the schema, and may run on several hosts at once.\n"
+		    "Exit 0 when the database is ready, 1 if not, 75 if it is locked or the\n"
+		    "server cannot be reached.\n");
 }
 
 int cmd_init(struct cli *cli, int argc, char **argv)
@@ -28,6 +33,7 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	enum store_status status;
 	const char *path;
 	char err[1024] = "";
+	int server;
 
 	if (cli_wants_help(argc, argv)) {
 		init_usage(stdout);
@@ -37,12 +43,13 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 		init_usage(stderr);
 		return CLI_USAGE;
 	}
-	if (geteuid() == 0) {
+	path = cli_database(cli);
+	server = store_is_server(path);
+	if (geteuid() == 0 && !server) {
 		fprintf(stderr, "rebound init: refusing to run as root: the database would belong to root; run it as\n"
 				"the user of rebound-pipe, e.g. runuser -u rebound -- rebound init\n");
 		return CLI_FAIL;
 	}
-	path = cli_database(cli);
 	umask(007);
 	status = store_open(path, cli_config(cli)->database_timeout, STORE_CREATE, &st, err, sizeof(err));
 	if (status != STORE_OK) {
@@ -50,6 +57,12 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 		return status == STORE_TEMPFAIL ? CLI_TEMPFAIL : CLI_FAIL;
 	}
 	store_close(st);
+	if (server) {
+		char shown[1024];
+
+		printf("%s: ready (schema version %d)\n", store_redact(path, shown, sizeof(shown)), STORE_SCHEMA_VERSION);
+		return CLI_OK;
+	}
 	/* The store creates the database 0660; an existing one may have
 	 * another mode (made by hand, copied): the -wal and -shm files take
 	 * the database's mode whoever creates them (Postfix as a reader, or

@@ -28,6 +28,9 @@ enum {
 	OPT_FORMAT = 1 << 4, OPT_OLDER = 1 << 5,
 };
 
+/* Bounces `rebound list` shows without --limit. */
+#define LIST_PAGE 100
+
 struct qopts {
 	const char *name;
 	const char *usage; /* after "usage: rebound [-c FILE] [-d DATABASE] " */
@@ -35,6 +38,7 @@ struct qopts {
 	int allowed, nargs;
 	time_t since;
 	long older_than, limit;
+	int limit_set; /* --limit given (0: no limit) */
 	const char *class_name, *reason;
 	int reason_text; /* --reason is text of one's own (suppress), not a reason word */
 	enum fmt_kind fmt;
@@ -146,7 +150,8 @@ static int query_parse(struct qopts *q, int argc, char **argv)
 			char *end;
 
 			q->limit = strtol(optarg, &end, 10);
-			if (*end || q->limit <= 0) {
+			q->limit_set = 1;
+			if (*end || q->limit < 0 || end == optarg) {
 				fprintf(stderr, "rebound %s: bad limit \"%s\"\n", q->name, optarg);
 				goto usage;
 			}
@@ -315,8 +320,9 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 {
 	struct qopts q = {
 		.name = "list", .usage = "[--since DURATION] [--class CLASS] [--reason REASON] [--limit N] [--json|--csv]",
-		.help = "Lists the bounces received, oldest first. CLASS: hard, soft, delayed, delivered,\n"
-			"complaint, autoreply. DURATION: 90 (seconds), 30m, 12h, 7d, 2w.\n",
+		.help = "Lists the newest bounces received (100 unless --limit N; --limit 0: all), oldest\n"
+			"first. CLASS: hard, soft, delayed, delivered, complaint, autoreply. DURATION: 90\n"
+			"(seconds), 30m, 12h, 7d, 2w.\n",
 		.allowed = OPT_SINCE | OPT_CLASS | OPT_REASON | OPT_LIMIT | OPT_FORMAT,
 	};
 	struct store_filter filter = { .since = 0 };
@@ -331,7 +337,9 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	filter.since = q.since;
 	filter.class_name = q.class_name;
 	filter.reason = q.reason;
-	filter.limit = q.limit;
+	/* a bounded page by default: a million bounces are no screenful */
+	filter.limit = q.limit_set ? q.limit : LIST_PAGE;
+	filter.newest = 1;
 	bounces_begin(&f, q.fmt);
 	if (st)
 		status = store_bounces_list(st, &filter, bounce_out, &f, err, sizeof(err));

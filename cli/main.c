@@ -23,6 +23,7 @@ static const struct {
 	{ "unsuppress", cmd_unsuppress, "make a suppressed address active again" },
 	{ "stats", cmd_stats, "count bounces by class, reason, domain and effect" },
 	{ "purge", cmd_purge, "delete old bounces" },
+	{ "db", cmd_db, "db copy --to DATABASE: copy the store into another (SQLite to PostgreSQL)" },
 	{ "parse", cmd_parse, "parse [--json] [--explain] [FILE...]: parse bounce messages" },
 	{ "verp", cmd_verp, "verp encode ADDRESS | decode RETURN-PATH: the signed return path and back" },
 };
@@ -33,7 +34,7 @@ static void usage(FILE *fp)
 		    "       rebound COMMAND --help\n\n"
 		    "options:\n"
 		    "  -c FILE      configuration file (default " CONFIG_DEFAULT_PATH ")\n"
-		    "  -d DATABASE  database file (overrides the configuration)\n"
+		    "  -d DATABASE  database file or postgresql:// URI (overrides the configuration)\n"
 		    "  -v           verbose\n\n"
 		    "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

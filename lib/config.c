@@ -1,6 +1,7 @@
 /* config.c: the table of rebound.conf settings and the main.cf-style
  * reader that fills struct config from it; see config.h. */
 #include "config.h"
+#include "store.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -32,6 +33,7 @@ static const char *check_prefix(const char *v);
 static const char *check_delimiter(const char *v);
 static const char *check_socket(const char *v);
 static const char *check_path(const char *v);
+static const char *check_database(const char *v);
 static const char *check_forward_to(const char *v);
 static const char *check_sender(const char *v);
 static const char *check_network(const char *v);
@@ -47,7 +49,7 @@ static const struct config_entry config_table[] = {
 	{ "secret_file", T_STR, OFF(secret_file), NULL, 0, 0, NULL, check_path },
 	/* The tag stores days modulo 1024 (docs/verp.md): keep well below. */
 	{ "tag_lifetime", T_DURATION, OFF(tag_lifetime), "30d", DAY, 365 * DAY, NULL, NULL },
-	{ "database", T_STR, OFF(database), "/var/lib/rebound/rebound.db", 0, 0, NULL, check_path },
+	{ "database", T_STR, OFF(database), "/var/lib/rebound/rebound.db", 0, 0, NULL, check_database },
 	{ "database_timeout", T_DURATION, OFF(database_timeout), "10s", 0, 3600, NULL, NULL },
 	{ "message_size_limit", T_SIZE, OFF(message_size_limit), "10240000", 1024, 1L << 30, NULL, NULL },
 	{ "bounce_rules", T_STR, OFF(bounce_rules), "", 0, 0, NULL, check_path },
@@ -141,6 +143,14 @@ static const char *check_socket(const char *v)
 static const char *check_path(const char *v)
 {
 	return *v == '/' ? NULL : "must be an absolute path";
+}
+
+/* check_database: an SQLite file (an absolute path) or a PostgreSQL
+ * database (a postgresql:// URI or a libpq conninfo string). */
+static const char *check_database(const char *v)
+{
+	return *v == '/' || store_is_server(v) ? NULL
+					       : "must be an absolute path or a postgresql:// URI or conninfo";
 }
 
 /* check_forward_to: an address that sendmail(1) takes as one recipient
@@ -684,7 +694,16 @@ void config_print(const struct config *cfg, FILE *fp)
 
 		fprintf(fp, "%s = ", e->name);
 		switch (e->type) {
-		case T_STR: fputs(*(char *const *)field, fp); break;
+		case T_STR:
+			if (e->check == check_database) {
+				/* never a password (docs/install.md: use a passfile) */
+				char buf[1024];
+
+				fputs(store_redact(*(char *const *)field, buf, sizeof(buf)), fp);
+			} else {
+				fputs(*(char *const *)field, fp);
+			}
+			break;
 		case T_BOOL: fputs(*(const int *)field ? "yes" : "no", fp); break;
 		case T_INT: case T_SIZE: fprintf(fp, "%ld", *(const long *)field); break;
 		case T_DURATION: print_duration(fp, *(const long *)field); break;

@@ -2,8 +2,10 @@
  * (bounces, the state of recipients, the recipients of messages sent in
  * message mode, the ids of long VERP recipients) goes through these
  * functions, which speak in bounces, recipients and messages, never SQL.
- * lib/store_sqlite.c implements them on SQLite; another backend
- * (PostgreSQL) would implement the same names.
+ * lib/store.c picks the backend from the database name: a path is an
+ * SQLite file (lib/store_sqlite.c), a postgresql:// URI or a libpq
+ * conninfo string ("host=... dbname=...") a PostgreSQL database
+ * (lib/store_pgsql.c). Both give the same semantics and policy.
  *
  * Threads: a handle is used by one thread at a time. Never share a
  * struct store between threads (rebound-milter opens one per thread);
@@ -33,13 +35,27 @@ enum store_status {
 #define STORE_READONLY 0x1 /* the CLI's read commands: never writes, never migrates */
 #define STORE_CREATE   0x2 /* create the database file if missing (not its directory) */
 
-/* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+/* The schema version this program writes (SQLite: PRAGMA user_version;
+ * PostgreSQL: the highest row of table schema_version). */
+#define STORE_SCHEMA_VERSION 3
 
 /* Longest ISO time text, with its NUL. */
 #define STORE_TIME_MAX 21
 
 struct store;
+
+/* store_is_server: nonzero when database names a PostgreSQL server (a
+ * postgresql:// or postgres:// URI, or a conninfo string of key=value
+ * words), zero for a file path. */
+int store_is_server(const char *database);
+
+/* store_redact: database fit to print: the password of a URI or conninfo
+ * replaced by "***" (passwords belong in a passfile, ~/.pgpass or
+ * PGPASSFILE, not in the configuration). Returns buf. */
+char *store_redact(const char *database, char *buf, size_t len);
+
+/* store_backend_name: "sqlite" or "postgresql". */
+const char *store_backend_name(const struct store *st);
 
 /* store_open: open (and with STORE_CREATE create) the database at path;
  * migrate its schema to STORE_SCHEMA_VERSION unless STORE_READONLY. A
@@ -50,7 +66,13 @@ struct store;
  * STORE_TEMPFAIL (a writer may create it later). A missing
  * directory, a read-only file or directory, a full disk or a lock held
  * past the timeout are STORE_TEMPFAIL; a file that is not a database, or
- * a schema newer than this program, STORE_ERROR. */
+ * a schema newer than this program, STORE_ERROR.
+ * PostgreSQL: the database must exist (its administrator creates it);
+ * STORE_CREATE is not needed for the schema, which every writer migrates
+ * under an advisory lock (many hosts may open at once). A server that is
+ * down, unreachable, refuses the login, or a read-only standby (on the
+ * first write) is STORE_TEMPFAIL; every call gives up after
+ * timeout_seconds (the server slower than that: STORE_TEMPFAIL). */
 enum store_status store_open(const char *path, long timeout_seconds, int flags, struct store **out,
 			     char *err, size_t errlen);
 void store_close(struct store *st);
@@ -72,6 +94,11 @@ char *store_time_format(time_t t, char buf[STORE_TIME_MAX]);
 enum store_status store_begin(struct store *st, char *err, size_t errlen);
 enum store_status store_commit(struct store *st, char *err, size_t errlen);
 void store_rollback(struct store *st);
+/* store_conflict: nonzero when the last failure ended the transaction
+ * because of another writer (PostgreSQL: a serialisation failure or a
+ * deadlock): the caller may run its whole transaction again. Calls that
+ * run in a transaction of their own retry by themselves. SQLite: 0. */
+int store_conflict(struct store *st);
 
 /* --- Bounces -------------------------------------------------------------- */
 
@@ -131,13 +158,15 @@ struct store_filter {
 	const char *reason;    /* NULL: any */
 	const char *recipient; /* NULL: any (case-insensitive) */
 	long limit;            /* 0: no limit */
+	int newest;            /* with limit: the newest `limit` rows (still handed oldest first) */
 };
 
 /* Callbacks return 0 to go on, nonzero to stop (the call then returns
  * STORE_OK). */
 typedef int (*store_bounce_fn)(void *ctx, const struct store_bounce_row *row);
 
-/* store_bounces_list: matching bounces, oldest first. */
+/* store_bounces_list: matching bounces, oldest first (since is a range
+ * on the received_at index). */
 enum store_status store_bounces_list(struct store *st, const struct store_filter *f, store_bounce_fn fn,
 				     void *ctx, char *err, size_t errlen);
 
@@ -175,14 +204,18 @@ struct store_stat {
 };
 typedef int (*store_stat_fn)(void *ctx, const struct store_stat *s);
 /* store_stats: counts of bounces received at or after since (0: all), by
- * group, each group by count descending. */
+ * group, each group by count descending. Read from table bounce_counts
+ * (kept per day by triggers) for whole days, and from the bounces of the
+ * part-day at since: a few hundred rows, not one per bounce. */
 enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
 			      size_t errlen);
 
 struct store_purge_result {
 	long bounces, recipients, messages, verp_ids;
 };
-/* store_purge: delete bounces received before `before`, active recipients
+/* store_purge: delete, in batches of a few thousand rows each in a short
+ * transaction of its own (unless the caller holds one), so that writers
+ * never wait long: bounces received before `before`, active recipients
  * whose last bounce is before it, messages whose token expired by now,
  * probes sent before it (not counted in res), and VERP ids unused since
  * verp_before (0: keep them). Suppressed addresses
@@ -222,6 +255,33 @@ enum store_status store_probe_claim(struct store *st, const char *token, const c
  * try again. Nothing to forget is STORE_OK. */
 enum store_status store_probe_release(struct store *st, const char *recipient, time_t now, char *err,
 				      size_t errlen);
+
+/* --- Copying a store (rebound db copy) -------------------------------------- */
+
+enum store_copy_table {
+	STORE_COPY_RECIPIENTS,
+	STORE_COPY_BOUNCES,
+	STORE_COPY_MESSAGES,
+	STORE_COPY_MESSAGE_RECIPIENTS,
+	STORE_COPY_VERP_IDS,
+	STORE_COPY_PROBES,
+	STORE_COPY_NTABLES
+};
+/* store_copy_table_name: "recipients", "bounces", ... */
+const char *store_copy_table_name(enum store_copy_table t);
+/* One row: values[0..n), text (times in ISO form), NULL for SQL NULL. */
+typedef int (*store_copy_fn)(void *ctx, const char *const *values, size_t n);
+
+struct store_copy_result {
+	long rows[STORE_COPY_NTABLES];   /* copied */
+	long target[STORE_COPY_NTABLES]; /* counted in dst afterwards */
+};
+/* store_copy: every row of src into dst (which must hold no bounces and no
+ * recipients yet), in one transaction of dst, then counts dst's rows:
+ * the caller compares rows and target. Bounce ids are given anew, in the
+ * same order. */
+enum store_status store_copy(struct store *src, struct store *dst, struct store_copy_result *res, char *err,
+			     size_t errlen);
 
 /* --- VERP ids -------------------------------------------------------------- */
 

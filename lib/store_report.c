@@ -92,9 +92,10 @@ static enum store_status line_record(struct store *st, const struct bounce_repor
 	return store_bounce_record(st, &b, ctx->policy, &l->effect, err, errlen);
 }
 
-enum store_status store_report_record(struct store *st, const struct bounce_report *rep,
-				      const struct store_report_ctx *ctx, struct store_report_line **lines,
-				      size_t *nlines, char *err, size_t errlen)
+/* report_once: one try of store_report_record's transaction. */
+static enum store_status report_once(struct store *st, const struct bounce_report *rep,
+				     const struct store_report_ctx *ctx, struct store_report_line **lines,
+				     size_t *nlines, char *err, size_t errlen)
 {
 	struct store_report_line *out;
 	enum store_status status;
@@ -161,4 +162,21 @@ fail:
 	store_rollback(st);
 	free(out);
 	return status;
+}
+
+/* Tries of the whole transaction when another writer conflicts with it
+ * (PostgreSQL: a deadlock or serialisation failure, store_conflict). */
+#define REPORT_TRIES 5
+
+enum store_status store_report_record(struct store *st, const struct bounce_report *rep,
+				      const struct store_report_ctx *ctx, struct store_report_line **lines,
+				      size_t *nlines, char *err, size_t errlen)
+{
+	enum store_status status;
+
+	for (int i = 1;; i++) {
+		status = report_once(st, rep, ctx, lines, nlines, err, errlen);
+		if (status == STORE_OK || i >= REPORT_TRIES || !store_conflict(st))
+			return status;
+	}
 }

@@ -3,7 +3,7 @@
  * statements cached per handle, the policy applied when a bounce is
  * recorded, message mode, its probes and the VERP id map. One handle per
  * thread. */
-#include "store.h"
+#include "store_backend.h"
 #include "store_schema.h"
 
 #include <errno.h>
@@ -34,6 +34,8 @@ enum stmt_id {
 	S_RCPT_SUPPRESS,
 	S_LIST_ALL,
 	S_LIST_RCPT,
+	S_LIST_ALL_NEWEST,
+	S_LIST_RCPT_NEWEST,
 	S_RCPT_GET,
 	S_SUPPRESSED,
 	S_MANUAL_ENSURE,
@@ -54,8 +56,11 @@ enum stmt_id {
 	"id, received_at, recipient, verified, return_path, queue_id, message_token, kind, action, " \
 	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, " \
 	"original_message_id, original_envelope_id, effect"
+/* ?1 is always bound ('' for all): a range on the index, never a scan */
 #define LIST_FILTER \
-	"(?1 IS NULL OR received_at >= ?1) AND (?2 IS NULL OR class = ?2) AND (?3 IS NULL OR reason = ?3)"
+	"received_at >= ?1 AND (?2 IS NULL OR class = ?2) AND (?3 IS NULL OR reason = ?3)"
+/* the newest ?5 rows, handed oldest first */
+#define NEWEST(inner) "SELECT * FROM (" inner " ORDER BY received_at DESC, id DESC LIMIT ?5) ORDER BY 2, 1"
 #define RCPT_COLUMNS \
 	"address, state, hard_bounces, soft_bounces, complaints, ifnull(first_bounce_at, ''), " \
 	"ifnull(last_bounce_at, ''), ifnull(suppressed_at, ''), ifnull(suppressed_reason, '')"
@@ -84,6 +89,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		       " ORDER BY received_at, id LIMIT ?5",
 	[S_LIST_RCPT] = "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = ?4 AND " LIST_FILTER
 			" ORDER BY received_at, id LIMIT ?5",
+	[S_LIST_ALL_NEWEST] = NEWEST("SELECT " BOUNCE_COLUMNS " FROM bounces WHERE " LIST_FILTER),
+	[S_LIST_RCPT_NEWEST] = NEWEST("SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = ?4 AND " LIST_FILTER),
 	[S_RCPT_GET] = "SELECT " RCPT_COLUMNS " FROM recipients WHERE address = ?1",
 	[S_SUPPRESSED] = "SELECT " RCPT_COLUMNS " FROM recipients WHERE state = 'suppressed' ORDER BY address",
 	[S_MANUAL_ENSURE] = "INSERT INTO recipients (address) VALUES (?1) ON CONFLICT (address) DO NOTHING",
@@ -115,7 +122,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PROBE_RELEASE] = "DELETE FROM probes WHERE recipient = ?1 AND sent_at = ?2",
 };
 
-struct store {
+struct sqlite_store {
+	struct store base; /* first: lib/store.c sees this */
 	sqlite3 *db;
 	int flags;
 	long timeout_ms;
@@ -126,18 +134,6 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	struct verp_map map;
 };
-
-static void err_set(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void err_set(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* status_of: what an SQLite result code means for the caller. */
 static enum store_status status_of(int rc)
@@ -164,45 +160,12 @@ static enum store_status status_of(int rc)
 }
 
 /* fail: set err from the handle's last error; returns the status of rc. */
-static enum store_status fail(struct store *st, int rc, const char *what, char *err, size_t errlen)
+static enum store_status fail(struct sqlite_store *st, int rc, const char *what, char *err, size_t errlen)
 {
 	const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 
-	err_set(err, errlen, "%s: %s", what, msg);
+	store_err(err, errlen, "%s: %s", what, msg);
 	return status_of(rc);
-}
-
-const char *store_strstatus(enum store_status status)
-{
-	switch (status) {
-	case STORE_OK: return "ok";
-	case STORE_NOTFOUND: return "not found";
-	case STORE_TEMPFAIL: return "temporary failure";
-	case STORE_ERROR: return "error";
-	}
-	return "error";
-}
-
-const char *store_effect_name(enum store_effect effect)
-{
-	switch (effect) {
-	case STORE_EFFECT_UNVERIFIED: return "unverified";
-	case STORE_EFFECT_NOT_COUNTED: return "not-counted";
-	case STORE_EFFECT_COUNTED: return "counted";
-	case STORE_EFFECT_SUPPRESSED: return "suppressed";
-	case STORE_EFFECT_ALREADY: return "already-suppressed";
-	case STORE_EFFECT_DUPLICATE: return "duplicate";
-	}
-	return "";
-}
-
-char *store_time_format(time_t t, char buf[STORE_TIME_MAX])
-{
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) || strftime(buf, STORE_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, STORE_TIME_MAX, "1970-01-01T00:00:00Z");
-	return buf;
 }
 
 /* busy_wait: SQLite's busy handler. SQLite's own sleeps grow to 100 ms,
@@ -211,7 +174,7 @@ char *store_time_format(time_t t, char buf[STORE_TIME_MAX])
  * busy, until timeout_ms after the first try. */
 static int busy_wait(void *ctx, int count)
 {
-	struct store *st = ctx;
+	struct sqlite_store *st = ctx;
 	struct timespec now, pause;
 	long elapsed_ms;
 
@@ -233,13 +196,15 @@ static time_t clock_default(void)
 	return time(NULL);
 }
 
-void store_set_clock(struct store *st, time_t (*clock)(void))
+static void sq_set_clock(struct store *base, time_t (*clock)(void))
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
+
 	st->clock = clock ? clock : clock_default;
 }
 
 /* exec: run fixed SQL (no parameters, no user data). */
-static enum store_status exec(struct store *st, const char *sql, char *err, size_t errlen)
+static enum store_status exec(struct sqlite_store *st, const char *sql, char *err, size_t errlen)
 {
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
@@ -249,7 +214,7 @@ static enum store_status exec(struct store *st, const char *sql, char *err, size
 }
 
 /* pragma_int: the integer a pragma query returns. */
-static enum store_status pragma_int(struct store *st, const char *sql, long *out, char *err, size_t errlen)
+static enum store_status pragma_int(struct sqlite_store *st, const char *sql, long *out, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
@@ -271,7 +236,7 @@ static enum store_status pragma_int(struct store *st, const char *sql, long *out
 
 /* migrate: bring the schema to STORE_SCHEMA_VERSION in one exclusive
  * transaction; a second process waits on the lock, then finds it done. */
-static enum store_status migrate(struct store *st, char *err, size_t errlen)
+static enum store_status migrate(struct sqlite_store *st, char *err, size_t errlen)
 {
 	enum store_status status;
 	long version = 0;
@@ -282,7 +247,7 @@ static enum store_status migrate(struct store *st, char *err, size_t errlen)
 	if (version == STORE_SCHEMA_VERSION)
 		return STORE_OK;
 	if (version > STORE_SCHEMA_VERSION) {
-		err_set(err, errlen, "database schema version %ld is newer than this program's (%d)", version,
+		store_err(err, errlen, "database schema version %ld is newer than this program's (%d)", version,
 			STORE_SCHEMA_VERSION);
 		return STORE_ERROR;
 	}
@@ -300,7 +265,7 @@ static enum store_status migrate(struct store *st, char *err, size_t errlen)
 			char msg[512];
 
 			snprintf(msg, sizeof(msg), "%s: %s", m->file, sqlite3_errmsg(st->db));
-			err_set(err, errlen, "%s", msg);
+			store_err(err, errlen, "%s", msg);
 			goto rollback;
 		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", m->version);
@@ -315,10 +280,14 @@ rollback:
 	return status;
 }
 
-enum store_status store_open(const char *path, long timeout_seconds, int flags, struct store **out,
-			     char *err, size_t errlen)
+static const struct store_ops sqlite_ops;
+static void sq_close(struct store *base);
+static void sq_rollback(struct store *base);
+
+enum store_status store_sqlite_open(const char *path, long timeout_seconds, int flags, struct store **out,
+				    char *err, size_t errlen)
 {
-	struct store *st;
+	struct sqlite_store *st;
 	enum store_status status;
 	int oflags, rc, created, memory = !strcmp(path, ":memory:");
 	long ms, version = 0;
@@ -329,16 +298,17 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 		if (errno == ENOENT) {
 			/* read-only: nothing recorded yet; read-write: a writer
 			 * (rebound-pipe) may create it later */
-			err_set(err, errlen, "%s: no such database", path);
+			store_err(err, errlen, "%s: no such database", path);
 			return (flags & STORE_READONLY) ? STORE_NOTFOUND : STORE_TEMPFAIL;
 		}
-		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		store_err(err, errlen, "%s: %s", path, strerror(errno));
 		return errno == EACCES ? STORE_TEMPFAIL : STORE_ERROR;
 	}
 	if (!(st = calloc(1, sizeof(*st)))) {
-		err_set(err, errlen, "out of memory");
+		store_err(err, errlen, "out of memory");
 		return STORE_TEMPFAIL;
 	}
+	st->base.ops = &sqlite_ops;
 	st->flags = flags;
 	st->clock = clock_default;
 	if (flags & STORE_READONLY)
@@ -357,7 +327,7 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 	 * -shm files the database's mode: 0660 lets the group (Postfix's
 	 * sqlite: table, the milter) read through the WAL. */
 	if (created && chmod(path, 0660) < 0 && errno != ENOENT) {
-		err_set(err, errlen, "%s: chmod: %s", path, strerror(errno));
+		store_err(err, errlen, "%s: chmod: %s", path, strerror(errno));
 		status = STORE_TEMPFAIL;
 		goto fail;
 	}
@@ -374,7 +344,7 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 		if (version == 0) {
 			st->empty = 1; /* created but never migrated: nothing in it */
 		} else if (version != STORE_SCHEMA_VERSION) {
-			err_set(err, errlen,
+			store_err(err, errlen,
 				"%s: schema version %ld, this program reads version %d%s", path, version,
 				STORE_SCHEMA_VERSION,
 				version < STORE_SCHEMA_VERSION ? " (a writer, e.g. rebound-pipe, migrates it)" : "");
@@ -399,7 +369,7 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 			}
 			sqlite3_finalize(s);
 			if (strcmp(mode, "wal") != 0) {
-				err_set(err, errlen, "%s: cannot switch to WAL journal (mode is \"%s\")", path, mode);
+				store_err(err, errlen, "%s: cannot switch to WAL journal (mode is \"%s\")", path, mode);
 				status = STORE_TEMPFAIL;
 				goto fail;
 			}
@@ -409,15 +379,17 @@ enum store_status store_open(const char *path, long timeout_seconds, int flags, 
 		if ((status = migrate(st, err, errlen)) != STORE_OK)
 			goto fail;
 	}
-	*out = st;
+	*out = &st->base;
 	return STORE_OK;
 fail:
-	store_close(st);
+	sq_close(&st->base);
 	return status;
 }
 
-void store_close(struct store *st)
+static void sq_close(struct store *base)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
+
 	if (!st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
@@ -428,7 +400,7 @@ void store_close(struct store *st)
 
 /* stmt: the cached prepared statement id, reset and ready to bind; NULL
  * with err set (and *status) on failure. */
-static sqlite3_stmt *stmt(struct store *st, enum stmt_id id, enum store_status *status, char *err, size_t errlen)
+static sqlite3_stmt *stmt(struct sqlite_store *st, enum stmt_id id, enum store_status *status, char *err, size_t errlen)
 {
 	sqlite3_stmt *s = st->stmt[id];
 	int rc;
@@ -472,7 +444,7 @@ static const char *col(sqlite3_stmt *s, int i)
 }
 
 /* step_done: run a statement that returns no rows. */
-static enum store_status step_done(struct store *st, sqlite3_stmt *s, const char *what, char *err, size_t errlen)
+static enum store_status step_done(struct sqlite_store *st, sqlite3_stmt *s, const char *what, char *err, size_t errlen)
 {
 	int rc = sqlite3_step(s);
 	enum store_status status = STORE_OK;
@@ -486,97 +458,68 @@ static enum store_status step_done(struct store *st, sqlite3_stmt *s, const char
 /* bind_check: one return code of a series of binds. */
 #define BIND(expr) do { if ((rc = (expr)) != SQLITE_OK) goto bind_fail; } while (0)
 
-enum store_status store_begin(struct store *st, char *err, size_t errlen)
+static enum store_status sq_begin(struct store *base, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
+
 	return exec(st, "BEGIN IMMEDIATE", err, errlen);
 }
 
-enum store_status store_commit(struct store *st, char *err, size_t errlen)
+static enum store_status sq_commit(struct store *base, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = exec(st, "COMMIT", err, errlen);
 
 	if (status != STORE_OK)
-		store_rollback(st);
+		sq_rollback(&st->base);
 	return status;
 }
 
-void store_rollback(struct store *st)
+static void sq_rollback(struct store *base)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
+
 	if (st && st->db && !sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* tx_open: begin a transaction unless the caller holds one; *own says
  * whether this call must end it. */
-static enum store_status tx_open(struct store *st, int *own, char *err, size_t errlen)
+static enum store_status tx_open(struct sqlite_store *st, int *own, char *err, size_t errlen)
 {
 	*own = sqlite3_get_autocommit(st->db);
-	return *own ? store_begin(st, err, errlen) : STORE_OK;
+	return *own ? sq_begin(&st->base, err, errlen) : STORE_OK;
 }
 
-static enum store_status tx_close(struct store *st, int own, enum store_status status, char *err, size_t errlen)
+static enum store_status tx_close(struct sqlite_store *st, int own, enum store_status status, char *err, size_t errlen)
 {
 	if (!own)
 		return status;
 	if (status == STORE_OK)
-		return store_commit(st, err, errlen);
-	store_rollback(st);
+		return sq_commit(&st->base, err, errlen);
+	sq_rollback(&st->base);
 	return status;
 }
 
 /* no_schema: a read-only handle on a database with no tables yet. */
-static int no_schema(const struct store *st)
+static int no_schema(const struct sqlite_store *st)
 {
 	return st->empty;
 }
 
 /* writable: refuse writes on a read-only handle with a clear message. */
-static enum store_status writable(const struct store *st, char *err, size_t errlen)
+static enum store_status writable(const struct sqlite_store *st, char *err, size_t errlen)
 {
 	if (st->flags & STORE_READONLY) {
-		err_set(err, errlen, "database opened read-only");
+		store_err(err, errlen, "database opened read-only");
 		return STORE_ERROR;
 	}
 	return STORE_OK;
 }
 
-/* keep_chars: copy src into dst keeping only characters in allowed. */
-static void keep_chars(char *dst, size_t dstlen, const char *src, const char *allowed)
-{
-	size_t n = 0;
-
-	for (; src && *src && n + 1 < dstlen; src++)
-		if (strchr(allowed, *src))
-			dst[n++] = *src;
-	dst[n] = '\0';
-}
-
-/* suppress_reason: the text kept in recipients.suppressed_reason, which
- * Postfix's table quotes in its reply: built from the status and reason
- * words only, never from the remote server's free text. */
-static void suppress_reason(char *buf, size_t len, enum policy_verdict v, const struct store_bounce *b, long days)
-{
-	char status[16], reason[32];
-
-	keep_chars(status, sizeof(status), b->status, "0123456789.");
-	keep_chars(reason, sizeof(reason), b->reason, "abcdefghijklmnopqrstuvwxyz");
-	switch (v) {
-	case POLICY_HARD:
-		snprintf(buf, len, "hard bounce (%s%s%s)", status, *status && *reason ? " " : "", reason);
-		break;
-	case POLICY_COMPLAINT:
-		snprintf(buf, len, "complaint%s%s", *reason ? " " : "", *reason ? reason : "");
-		break;
-	default:
-		snprintf(buf, len, "soft bounces on %ld days (%s%s%s)", days, status, *status && *reason ? " " : "",
-			 reason);
-		break;
-	}
-}
-
 /* soft_count: the recipient's soft-bounce count, this bounce (at now)
  * included; since: counted_since ("" = none). */
-static enum store_status soft_count(struct store *st, const struct policy *p, const char *recipient, time_t now,
+static enum store_status soft_count(struct sqlite_store *st, const struct policy *p, const char *recipient, time_t now,
 				    const char *since, long *count, char *err, size_t errlen)
 {
 	enum store_status status = STORE_OK;
@@ -594,7 +537,7 @@ static enum store_status soft_count(struct store *st, const struct policy *p, co
 			since_t = timegm(&tm);
 	}
 	if (!(times = malloc((SOFT_HISTORY_MAX + 1) * sizeof(*times)))) {
-		err_set(err, errlen, "out of memory");
+		store_err(err, errlen, "out of memory");
 		return STORE_TEMPFAIL;
 	}
 	times[n++] = now;
@@ -618,7 +561,7 @@ out:
 
 /* apply_policy: decide the effect of a verified bounce and update its
  * recipient. */
-static enum store_status apply_policy(struct store *st, const struct store_bounce *b, const struct policy *p,
+static enum store_status apply_policy(struct sqlite_store *st, const struct store_bounce *b, const struct policy *p,
 				      enum store_effect *effect, char *err, size_t errlen)
 {
 	enum policy_verdict v = policy_judge(b->class_name, b->reason);
@@ -674,7 +617,7 @@ static enum store_status apply_policy(struct store *st, const struct store_bounc
 		*effect = STORE_EFFECT_COUNTED;
 		return STORE_OK;
 	}
-	suppress_reason(reason, sizeof(reason), v, b, count);
+	store_suppress_reason(reason, sizeof(reason), v, b, count);
 	if (!(s = stmt(st, S_RCPT_SUPPRESS, &status, err, errlen)))
 		return status;
 	BIND(bind_text(s, 1, b->recipient));
@@ -690,7 +633,7 @@ bind_fail:
 
 /* is_duplicate: the same delivery (queue id, return path, recipient) was
  * recorded within a day before: Postfix redelivered it. */
-static enum store_status is_duplicate(struct store *st, const struct store_bounce *b, int *dup, char *err,
+static enum store_status is_duplicate(struct sqlite_store *st, const struct store_bounce *b, int *dup, char *err,
 				      size_t errlen)
 {
 	enum store_status status = STORE_OK;
@@ -717,7 +660,7 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-static enum store_status bounce_insert(struct store *st, const struct store_bounce *b, enum store_effect effect,
+static enum store_status bounce_insert(struct sqlite_store *st, const struct store_bounce *b, enum store_effect effect,
 				       char *err, size_t errlen)
 {
 	enum store_status status = STORE_OK;
@@ -745,9 +688,10 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-enum store_status store_bounce_record(struct store *st, const struct store_bounce *b, const struct policy *p,
+static enum store_status sq_bounce_record(struct store *base, const struct store_bounce *b, const struct policy *p,
 				      enum store_effect *effect, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_effect e = STORE_EFFECT_UNVERIFIED;
 	enum store_status status;
 	int own, dup;
@@ -755,7 +699,7 @@ enum store_status store_bounce_record(struct store *st, const struct store_bounc
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	if (!b->recipient) {
-		err_set(err, errlen, "bounce without a recipient field");
+		store_err(err, errlen, "bounce without a recipient field");
 		return STORE_ERROR;
 	}
 	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
@@ -777,7 +721,7 @@ out:
 }
 
 /* each_bounce: step s and hand every row to fn. */
-static enum store_status each_bounce(struct store *st, sqlite3_stmt *s, store_bounce_fn fn, void *ctx, char *err,
+static enum store_status each_bounce(struct sqlite_store *st, sqlite3_stmt *s, store_bounce_fn fn, void *ctx, char *err,
 				     size_t errlen)
 {
 	enum store_status status = STORE_OK;
@@ -816,19 +760,21 @@ static enum store_status each_bounce(struct store *st, sqlite3_stmt *s, store_bo
 	return status;
 }
 
-enum store_status store_bounces_list(struct store *st, const struct store_filter *f, store_bounce_fn fn,
+static enum store_status sq_bounces_list(struct store *base, const struct store_filter *f, store_bounce_fn fn,
 				     void *ctx, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
 	int rc;
 
 	if (no_schema(st))
 		return STORE_OK;
-	if (!(s = stmt(st, f->recipient ? S_LIST_RCPT : S_LIST_ALL, &status, err, errlen)))
+	if (!(s = stmt(st, f->newest && f->limit > 0 ? (f->recipient ? S_LIST_RCPT_NEWEST : S_LIST_ALL_NEWEST)
+							      : (f->recipient ? S_LIST_RCPT : S_LIST_ALL),
+		       &status, err, errlen)))
 		return status;
-	if (f->since)
-		BIND(bind_time(s, 1, f->since));
+	BIND(f->since ? bind_time(s, 1, f->since) : bind_text(s, 1, ""));
 	BIND(bind_opt(s, 2, f->class_name));
 	BIND(bind_opt(s, 3, f->reason));
 	if (f->recipient)
@@ -839,7 +785,7 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-static enum store_status each_recipient(struct store *st, sqlite3_stmt *s, store_recipient_fn fn, void *ctx,
+static enum store_status each_recipient(struct sqlite_store *st, sqlite3_stmt *s, store_recipient_fn fn, void *ctx,
 					int *found, char *err, size_t errlen)
 {
 	enum store_status status = STORE_OK;
@@ -869,9 +815,10 @@ static enum store_status each_recipient(struct store *st, sqlite3_stmt *s, store
 	return status;
 }
 
-enum store_status store_recipient_get(struct store *st, const char *address, store_recipient_fn fn, void *ctx,
+static enum store_status sq_recipient_get(struct store *base, const char *address, store_recipient_fn fn, void *ctx,
 				      char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
 	int rc, found;
@@ -888,13 +835,15 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-enum store_status store_suppressed_list(struct store *st, store_recipient_fn fn, void *ctx, char *err,
-					size_t errlen)
+static enum store_status sq_recipients_each(struct store *base, int suppressed_only, store_recipient_fn fn,
+					     void *ctx, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
 	int found;
 
+	(void)suppressed_only; /* only the suppressed ones are listed */
 	if (no_schema(st))
 		return STORE_OK;
 	if (!(s = stmt(st, S_SUPPRESSED, &status, err, errlen)))
@@ -903,7 +852,7 @@ enum store_status store_suppressed_list(struct store *st, store_recipient_fn fn,
 }
 
 /* current_state: "active", "suppressed" or "" (no row) into state. */
-static enum store_status current_state(struct store *st, const char *address, char state[16], char *err,
+static enum store_status current_state(struct sqlite_store *st, const char *address, char state[16], char *err,
 				       size_t errlen)
 {
 	enum store_status status = STORE_OK;
@@ -927,9 +876,10 @@ bind_fail:
 
 /* change_state: suppress (by hand, creating the row) or unsuppress
  * (STORE_NOTFOUND if no row) an address, in one transaction. */
-static enum store_status change_state(struct store *st, const char *address, int suppress, const char *reason,
+static enum store_status sq_change_state(struct store *base, const char *address, int suppress, const char *reason,
 				      time_t now, int *was_suppressed, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
 	sqlite3_stmt *s;
 	char state[16];
@@ -950,9 +900,9 @@ static enum store_status change_state(struct store *st, const char *address, int
 		if ((status = step_done(st, s, "recipient insert", err, errlen)) != STORE_OK)
 			goto out;
 	} else if (!*state) {
-		err_set(err, errlen, "%s: unknown address", address);
+		store_err(err, errlen, "%s: unknown address", address);
 		if (own)
-			store_rollback(st);
+			sq_rollback(&st->base);
 		return STORE_NOTFOUND;
 	}
 	if (!(s = stmt(st, suppress ? S_MANUAL_SUPPRESS : S_UNSUPPRESS, &status, err, errlen)))
@@ -969,33 +919,47 @@ out:
 	return tx_close(st, own, status, err, errlen);
 }
 
-enum store_status store_recipient_suppress(struct store *st, const char *address, const char *reason, time_t now,
-					   int *was_suppressed, char *err, size_t errlen)
+/* Stats: whole days from bounce_counts (?2: the first whole day, 'YYYY-MM-DD'),
+ * the part-day before it from bounces (?1 <= received_at < ?3). */
+#define STATS_SUM(col, expr) \
+	"SELECT k, sum(n) FROM (SELECT " col " AS k, sum(n) AS n FROM bounce_counts WHERE day >= ?2 GROUP BY 1 " \
+	"UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= ?1 AND received_at < ?3 GROUP BY 1) " \
+	"GROUP BY k HAVING sum(n) > 0 ORDER BY 2 DESC, 1"
+
+/* stats_bounds: since as ?1, its first whole UTC day as ?2 and ?3. */
+static void stats_bounds(time_t since, char from[STORE_TIME_MAX], char day[STORE_TIME_MAX],
+			 char midnight[STORE_TIME_MAX])
 {
-	return change_state(st, address, 1, reason, now, was_suppressed, err, errlen);
+	time_t d;
+
+	if (!since) {
+		from[0] = day[0] = midnight[0] = '\0';
+		return;
+	}
+	store_time_format(since, from);
+	d = since % DAY ? since - since % DAY + DAY : since;
+	store_time_format(d, midnight);
+	snprintf(day, STORE_TIME_MAX, "%.10s", midnight);
 }
 
-enum store_status store_recipient_unsuppress(struct store *st, const char *address, time_t now,
-					     int *was_suppressed, char *err, size_t errlen)
+static enum store_status sq_stats(struct store *base, time_t since, store_stat_fn fn, void *ctx, char *err,
+				  size_t errlen)
 {
-	return change_state(st, address, 0, NULL, now, was_suppressed, err, errlen);
-}
-
-enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
-			      size_t errlen)
-{
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	static const struct {
 		const char *group, *sql;
 	} queries[] = {
-		{ "total", "SELECT 'bounces', count(*) FROM bounces WHERE received_at >= ?1" },
-		{ "class", "SELECT class, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
-		{ "reason", "SELECT reason, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
-		{ "domain", "SELECT lower(substr(recipient, instr(recipient, '@') + 1)), count(*) FROM bounces "
-			    "WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
-		{ "effect", "SELECT effect, count(*) FROM bounces WHERE received_at >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
+		{ "total", "SELECT 'bounces', coalesce(sum(n), 0) FROM (SELECT sum(n) AS n FROM bounce_counts "
+			   "WHERE day >= ?2 UNION ALL SELECT count(*) FROM bounces WHERE received_at >= ?1 "
+			   "AND received_at < ?3)" },
+		{ "class", STATS_SUM("class", "class") },
+		{ "reason", STATS_SUM("reason", "reason") },
+		{ "domain", STATS_SUM("domain", "lower(substr(recipient, instr(recipient, '@') + 1))") },
+		{ "effect", STATS_SUM("effect", "effect") },
 		{ "state", "SELECT state, count(*) FROM recipients GROUP BY 1 ORDER BY 2 DESC, 1" },
 	};
 	enum store_status status = STORE_OK;
+	char from[STORE_TIME_MAX], day[STORE_TIME_MAX], midnight[STORE_TIME_MAX];
 
 	if (no_schema(st)) {
 		struct store_stat zero = { "total", "bounces", 0 };
@@ -1003,6 +967,7 @@ enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, 
 		fn(ctx, &zero);
 		return STORE_OK;
 	}
+	stats_bounds(since, from, day, midnight);
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]) && status == STORE_OK; i++) {
 		sqlite3_stmt *s;
 		int rc = sqlite3_prepare_v2(st->db, queries[i].sql, -1, &s, NULL);
@@ -1010,7 +975,9 @@ enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, 
 
 		if (rc != SQLITE_OK)
 			return fail(st, rc, "stats", err, errlen);
-		if (strstr(queries[i].sql, "?1") && (rc = bind_time(s, 1, since)) != SQLITE_OK) {
+		if (strstr(queries[i].sql, "?1") &&
+		    ((rc = bind_text(s, 1, from)) != SQLITE_OK || (rc = bind_text(s, 2, day)) != SQLITE_OK ||
+		     (rc = bind_text(s, 3, midnight)) != SQLITE_OK)) {
 			sqlite3_finalize(s);
 			return fail(st, rc, "bind", err, errlen);
 		}
@@ -1028,51 +995,76 @@ enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, 
 	return status;
 }
 
-enum store_status store_purge(struct store *st, time_t before, time_t now, time_t verp_before,
-			      struct store_purge_result *res, char *err, size_t errlen)
+/* Rows deleted per transaction by purge: a few milliseconds of the write
+ * lock each, so that a pipe waiting for it never waits long. */
+#define PURGE_BATCH 2000
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static enum store_status sq_purge(struct store *base, time_t before, time_t now, time_t verp_before,
+				  struct store_purge_result *res, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	static const char *const sql[] = {
-		"DELETE FROM bounces WHERE received_at < ?1",
-		"DELETE FROM recipients WHERE state = 'active' AND ifnull(last_bounce_at, '') < ?1",
-		"DELETE FROM messages WHERE expires_at <= ?1",
-		"DELETE FROM probes WHERE sent_at < ?1",
-		"DELETE FROM verp_ids WHERE last_used_at < ?1",
+		"DELETE FROM bounces WHERE id IN (SELECT id FROM bounces WHERE received_at < ?1 "
+		"ORDER BY received_at LIMIT " STR(PURGE_BATCH) ")",
+		"DELETE FROM recipients WHERE address IN (SELECT address FROM recipients WHERE state = 'active' "
+		"AND ifnull(last_bounce_at, '') < ?1 LIMIT " STR(PURGE_BATCH) ")",
+		"DELETE FROM messages WHERE token IN (SELECT token FROM messages WHERE expires_at <= ?1 LIMIT "
+		STR(PURGE_BATCH) ")",
+		"DELETE FROM probes WHERE recipient IN (SELECT recipient FROM probes WHERE sent_at < ?1 LIMIT "
+		STR(PURGE_BATCH) ")",
+		"DELETE FROM verp_ids WHERE id IN (SELECT id FROM verp_ids WHERE last_used_at < ?1 LIMIT "
+		STR(PURGE_BATCH) ")",
+		/* the counts of whole days now gone, and keys counted down to 0 */
+		"DELETE FROM bounce_counts WHERE day < substr(?1, 1, 10) OR n <= 0",
 	};
-	long probes = 0;
-	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids };
-	time_t when[] = { before, before, now, before, verp_before };
-	enum store_status status;
-	int own;
+	long probes = 0; /* not counted in res */
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids, NULL };
+	time_t when[] = { before, before, now, before, verp_before, before };
+	enum store_status status = STORE_OK;
 
 	memset(res, 0, sizeof(*res));
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
-		return status;
-	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && status == STORE_OK; i++) {
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		sqlite3_stmt *s;
+		long n;
 		int rc;
 
 		if (i == 4 && verp_before == 0)
-			break;
-		if ((rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL)) != SQLITE_OK) {
-			status = fail(st, rc, "purge", err, errlen);
-			break;
-		}
-		if ((rc = bind_time(s, 1, when[i])) != SQLITE_OK)
-			status = fail(st, rc, "bind", err, errlen);
-		else if ((rc = sqlite3_step(s)) != SQLITE_DONE)
-			status = fail(st, rc, "purge", err, errlen);
-		else
-			*counts[i] = sqlite3_changes(st->db);
+			continue;
+		if ((rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL)) != SQLITE_OK)
+			return fail(st, rc, "purge", err, errlen);
+		do {
+			int own;
+
+			n = 0;
+			if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+				break;
+			sqlite3_reset(s);
+			if ((rc = bind_time(s, 1, when[i])) != SQLITE_OK)
+				status = fail(st, rc, "bind", err, errlen);
+			else if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+				status = fail(st, rc, "purge", err, errlen);
+			else
+				n = sqlite3_changes(st->db);
+			if ((status = tx_close(st, own, status, err, errlen)) != STORE_OK)
+				break;
+			if (counts[i])
+				*counts[i] += n;
+		} while (counts[i] && n == PURGE_BATCH);
 		sqlite3_finalize(s);
+		if (status != STORE_OK)
+			return status;
 	}
-	return tx_close(st, own, status, err, errlen);
+	return STORE_OK;
 }
 
-enum store_status store_message_add(struct store *st, const char *token, const char *const *recipients, size_t n,
+static enum store_status sq_message_add(struct store *base, const char *token, const char *const *recipients, size_t n,
 				    time_t now, time_t expires, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
 	sqlite3_stmt *s;
 	char created[STORE_TIME_MAX];
@@ -1081,7 +1073,7 @@ enum store_status store_message_add(struct store *st, const char *token, const c
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	if (!token || !*token || (n && !recipients)) {
-		err_set(err, errlen, "store_message_add: no token or no recipients");
+		store_err(err, errlen, "store_message_add: no token or no recipients");
 		return STORE_ERROR;
 	}
 	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
@@ -1101,7 +1093,7 @@ enum store_status store_message_add(struct store *st, const char *token, const c
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (!recipients[i]) {
-			err_set(err, errlen, "store_message_add: recipient %zu is NULL", i);
+			store_err(err, errlen, "store_message_add: recipient %zu is NULL", i);
 			status = STORE_ERROR;
 			goto out;
 		}
@@ -1119,9 +1111,10 @@ out:
 	return tx_close(st, own, status, err, errlen);
 }
 
-enum store_status store_message_has(struct store *st, const char *token, const char *recipient, char *err,
+static enum store_status sq_message_has(struct store *base, const char *token, const char *recipient, char *err,
 				    size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
 	int rc;
@@ -1129,7 +1122,7 @@ enum store_status store_message_has(struct store *st, const char *token, const c
 	if (no_schema(st))
 		return STORE_NOTFOUND;
 	if (!token || !recipient) {
-		err_set(err, errlen, "store_message_has: no token or recipient");
+		store_err(err, errlen, "store_message_has: no token or recipient");
 		return STORE_ERROR;
 	}
 	if (!(s = stmt(st, S_MSG_HAS, &status, err, errlen)))
@@ -1148,9 +1141,10 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-enum store_status store_probe_claim(struct store *st, const char *token, const char *recipient, time_t now,
-				    long interval, char *to, size_t tolen, char *err, size_t errlen)
+static enum store_status sq_probe_claim(struct store *base, const char *token, const char *recipient, time_t now,
+				       long interval, char *to, size_t tolen, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
 	sqlite3_stmt *s;
 	int own, rc;
@@ -1160,7 +1154,7 @@ enum store_status store_probe_claim(struct store *st, const char *token, const c
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	if (!recipient || !token || !to || tolen == 0) {
-		err_set(err, errlen, "store_probe_claim: no token, recipient or buffer");
+		store_err(err, errlen, "store_probe_claim: no token, recipient or buffer");
 		return STORE_ERROR;
 	}
 	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
@@ -1174,7 +1168,7 @@ enum store_status store_probe_claim(struct store *st, const char *token, const c
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		if ((size_t)snprintf(to, tolen, "%s", col(s, 0)) >= tolen) {
-			err_set(err, errlen, "store_probe_claim: address longer than the buffer");
+			store_err(err, errlen, "store_probe_claim: address longer than the buffer");
 			status = STORE_ERROR;
 		}
 		rc = sqlite3_step(s);
@@ -1192,9 +1186,10 @@ out:
 	return status;
 }
 
-enum store_status store_probe_release(struct store *st, const char *recipient, time_t now, char *err,
-				      size_t errlen)
+static enum store_status sq_probe_release(struct store *base, const char *recipient, time_t now, char *err,
+					 size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
 	sqlite3_stmt *s;
 	int own, rc;
@@ -1219,7 +1214,7 @@ out:
  * taken by another recipient is an error (-1), never an overwrite. */
 static int verp_put(void *ctx, const char *id, const char *recipient, time_t now)
 {
-	struct store *st = ctx;
+	struct sqlite_store *st = ctx;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
 
@@ -1235,7 +1230,7 @@ static int verp_put(void *ctx, const char *id, const char *recipient, time_t now
 
 static int verp_get(void *ctx, const char *id, char **recipient)
 {
-	struct store *st = ctx;
+	struct sqlite_store *st = ctx;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
 	int rc, ret = -1;
@@ -1254,10 +1249,116 @@ static int verp_get(void *ctx, const char *id, char **recipient)
 	return ret;
 }
 
-const struct verp_map *store_verp_map(struct store *st)
+static const struct verp_map *sq_verp_map(struct store *base)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
+
 	st->map.put = verp_put;
 	st->map.get = verp_get;
 	st->map.ctx = st;
 	return &st->map;
 }
+
+static int sq_conflict(struct store *base)
+{
+	(void)base; /* BEGIN IMMEDIATE: one writer at a time, no conflict */
+	return 0;
+}
+
+/* The rows of store_copy, every column as text, in store.h's table order;
+ * the column lists are the same in lib/store_pgsql.c. */
+static const char *const copy_select[STORE_COPY_NTABLES] = {
+	"SELECT address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, last_bounce_at, "
+	"suppressed_at, suppressed_reason, counted_since FROM recipients ORDER BY address",
+	"SELECT received_at, recipient, verified, return_path, queue_id, message_token, kind, action, status, "
+	"smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, original_message_id, "
+	"original_envelope_id, effect FROM bounces ORDER BY id",
+	"SELECT token, created_at, expires_at FROM messages ORDER BY token",
+	"SELECT token, recipient FROM message_recipients ORDER BY token, recipient",
+	"SELECT id, recipient, created_at, last_used_at FROM verp_ids ORDER BY id",
+	"SELECT recipient, token, sent_at FROM probes ORDER BY recipient",
+};
+static const char *const copy_insert[STORE_COPY_NTABLES] = {
+	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
+	"last_bounce_at, suppressed_at, suppressed_reason, counted_since) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	"INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, action, "
+	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, original_message_id, "
+	"original_envelope_id, effect) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	"INSERT INTO messages (token, created_at, expires_at) VALUES (?1, ?2, ?3)",
+	"INSERT INTO message_recipients (token, recipient) VALUES (?1, ?2)",
+	"INSERT INTO verp_ids (id, recipient, created_at, last_used_at) VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO probes (recipient, token, sent_at) VALUES (?1, ?2, ?3)",
+};
+
+static enum store_status sq_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
+				      char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	const char *values[32];
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int rc, n;
+
+	if (no_schema(st))
+		return STORE_OK;
+	if ((rc = sqlite3_prepare_v2(st->db, copy_select[t], -1, &s, NULL)) != SQLITE_OK)
+		return fail(st, rc, "copy", err, errlen);
+	n = sqlite3_column_count(s);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int i = 0; i < n && i < 32; i++)
+			values[i] = (const char *)sqlite3_column_text(s, i);
+		if (fn(ctx, values, (size_t)n))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		status = fail(st, rc, "copy", err, errlen);
+	sqlite3_finalize(s);
+	return status;
+}
+
+static enum store_status sq_copy_put(struct store *base, enum store_copy_table t, const char *const *values,
+				     char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+	int rc, n;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((rc = sqlite3_prepare_v2(st->db, copy_insert[t], -1, &s, NULL)) != SQLITE_OK)
+		return fail(st, rc, "copy", err, errlen);
+	n = sqlite3_bind_parameter_count(s);
+	for (int i = 0; i < n; i++)
+		if ((rc = bind_opt(s, i + 1, values[i])) != SQLITE_OK)
+			break;
+	status = rc == SQLITE_OK ? step_done(st, s, "copy", err, errlen) : fail(st, rc, "bind", err, errlen);
+	sqlite3_finalize(s);
+	return status;
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.set_clock = sq_set_clock,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.conflict = sq_conflict,
+	.bounce_record = sq_bounce_record,
+	.bounces_list = sq_bounces_list,
+	.recipient_get = sq_recipient_get,
+	.recipients_each = sq_recipients_each,
+	.change_state = sq_change_state,
+	.stats = sq_stats,
+	.purge = sq_purge,
+	.message_add = sq_message_add,
+	.message_has = sq_message_has,
+	.probe_claim = sq_probe_claim,
+	.probe_release = sq_probe_release,
+	.verp_map = sq_verp_map,
+	.copy_each = sq_copy_each,
+	.copy_put = sq_copy_put,
+};

@@ -64,7 +64,8 @@ struct conn {
  * (docs/postfix.md). A connection takes a handle when it first needs the
  * store and gives it back at close, unless it failed; handles of an older
  * configuration, or whose database file was removed or replaced since,
- * are closed instead of used. A handle is used by one thread at a time
+ * are closed instead of used (a PostgreSQL store: only those of an older
+ * configuration; a broken connection is opened again by the store). A handle is used by one thread at a time
  * (SQLITE_OPEN_NOMUTEX): the pool's lock orders the hand-over. */
 #define STORE_POOL_MAX 16
 static pthread_mutex_t store_pool_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -115,6 +116,9 @@ static int store_ref_current(const struct store_ref *r, unsigned long gen, const
 {
 	struct stat sb;
 
+	/* a PostgreSQL server: no file; the store reconnects by itself */
+	if (store_is_server(path))
+		return r->gen == gen;
 	return r->gen == gen && stat(path, &sb) == 0 && sb.st_dev == r->dev && sb.st_ino == r->ino;
 }
 

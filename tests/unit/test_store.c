@@ -1,8 +1,11 @@
-/* test_store.c: unit tests of the store (lib/store_sqlite.c) on temporary
- * databases with an injected clock: open and migration, the schema copy
- * in lib/store_schema.c against schema/, recording bounces with the
- * policy, duplicates, suppress/unsuppress, listing, stats, purge, message
- * mode and the VERP id map. */
+/* test_store.c: unit tests of the store (store.h) on temporary databases
+ * with an injected clock, on SQLite (lib/store_sqlite.c) or, with
+ * REBOUND_TEST_PG set, on PostgreSQL (lib/store_pgsql.c; tests/run runs
+ * both, store_fixture.h): open and migration, the schema copies in
+ * lib/store_schema.c against schema/ and schema/pgsql/, recording bounces
+ * with the policy, duplicates, suppress/unsuppress, listing, stats, purge,
+ * message mode, the VERP id map, copying a store; on PostgreSQL also a
+ * server that is down, read-only or too slow, and many writers at once. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,18 +16,22 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
 #include "store.h"
 #include "store_schema.h"
+#include "store_fixture.h"
 
 #define DAY 86400L
 #define T0 1795000000L /* 2026-11-18 */
 
 struct fixture {
 	char dir[64];
-	char path[128];
+	char path[512];
+	char pgname[64]; /* PostgreSQL: the fixture's database */
 	struct store *st;
 	struct policy pol;
 };
@@ -37,7 +44,8 @@ static int setup(void **state)
 	assert_non_null(fx);
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rebound-test-store.XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path, sizeof(fx->path), "%s/rebound.db", fx->dir);
+	if (fixture_db_new(fx->dir, fx->path, sizeof(fx->path), fx->pgname, sizeof(fx->pgname)) != 0)
+		fail_msg("cannot make a database");
 	if (store_open(fx->path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
 		fail_msg("store_open: %s", err);
 	policy_defaults(&fx->pol);
@@ -51,6 +59,8 @@ static int teardown(void **state)
 	char cmd[200];
 
 	store_close(fx->st);
+	if (fixture_db_drop(fx->pgname) != 0)
+		return -1;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
 	if (system(cmd) != 0)
 		return -1;
@@ -101,24 +111,32 @@ static struct rcpt_copy get_rcpt(struct fixture *fx, const char *address, enum s
 	return c;
 }
 
+static void schema_files_match(const struct store_migration *migrations, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		FILE *fp = fopen(migrations[i].file, "r");
+		static char buf[1 << 16];
+		size_t len;
+
+		if (!fp)
+			fail_msg("cannot open %s (run from the top of the tree)", migrations[i].file);
+		len = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+		buf[len] = '\0';
+		if (strcmp(buf, migrations[i].sql) != 0)
+			fail_msg("%s differs from its copy in lib/store_schema.c", migrations[i].file);
+		assert_int_equal(migrations[i].version, (int)i + 1);
+	}
+	assert_int_equal(migrations[n - 1].version, STORE_SCHEMA_VERSION);
+}
+
 static void test_schema_file_matches(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < store_nmigrations; i++) {
-		FILE *fp = fopen(store_migrations[i].file, "r");
-		static char buf[1 << 16];
-		size_t n;
-
-		if (!fp)
-			fail_msg("cannot open %s (run from the top of the tree)", store_migrations[i].file);
-		n = fread(buf, 1, sizeof(buf) - 1, fp);
-		fclose(fp);
-		buf[n] = '\0';
-		if (strcmp(buf, store_migrations[i].sql) != 0)
-			fail_msg("%s differs from its copy in lib/store_schema.c", store_migrations[i].file);
-		assert_int_equal(store_migrations[i].version, (int)i + 1);
-	}
-	assert_int_equal(store_migrations[store_nmigrations - 1].version, STORE_SCHEMA_VERSION);
+	schema_files_match(store_migrations, store_nmigrations);
+	/* PostgreSQL: the same versions, each its twin */
+	schema_files_match(store_pgsql_migrations, store_pgsql_nmigrations);
+	assert_int_equal(store_pgsql_nmigrations, store_nmigrations);
 }
 
 static void test_open_pragmas(void **state)
@@ -423,6 +441,78 @@ static void test_list_stats_purge(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* stats_total: the "total" of store_stats since since. */
+static int total_cb(void *ctx, const struct store_stat *s)
+{
+	if (!strcmp(s->group, "total"))
+		*(long *)ctx = s->count;
+	return 0;
+}
+
+static long stats_total(struct fixture *fx, time_t since)
+{
+	char err[256] = "";
+	long total = -1;
+
+	assert_int_equal(store_stats(fx->st, since, total_cb, &total, err, sizeof(err)), STORE_OK);
+	return total;
+}
+
+static long list_count(struct fixture *fx, time_t since)
+{
+	struct store_filter f = { .since = since };
+	char err[256] = "";
+	int n = 0;
+
+	assert_int_equal(store_bounces_list(fx->st, &f, count_rows, &n, err, sizeof(err)), STORE_OK);
+	return n;
+}
+
+struct first_last {
+	char first[STORE_TIME_MAX], last[STORE_TIME_MAX];
+	int n;
+};
+
+static int first_last(void *ctx, const struct store_bounce_row *r)
+{
+	struct first_last *fl = ctx;
+
+	if (fl->n++ == 0)
+		snprintf(fl->first, sizeof(fl->first), "%s", r->received_at);
+	snprintf(fl->last, sizeof(fl->last), "%s", r->received_at);
+	return 0;
+}
+
+static void test_counts_page_purge(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_filter f = { .limit = 3, .newest = 1 };
+	struct store_purge_result res;
+	struct first_last fl = { "", "", 0 };
+	char err[256] = "", want[STORE_TIME_MAX];
+	time_t since[] = { 0, T0 + DAY / 3, T0 + DAY, T0 + 2 * DAY + 7, T0 + 9 * DAY };
+
+	/* 5 days, 4 bounces a day at 6-hour steps, some duplicates */
+	for (int i = 0; i < 20; i++)
+		record(fx, i % 3 ? "a@example.com" : "b@other.org", i % 2 ? "hard" : "soft", "userunknown",
+		       T0 + i * DAY / 4, 1, i % 5 ? "" : "QDUP");
+	/* stats (counts of whole days and the bounces of the part-day) agree
+	 * with counting the bounces themselves */
+	for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++)
+		assert_int_equal(stats_total(fx, since[i]), list_count(fx, since[i]));
+	/* the newest page, handed oldest first */
+	assert_int_equal(store_bounces_list(fx->st, &f, first_last, &fl, err, sizeof(err)), STORE_OK);
+	assert_int_equal(fl.n, 3);
+	assert_string_equal(fl.first, store_time_format(T0 + 17 * DAY / 4, want));
+	assert_string_equal(fl.last, store_time_format(T0 + 19 * DAY / 4, want));
+	/* purge in the middle of a day: the counts follow */
+	assert_int_equal(store_purge(fx->st, T0 + 2 * DAY + DAY / 2, T0 + 6 * DAY, 0, &res, err, sizeof(err)),
+			 STORE_OK);
+	assert_true(res.bounces > 0);
+	for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++)
+		assert_int_equal(stats_total(fx, since[i]), list_count(fx, since[i]));
+}
+
 static time_t fake_now;
 static time_t fake_clock(void)
 {
@@ -522,6 +612,306 @@ static void test_readonly(void **state)
 	store_close(ro);
 }
 
+/* --- copying a store (both backends) ------------------------------------- */
+
+static int copy_get(void *ctx, const struct store_recipient *r)
+{
+	snprintf(ctx, 128, "%s %ld %ld %s", r->state, r->hard_bounces, r->soft_bounces, r->suppressed_reason);
+	return 0;
+}
+
+static void test_copy(void **state)
+{
+	struct fixture *fx = *state;
+	const char *rcpts[] = { "one@example.com" };
+	struct store_copy_result res;
+	const struct verp_map *m;
+	struct store *dst;
+	char path[600], name[64], err[256] = "", a[128] = "", b[128] = "", *r = NULL;
+
+	record(fx, "h@example.com", "hard", "userunknown", T0, 1, "Q1");
+	for (int d = 0; d < 3; d++)
+		record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
+	record(fx, "u@example.com", "hard", "userunknown", T0, 0, "");
+	assert_int_equal(store_message_add(fx->st, "tok1", rcpts, 1, T0, T0 + DAY, err, sizeof(err)), STORE_OK);
+	m = store_verp_map(fx->st);
+	assert_int_equal(m->put(m->ctx, "id1", "long@example.com", T0), 0);
+	/* into a new store of the same backend */
+	assert_int_equal(fixture_db_new(fx->dir, path, sizeof(path), name, sizeof(name)), 0);
+	if (!*name)
+		snprintf(path, sizeof(path), "%s/copy.db", fx->dir);
+	assert_int_equal(store_open(path, 5, STORE_CREATE, &dst, err, sizeof(err)), STORE_OK);
+	if (store_copy(fx->st, dst, &res, err, sizeof(err)) != STORE_OK)
+		fail_msg("store_copy: %s", err);
+	assert_int_equal(res.rows[STORE_COPY_BOUNCES], 5);
+	assert_int_equal(res.rows[STORE_COPY_RECIPIENTS], 2);
+	assert_int_equal(res.rows[STORE_COPY_MESSAGES], 1);
+	assert_int_equal(res.rows[STORE_COPY_MESSAGE_RECIPIENTS], 1);
+	assert_int_equal(res.rows[STORE_COPY_VERP_IDS], 1);
+	for (int t = 0; t < STORE_COPY_NTABLES; t++)
+		assert_int_equal(res.rows[t], res.target[t]);
+	assert_int_equal(store_recipient_get(fx->st, "s@example.com", copy_get, a, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_recipient_get(dst, "S@example.com", copy_get, b, err, sizeof(err)), STORE_OK);
+	assert_string_equal(a, b);
+	assert_int_equal(store_verp_map(dst)->get(store_verp_map(dst)->ctx, "id1", &r), 0);
+	assert_string_equal(r, "long@example.com");
+	free(r);
+	/* a store that holds bounces already is refused */
+	assert_int_equal(store_copy(fx->st, dst, &res, err, sizeof(err)), STORE_ERROR);
+	store_close(dst);
+	assert_int_equal(fixture_db_drop(name), 0);
+}
+
+/* --- PostgreSQL only ---------------------------------------------------------- */
+
+static void test_pg_schema_version(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st2;
+	char err[256] = "", sql[200];
+
+	/* a second open finds the schema in place; init on it is a no-op */
+	assert_int_equal(store_open(fx->path, 5, STORE_CREATE, &st2, err, sizeof(err)), STORE_OK);
+	assert_string_equal(store_backend_name(st2), "postgresql");
+	store_close(st2);
+	/* a newer schema is refused, permanently */
+	snprintf(sql, sizeof(sql), "INSERT INTO schema_version (version) VALUES (99)");
+	assert_int_equal(fixture_pg_exec(fx->pgname, sql), 0);
+	assert_int_equal(store_open(fx->path, 1, 0, &st2, err, sizeof(err)), STORE_ERROR);
+	assert_non_null(strstr(err, "newer"));
+	assert_int_equal(store_open(fx->path, 1, STORE_READONLY, &st2, err, sizeof(err)), STORE_ERROR);
+}
+
+static void test_pg_fresh_readonly(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *ro;
+	char path[600], name[64], err[256] = "";
+	int n = 0;
+
+	/* a database with no schema yet: the read-only CLI shows nothing */
+	assert_int_equal(fixture_db_new(fx->dir, path, sizeof(path), name, sizeof(name)), 0);
+	assert_int_equal(store_open(path, 5, STORE_READONLY, &ro, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_suppressed_list(ro, count_suppressed, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 0);
+	store_close(ro);
+	assert_int_equal(fixture_db_drop(name), 0);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_pg_down(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st;
+	char path[200], err[256] = "";
+	double t;
+
+	/* no server behind the socket: temporary, at once */
+	snprintf(path, sizeof(path), "host=%s port=1 dbname=rebound user=rebound", fx->dir);
+	t = now_s();
+	assert_int_equal(store_open(path, 2, STORE_CREATE, &st, err, sizeof(err)), STORE_TEMPFAIL);
+	assert_true(now_s() - t < 2.0);
+	assert_null(st);
+	/* a database that does not exist, or a role that may not log in: also
+	 * temporary (the administrator mends it, the mail waits) */
+	snprintf(path, sizeof(path), "%s dbname=rbtest_none_%ld", fixture_pg(), (long)getpid());
+	assert_int_equal(store_open(path, 2, 0, &st, err, sizeof(err)), STORE_TEMPFAIL);
+	assert_non_null(strstr(err, "does not exist"));
+}
+
+static void test_pg_read_only_server(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st;
+	char sql[200], err[256] = "";
+	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
+				  .class_name = "hard", .reason = "userunknown", .kind = "dsn" };
+
+	/* a hot standby refuses writes as a read-only transaction does */
+	snprintf(sql, sizeof(sql), "ALTER DATABASE %s SET default_transaction_read_only = on", fx->pgname);
+	assert_int_equal(fixture_pg_exec("postgres", sql), 0);
+	assert_int_equal(store_open(fx->path, 2, 0, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_bounce_record(st, &b, &fx->pol, NULL, err, sizeof(err)), STORE_TEMPFAIL);
+	assert_non_null(strstr(err, "read-only"));
+	/* reads still work */
+	assert_int_equal(store_recipient_get(st, "a@example.com", NULL, NULL, err, sizeof(err)), STORE_NOTFOUND);
+	store_close(st);
+}
+
+static void test_pg_slow_is_tempfail(void **state)
+{
+	struct fixture *fx = *state;
+	const char *keys[] = { "dbname", NULL }, *vals[] = { fx->path, NULL };
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	struct store *st;
+	char err[256] = "";
+	double t;
+	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
+				  .class_name = "hard", .reason = "userunknown", .kind = "dsn" };
+
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	/* another session holds the table: the writer gives up after its
+	 * database_timeout (1 s), cancels, and the handle works again */
+	PQclear(PQexec(c, "BEGIN"));
+	PQclear(PQexec(c, "LOCK TABLE recipients IN ACCESS EXCLUSIVE MODE"));
+	assert_int_equal(store_open(fx->path, 1, 0, &st, err, sizeof(err)), STORE_OK);
+	t = now_s();
+	assert_int_equal(store_bounce_record(st, &b, &fx->pol, NULL, err, sizeof(err)), STORE_TEMPFAIL);
+	t = now_s() - t;
+	assert_true(t >= 0.9 && t < 3.0);
+	assert_non_null(strstr(err, "database_timeout"));
+	PQclear(PQexec(c, "ROLLBACK"));
+	PQfinish(c);
+	assert_int_equal(store_bounce_record(st, &b, &fx->pol, NULL, err, sizeof(err)), STORE_OK);
+	store_close(st);
+}
+
+static void test_pg_reconnect(void **state)
+{
+	struct fixture *fx = *state;
+	char sql[256];
+
+	/* the server ends the handle's session (as a restart does): the next
+	 * call outside a transaction connects again and succeeds */
+	assert_int_equal(record(fx, "a@example.com", "hard", "userunknown", T0, 1, "Q1"), STORE_EFFECT_SUPPRESSED);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+				   "WHERE datname = '%s' AND pid <> pg_backend_pid()", fx->pgname);
+	assert_int_equal(fixture_pg_exec(fx->pgname, sql), 0);
+	assert_int_equal(record(fx, "b@example.com", "hard", "userunknown", T0, 1, "Q2"), STORE_EFFECT_SUPPRESSED);
+	assert_string_equal(get_rcpt(fx, "b@example.com", STORE_OK).state, "suppressed");
+}
+
+/* writer: one process of test_pg_many_writers. */
+static int writer(const char *path, int i, const struct policy *pol)
+{
+	struct store *st;
+	char err[256] = "", q[32];
+
+	if (store_open(path, 30, 0, &st, err, sizeof(err)) != STORE_OK)
+		return 1;
+	/* the fifth day of soft bounces, in every writer: the address is
+	 * suppressed exactly once */
+	{
+		struct store_bounce b = { .received_at = T0 + 4 * DAY + i, .recipient = "s@example.com", .verified = 1,
+					  .class_name = "soft", .reason = "mailboxfull", .kind = "dsn",
+					  .return_path = "r" };
+
+		if (store_bounce_record(st, &b, pol, NULL, err, sizeof(err)) != STORE_OK)
+			return 2;
+	}
+	for (int k = 0; k < 20; k++) {
+		/* hard bounces of h@ (distinct deliveries), and one delivery
+		 * that every writer records: once only */
+		struct store_bounce b = { .received_at = T0 + k, .recipient = k % 2 ? "h@example.com" : "H@example.com",
+					  .verified = 1, .class_name = "hard", .reason = "userunknown", .kind = "dsn",
+					  .return_path = "r", .queue_id = q };
+
+		snprintf(q, sizeof(q), "Q%d-%d", i, k);
+		if (store_bounce_record(st, &b, pol, NULL, err, sizeof(err)) != STORE_OK)
+			return 3;
+		snprintf(q, sizeof(q), "DUP%d", k);
+		if (store_bounce_record(st, &b, pol, NULL, err, sizeof(err)) != STORE_OK)
+			return 4;
+	}
+	store_close(st);
+	return 0;
+}
+
+struct effects {
+	int suppressed, dup_rows;
+};
+
+static int effect_count(void *ctx, const struct store_bounce_row *r)
+{
+	struct effects *e = ctx;
+
+	if (!strcmp(r->effect, "suppressed"))
+		e->suppressed++;
+	if (!strncmp(r->queue_id, "DUP", 3))
+		e->dup_rows++;
+	return 0;
+}
+
+static void test_pg_many_writers(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_filter f = { .recipient = "s@example.com" };
+	struct effects e = { 0, 0 };
+	struct rcpt_copy c;
+	char err[256] = "";
+	pid_t pids[8];
+	int n = 8;
+
+	for (int d = 0; d < 4; d++)
+		assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
+				 STORE_EFFECT_COUNTED);
+	for (int i = 0; i < n; i++) {
+		fflush(NULL);
+		if ((pids[i] = fork()) == 0)
+			_exit(writer(fx->path, i, &fx->pol));
+		assert_true(pids[i] > 0);
+	}
+	for (int i = 0; i < n; i++) {
+		int ws;
+
+		assert_int_equal(waitpid(pids[i], &ws, 0), pids[i]);
+		if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+			fail_msg("writer %d failed (status %d)", i, ws);
+	}
+	/* no lost update, no double count */
+	c = get_rcpt(fx, "h@example.com", STORE_OK);
+	assert_int_equal(c.hard, n * 20 + 20);
+	c = get_rcpt(fx, "s@example.com", STORE_OK);
+	assert_string_equal(c.state, "suppressed");
+	assert_int_equal(store_bounces_list(fx->st, &f, effect_count, &e, err, sizeof(err)), STORE_OK);
+	assert_int_equal(e.suppressed, 1);
+	f.recipient = "h@example.com";
+	assert_int_equal(store_bounces_list(fx->st, &f, effect_count, &e, err, sizeof(err)), STORE_OK);
+	assert_int_equal(e.dup_rows, 20);
+}
+
+static void test_pg_init_at_once(void **state)
+{
+	struct fixture *fx = *state;
+	char path[600], name[64], sql[128];
+	pid_t pids[4];
+
+	/* four hosts run rebound init on a new database at once */
+	assert_int_equal(fixture_db_new(fx->dir, path, sizeof(path), name, sizeof(name)), 0);
+	for (int i = 0; i < 4; i++) {
+		fflush(NULL);
+		if ((pids[i] = fork()) == 0) {
+			struct store *st;
+			char err[256];
+
+			if (store_open(path, 30, STORE_CREATE, &st, err, sizeof(err)) != STORE_OK) {
+				fprintf(stderr, "# %s\n", err);
+				_exit(1);
+			}
+			store_close(st);
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < 4; i++) {
+		int ws;
+
+		assert_int_equal(waitpid(pids[i], &ws, 0), pids[i]);
+		assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	}
+	/* each migration applied once */
+	snprintf(sql, sizeof(sql), "DO $$ BEGIN IF (SELECT count(*) FROM schema_version) <> %d THEN "
+				   "RAISE 'schema_version'; END IF; END $$", STORE_SCHEMA_VERSION);
+	assert_int_equal(fixture_pg_exec(name, sql), 0);
+	assert_int_equal(fixture_db_drop(name), 0);
+}
+
 static void test_time_format(void **state)
 {
 	char buf[STORE_TIME_MAX];
@@ -533,13 +923,10 @@ static void test_time_format(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* every backend */
+	const struct CMUnitTest common[] = {
 		cmocka_unit_test(test_schema_file_matches),
 		cmocka_unit_test(test_time_format),
-		cmocka_unit_test_setup_teardown(test_open_pragmas, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_locked_is_tempfail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hard_suppresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_complaint_suppresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unverified_changes_nothing, setup, teardown),
@@ -550,11 +937,36 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suppress_unsuppress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_stats_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counts_page_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verp_map, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 	};
+	/* SQLite files */
+	const struct CMUnitTest sqlite_tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_pragmas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked_is_tempfail, setup, teardown),
+	};
+	/* a PostgreSQL server */
+	const struct CMUnitTest pgsql_tests[] = {
+		cmocka_unit_test_setup_teardown(test_pg_schema_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_fresh_readonly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_read_only_server, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_slow_is_tempfail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_many_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_init_at_once, setup, teardown),
+	};
+	int failed = cmocka_run_group_tests_name("store", common, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (fixture_pg())
+		failed += cmocka_run_group_tests_name("store on PostgreSQL", pgsql_tests, NULL, NULL);
+	else
+		failed += cmocka_run_group_tests_name("store on SQLite files", sqlite_tests, NULL, NULL);
+	return failed;
 }

@@ -3,7 +3,9 @@
  * message mode (only the message's recipients, confirmed only for a bounce
  * from our own MTA; otherwise leads and their probes), unverified return
  * paths, a report that names nobody, not-a-bounce, and one transaction.
- * Reports are built by hand; the parser has its own tests. */
+ * Reports are built by hand; the parser has its own tests. On SQLite in
+ * memory, or with REBOUND_TEST_PG set on a PostgreSQL database of each
+ * test's own (store_fixture.h; tests/run runs both). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "store_report.h"
+#include "store_fixture.h"
 
 #define T0 1795000000L
 
@@ -43,6 +46,7 @@ static time_t clock_t0(void)
 }
 
 struct fixture {
+	char pgname[64];
 	struct store *st;
 	struct policy pol;
 	struct store_report_ctx ctx;
@@ -51,10 +55,12 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char err[256];
+	char err[256], path[512] = ":memory:";
 
 	assert_non_null(fx);
-	if (store_open(":memory:", 1, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
+	if (fixture_pg() && fixture_db_new(NULL, path, sizeof(path), fx->pgname, sizeof(fx->pgname)) != 0)
+		fail_msg("cannot make a database");
+	if (store_open(path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
 		fail_msg("%s", err);
 	store_set_clock(fx->st, clock_t0);
 	policy_defaults(&fx->pol);
@@ -71,6 +77,8 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	store_close(fx->st);
+	if (fixture_db_drop(fx->pgname) != 0)
+		return -1;
 	free(fx);
 	return 0;
 }

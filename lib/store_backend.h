@@ -1,0 +1,69 @@
+/* store_backend.h: what a storage backend gives lib/store.c, the one
+ * door of store.h. Every backend (lib/store_sqlite.c, lib/store_pgsql.c)
+ * embeds struct store as the first member of its handle and fills a
+ * struct store_ops; lib/store.c picks the backend from the database name
+ * and forwards each store_* call through ops. Private to lib/store*.c and
+ * their tests. */
+#ifndef REBOUND_STORE_BACKEND_H
+#define REBOUND_STORE_BACKEND_H
+
+#include "store.h"
+
+struct store_ops {
+	const char *name; /* "sqlite", "postgresql" */
+	void (*close)(struct store *st);
+	void (*set_clock)(struct store *st, time_t (*clock)(void));
+	enum store_status (*begin)(struct store *st, char *err, size_t errlen);
+	enum store_status (*commit)(struct store *st, char *err, size_t errlen);
+	void (*rollback)(struct store *st);
+	int (*conflict)(struct store *st);
+	enum store_status (*bounce_record)(struct store *st, const struct store_bounce *b, const struct policy *p,
+					   enum store_effect *effect, char *err, size_t errlen);
+	enum store_status (*bounces_list)(struct store *st, const struct store_filter *f, store_bounce_fn fn,
+					  void *ctx, char *err, size_t errlen);
+	enum store_status (*recipient_get)(struct store *st, const char *address, store_recipient_fn fn, void *ctx,
+					   char *err, size_t errlen);
+	enum store_status (*recipients_each)(struct store *st, int suppressed_only, store_recipient_fn fn, void *ctx,
+					     char *err, size_t errlen);
+	enum store_status (*change_state)(struct store *st, const char *address, int suppress, const char *reason,
+					  time_t now, int *was_suppressed, char *err, size_t errlen);
+	enum store_status (*stats)(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
+				   size_t errlen);
+	enum store_status (*purge)(struct store *st, time_t before, time_t now, time_t verp_before,
+				   struct store_purge_result *res, char *err, size_t errlen);
+	enum store_status (*message_add)(struct store *st, const char *token, const char *const *recipients,
+					 size_t n, time_t now, time_t expires, char *err, size_t errlen);
+	enum store_status (*message_has)(struct store *st, const char *token, const char *recipient, char *err,
+					 size_t errlen);
+	enum store_status (*probe_claim)(struct store *st, const char *token, const char *recipient, time_t now,
+					 long interval, char *to, size_t tolen, char *err, size_t errlen);
+	enum store_status (*probe_release)(struct store *st, const char *recipient, time_t now, char *err,
+					   size_t errlen);
+	const struct verp_map *(*verp_map)(struct store *st);
+	/* the raw rows of `rebound db copy` (store_copy) */
+	enum store_status (*copy_each)(struct store *st, enum store_copy_table t, store_copy_fn fn, void *ctx,
+				       char *err, size_t errlen);
+	enum store_status (*copy_put)(struct store *st, enum store_copy_table t, const char *const *values,
+				      char *err, size_t errlen);
+};
+
+struct store {
+	const struct store_ops *ops;
+};
+
+/* The backends' open functions, called by store_open. */
+enum store_status store_sqlite_open(const char *path, long timeout_seconds, int flags, struct store **out,
+				    char *err, size_t errlen);
+enum store_status store_pgsql_open(const char *conninfo, long timeout_seconds, int flags, struct store **out,
+				   char *err, size_t errlen);
+
+/* store_err: printf into err (errlen bytes; nothing if err is NULL). */
+void store_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* store_suppress_reason: the text kept in recipients.suppressed_reason,
+ * which Postfix's table quotes in its reply: built from the status and
+ * reason words of b only, never from the remote server's free text. days:
+ * the soft-bounce days (POLICY_SOFT). */
+void store_suppress_reason(char *buf, size_t len, enum policy_verdict v, const struct store_bounce *b, long days);
+
+#endif
