@@ -14,8 +14,11 @@ DATADIR     = $(PREFIX)/share/rebound
 DOCDIR      = $(PREFIX)/share/doc/rebound
 # systemd reads units from /usr/local/lib/systemd/system too
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+# systemd-tmpfiles reads /usr/local/lib/tmpfiles.d too
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 
 CC      ?= cc
+# debian/control's Build-Depends names the -dev package of each (tests/package/run checks)
 PKGS     = gmime-3.0 json-glib-1.0 sqlite3 libcrypto libmagic
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -74,7 +77,7 @@ PROGRAMS   := $(if $(CLI_SRC),$(BIN)/rebound) $(if $(MILTER_SRC),$(BIN)/rebound-
 TESTS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 .SECONDARY:
-.PHONY: all check check-unit check-deps demo bench fuzz install clean tests
+.PHONY: all check check-unit check-deps demo bench fuzz install uninstall clean tests
 all: $(PROGRAMS)
 
 # The objects rebuild when the compile flags change (CFLAGS, SYSCONFDIR, ...;
@@ -169,7 +172,8 @@ fuzz:
 # FHS: programs in $(BINDIR) and $(SBINDIR), man pages, the example
 # configuration in $(SYSCONFDIR)/rebound, the schema, the Postfix fragments
 # and postconf.sh in $(DATADIR), docs in $(DOCDIR), the systemd unit in
-# $(UNITDIR). Text files name the install paths: written as for
+# $(UNITDIR), the tmpfiles.d(5) entry for /run/rebound in $(TMPFILESDIR).
+# Text files name the install paths: written as for
 # PREFIX=/usr/local and SYSCONFDIR=/etc, rewritten here for others.
 # Never creates users, the database or /var/lib/rebound (docs/install.md).
 # tests/install/run checks the result.
@@ -188,12 +192,28 @@ install: all
 	chmod 644 $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
 	for f in schema/*.sql; do [ -f "$$f" ] || continue; install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schema/; done
 	for f in postfix-config/*; do [ -f "$$f" ] || continue; \
-	    case $$f in *.example|*.service) continue ;; *.sh) mode=755 ;; *) mode=644 ;; esac; \
+	    case $$f in *.example|*.service|*.tmpfiles) continue ;; *.sh) mode=755 ;; *) mode=644 ;; esac; \
 	    t=$(DESTDIR)$(DATADIR)/$$f; $(INSTALL_SED) "$$f" >"$$t" && chmod $$mode "$$t" || exit 1; done
 	if [ -f postfix-config/rebound-milter.service ]; then install -d $(DESTDIR)$(UNITDIR); \
 	    $(INSTALL_SED) postfix-config/rebound-milter.service >$(DESTDIR)$(UNITDIR)/rebound-milter.service && \
 	    chmod 644 $(DESTDIR)$(UNITDIR)/rebound-milter.service; fi
+	install -d $(DESTDIR)$(TMPFILESDIR)
+	install -m 644 postfix-config/rebound.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rebound.conf
 	for d in README.md docs/*.md; do [ -f "$$d" ] || continue; install -m 644 "$$d" $(DESTDIR)$(DOCDIR)/; done
+
+# uninstall: removes what install put there (same PREFIX, SYSCONFDIR,
+# DESTDIR), and the directories it made when they are empty: never
+# rebound.conf, the secret, the database or users.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rebound $(DESTDIR)$(SBINDIR)/rebound-milter $(DESTDIR)$(SBINDIR)/rebound-pipe
+	for m in man/*.[158]; do [ -f "$$m" ] || continue; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	rm -f $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
+	for f in schema/*.sql postfix-config/*; do rm -f $(DESTDIR)$(DATADIR)/$$f; done
+	rm -f $(DESTDIR)$(UNITDIR)/rebound-milter.service $(DESTDIR)$(TMPFILESDIR)/rebound.conf
+	for d in README.md docs/*.md; do rm -f $(DESTDIR)$(DOCDIR)/$${d##*/}; done
+	-rmdir $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/rebound 2>/dev/null
 
 clean:
 	rm -rf build build-san

@@ -270,6 +270,9 @@ int main(int argc, char **argv)
 	umask(007);
 	if (config_load(p.config_path, &p.cfg, err, sizeof(err)) < 0)
 		tempfail(&p, "configuration: %s", err);
+	/* log_file: no reason to make Postfix retry the bounce; syslog instead */
+	if (*p.cfg->log_file && log_open_file(p.cfg->log_file, err, sizeof(err)) < 0)
+		log_error("%s; logging to syslog", err);
 	policy_from_config(&pol, p.cfg);
 	if (read_message(&p, (size_t)p.cfg->message_size_limit, err, sizeof(err)) < 0)
 		tempfail(&p, "%s", err);

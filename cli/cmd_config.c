@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static void config_usage(FILE *fp)
 {
@@ -16,7 +17,8 @@ static void config_usage(FILE *fp)
 		    "rebound-pipe check it), the secret file it names (its permissions and\n"
 		    "keys) and the bounce_rules file if set, then prints the effective settings.\n"
 		    "Exits 0 when all are valid, 78 when not, with FILE:LINE: and the reason on\n"
-		    "stderr.\n");
+		    "stderr. Warns (exit 0) when return_domain is an example domain\n"
+		    "(example.org, ...).\n");
 }
 
 /* config_check_secret: secret_file loads (lib/secret.c: mode, keys) and a
@@ -59,6 +61,22 @@ static int config_check_rules(const struct config *cfg)
 	return CLI_OK;
 }
 
+/* config_is_example_domain: domain is, or is under, a domain reserved for
+ * examples (RFC 2606): example.com, example.net, example.org, .example. */
+static int config_is_example_domain(const char *domain)
+{
+	static const char *const reserved[] = { "example.com", "example.net", "example.org", "example" };
+	size_t n = strlen(domain);
+
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		size_t m = strlen(reserved[i]);
+
+		if (n >= m && strcasecmp(domain + n - m, reserved[i]) == 0 && (n == m || domain[n - m - 1] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
 int cmd_config(struct cli *cli, int argc, char **argv)
 {
 	struct config *cfg;
@@ -74,6 +92,11 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 	cfg = cli_config(cli);
 	if (config_check_secret(cfg) != CLI_OK || config_check_rules(cfg) != CLI_OK)
 		return CLI_CONFIG;
+	/* valid, but as copied from rebound.conf.example: no bounce reaches it */
+	if (config_is_example_domain(cfg->return_domain))
+		fprintf(stderr, "rebound: warning: %s: return_domain %s is a domain reserved for examples "
+				"(RFC 2606): set your own, with an MX record for this server\n",
+			cfg->path, cfg->return_domain);
 	config_print(cfg, stdout);
 	return CLI_OK;
 }

@@ -466,7 +466,8 @@ int cmd_suppressed(struct cli *cli, int argc, char **argv)
 	struct qopts q = {
 		.name = "suppressed", .usage = "[--json|--csv]",
 		.help = "Prints the suppression list: address, since (UTC), reason. `--csv` is the form\n"
-			"for list managers.\n",
+			"for list managers. --json: JSON Lines, one object per address and line (not one\n"
+			"JSON array).\n",
 		.allowed = OPT_FORMAT,
 	};
 	struct store *st;

@@ -61,6 +61,7 @@ static const struct config_entry config_table[] = {
 	{ "milter_socket", T_STR, OFF(milter_socket), "unix:/run/rebound/milter.sock", 0, 0, NULL, check_socket },
 	{ "user", T_STR, OFF(user), "rebound", 0, 0, NULL, NULL },
 	{ "pid_file", T_STR, OFF(pid_file), "/run/rebound/rebound-milter.pid", 0, 0, NULL, check_path },
+	{ "log_file", T_STR, OFF(log_file), "", 0, 0, NULL, check_path },
 	{ "list_senders", T_LIST, OFF(list_senders), "", 0, 0, NULL, check_sender },
 	{ "list_sasl_users", T_LIST, OFF(list_sasl_users), "", 0, 0, NULL, NULL },
 	{ "list_clients", T_LIST, OFF(list_clients), "", 0, 0, NULL, check_network },

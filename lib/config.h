@@ -59,6 +59,9 @@ struct config {
 	char *milter_socket;
 	char *user;
 	char *pid_file;
+	/* rebound-milter and rebound-pipe: log lines to this file instead of
+	 * syslog (empty: syslog), as Postfix's maillog_file */
+	char *log_file;
 	struct config_list list_senders;
 	struct config_list list_sasl_users;
 	struct config_list list_clients;

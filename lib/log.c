@@ -1,16 +1,21 @@
 /* log.c: syslog (facility mail) and stderr logging; see log.h. */
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
-#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char *log_ident = "rebound";
 static int log_dest = LOG_DEST_STDERR;
 static int log_verbose;
 static int log_syslog_open;
+static int log_fd = -1; /* log_open_file's file, or -1: syslog */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void log_open(const char *ident, int dest)
@@ -32,7 +37,54 @@ void log_close(void)
 		closelog();
 		log_syslog_open = 0;
 	}
+	if (log_fd >= 0) {
+		close(log_fd);
+		log_fd = -1;
+	}
 	pthread_mutex_unlock(&log_lock);
+}
+
+int log_open_file(const char *path, char *err, size_t errlen)
+{
+	int fd = -1, old;
+
+	if (*path && (fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640)) < 0) {
+		snprintf(err, errlen, "log_file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	pthread_mutex_lock(&log_lock);
+	old = log_fd;
+	log_fd = fd;
+	pthread_mutex_unlock(&log_lock);
+	if (old >= 0)
+		close(old);
+	return 0;
+}
+
+/* log_file_write: one line into log_fd (caller holds log_lock). */
+static void log_file_write(const char *sev, const char *msg)
+{
+	char line[2400], stamp[32], host[256];
+	struct tm tm;
+	time_t now = time(NULL);
+	int n;
+
+	if (!localtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm))
+		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	n = snprintf(line, sizeof(line), "%s %s %s[%ld]: %s%s\n", stamp, host, log_ident, (long)getpid(), sev,
+		     msg);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	if (write(log_fd, line, (size_t)n) < 0) {
+		/* nowhere left to say it */
+	}
 }
 
 void log_set_verbose(int verbose)
@@ -43,23 +95,27 @@ void log_set_verbose(int verbose)
 void log_vmsg(int prio, const char *fmt, va_list ap)
 {
 	char buf[2048];
+	const char *sev = "";
 
 	if (prio == LOG_DEBUG && !log_verbose)
 		return;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (log_dest & LOG_DEST_SYSLOG)
-		syslog(LOG_MAIL | prio, "%s", buf);
-	if (log_dest & LOG_DEST_STDERR) {
-		const char *sev = "";
-
-		switch (prio) {
-		case LOG_WARNING: sev = "warning: "; break;
-		case LOG_ERR: case LOG_CRIT: case LOG_ALERT: case LOG_EMERG: sev = "error: "; break;
-		default: break;
-		}
-		/* One fprintf per line so that threads do not interleave. */
-		fprintf(stderr, "%s: %s%s\n", log_ident, sev, buf);
+	switch (prio) {
+	case LOG_WARNING: sev = "warning: "; break;
+	case LOG_ERR: case LOG_CRIT: case LOG_ALERT: case LOG_EMERG: sev = "error: "; break;
+	default: break;
 	}
+	if (log_dest & LOG_DEST_SYSLOG) {
+		pthread_mutex_lock(&log_lock);
+		if (log_fd >= 0)
+			log_file_write(sev, buf);
+		else
+			syslog(LOG_MAIL | prio, "%s", buf);
+		pthread_mutex_unlock(&log_lock);
+	}
+	/* One fprintf per line so that threads do not interleave. */
+	if (log_dest & LOG_DEST_STDERR)
+		fprintf(stderr, "%s: %s%s\n", log_ident, sev, buf);
 }
 
 #define LOG_FN(name, prio) \

@@ -19,6 +19,13 @@ enum log_dest {
  * destinations (an OR of enum log_dest). Safe to call again to change them. */
 void log_open(const char *ident, int dest);
 void log_close(void);
+/* log_open_file: from now on, what would go to syslog is appended to the
+ * file path instead (created mode 0640), one line per message as Postfix's
+ * maillog_file writes them: "Mmm dd hh:mm:ss HOST IDENT[PID]: text". For
+ * hosts without a syslog daemon (no /dev/log). Called again, it reopens
+ * (after log rotation); an empty path goes back to syslog. On failure the
+ * previous destination stays. Returns 0 or -1 (err says why). */
+int log_open_file(const char *path, char *err, size_t errlen);
 /* log_set_verbose: nonzero lets log_debug through. */
 void log_set_verbose(int verbose);
 

@@ -14,21 +14,57 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "log.h"
 
+/* The write end of the pipe the waiting parent reads; -1 when no one waits. */
+static int ready_fd = -1;
+
+/* parent_wait: the parent's side of daemon_detach; returns its exit status. */
+static int parent_wait(int fd, pid_t pid)
+{
+	unsigned char status;
+	ssize_t n;
+	int ws;
+
+	do
+		n = read(fd, &status, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1)
+		return status;
+	if (waitpid(pid, &ws, WNOHANG) == pid && WIFSIGNALED(ws))
+		fprintf(stderr, "rebound-milter: error: the daemon was killed by signal %d while starting\n",
+			WTERMSIG(ws));
+	else
+		fprintf(stderr, "rebound-milter: error: the daemon ended while starting (see the log)\n");
+	return EX_OSERR;
+}
+
 int daemon_detach(char *err, size_t errlen)
 {
-	pid_t pid = fork();
-	int fd;
+	int fds[2];
+	pid_t pid;
 
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	if (pid > 0)
-		_exit(0);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(fds[1]);
+		_exit(parent_wait(fds[0], pid));
+	}
+	close(fds[0]);
+	ready_fd = fds[1];
 	if (setsid() < 0) {
 		snprintf(err, errlen, "setsid: %s", strerror(errno));
 		return -1;
@@ -37,18 +73,100 @@ int daemon_detach(char *err, size_t errlen)
 		snprintf(err, errlen, "chdir /: %s", strerror(errno));
 		return -1;
 	}
-	if ((fd = open("/dev/null", O_RDWR)) < 0) {
-		snprintf(err, errlen, "/dev/null: %s", strerror(errno));
-		return -1;
-	}
-	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
-		snprintf(err, errlen, "dup2: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (fd > 2)
-		close(fd);
 	return 0;
+}
+
+int daemon_ready(int status, char *err, size_t errlen)
+{
+	unsigned char c = (unsigned char)status;
+	int fd, rc = 0;
+
+	if (ready_fd < 0)
+		return 0;
+	/* stdio first: the parent's caller may wait for the end of its output */
+	if (status == 0) {
+		if ((fd = open("/dev/null", O_RDWR)) < 0) {
+			snprintf(err, errlen, "/dev/null: %s", strerror(errno));
+			c = EX_OSERR;
+			rc = -1;
+		} else {
+			if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
+				snprintf(err, errlen, "dup2: %s", strerror(errno));
+				c = EX_OSERR;
+				rc = -1;
+			}
+			if (fd > 2)
+				close(fd);
+		}
+	}
+	if (write(ready_fd, &c, 1) != 1 && rc == 0) {
+		snprintf(err, errlen, "telling the starting process: %s", strerror(errno));
+		rc = -1;
+	}
+	close(ready_fd);
+	ready_fd = -1;
+	return rc;
+}
+
+/* dir_of: the directory part of file into buf; -1 if too long or none. */
+static int dir_of(const char *file, char *buf, size_t len)
+{
+	const char *slash = strrchr(file, '/');
+	size_t n;
+
+	if (!slash)
+		return -1;
+	n = slash == file ? 1 : (size_t)(slash - file);
+	if (n >= len)
+		return -1;
+	memcpy(buf, file, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+int daemon_make_dir(const char *file, int chown_it, uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	char dir[4096];
+	struct stat sb;
+
+	if (!*file || dir_of(file, dir, sizeof(dir)) < 0)
+		return 0;
+	if (stat(dir, &sb) == 0)
+		return 0;
+	if (errno != ENOENT || mkdir(dir, 0750) < 0) {
+		snprintf(err, errlen, "cannot make directory %s (for %s): %s", dir, file, strerror(errno));
+		return -1;
+	}
+	if (chown_it && chown(dir, uid, gid) < 0) {
+		snprintf(err, errlen, "chown %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	log_info("made directory %s (for %s)", dir, file);
+	return 0;
+}
+
+int daemon_check_dir(const char *file, char *err, size_t errlen)
+{
+	char dir[4096], parent[4096];
+	struct stat sb;
+	int e;
+
+	if (!*file || dir_of(file, dir, sizeof(dir)) < 0)
+		return 0;
+	if (stat(dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "%s (for %s): not a directory", dir, file);
+			return -1;
+		}
+		return 0;
+	}
+	e = errno;
+	if (e == ENOENT && dir_of(dir, parent, sizeof(parent)) == 0 && stat(parent, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode))
+		return 0;
+	snprintf(err, errlen, "%s (for %s): %s", dir, file,
+		 e == ENOENT ? "missing, and rebound-milter cannot make it: its parent is missing" : strerror(e));
+	return -1;
 }
 
 int daemon_lookup_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen)

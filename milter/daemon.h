@@ -7,9 +7,28 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* daemon_detach: fork into the background, new session, cwd /, stdio on
- * /dev/null. Returns 0 in the daemon (the parent exits 0), -1 on error. */
+/* daemon_detach: fork into the background: new session, cwd /. The
+ * parent waits for the daemon's word (daemon_ready) and exits with it: 0
+ * once the daemon is ready (socket bound, pid file written, privileges
+ * dropped), else the daemon's exit status; EX_OSERR, said on stderr, if
+ * the daemon ended without a word. Standard input, output and error stay
+ * open until daemon_ready, so that start-up errors reach the terminal.
+ * Returns 0 in the daemon, -1 on error (nothing forked). */
 int daemon_detach(char *err, size_t errlen);
+
+/* daemon_ready: after daemon_detach, tell the waiting parent the outcome of
+ * the start-up (0: ready, with stdio moved to /dev/null first; else the
+ * exit status). Once only; a no-op in the foreground. Returns 0 or -1. */
+int daemon_ready(int status, char *err, size_t errlen);
+
+/* daemon_make_dir: the directory of file (a pid file, a unix socket), made
+ * when missing (the last component only: mode 0750, owned by uid:gid when
+ * chown_it), as systemd's RuntimeDirectory= does. Returns 0 or -1. */
+int daemon_make_dir(const char *file, int chown_it, uid_t uid, gid_t gid, char *err, size_t errlen);
+
+/* daemon_check_dir: for -n: the directory of file exists, or its parent
+ * does (daemon_make_dir will make it). Returns 0 or -1. */
+int daemon_check_dir(const char *file, char *err, size_t errlen);
 
 /* daemon_lookup_user: uid and primary gid of user name. -1 if unknown. */
 int daemon_lookup_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,6 +81,9 @@ static void reload(const char *path, const struct config *boot)
 	if (strcmp(st->cfg->milter_socket, boot->milter_socket) || strcmp(st->cfg->user, boot->user) ||
 	    strcmp(st->cfg->pid_file, boot->pid_file))
 		log_warn("reload: milter_socket, user and pid_file take effect only on restart");
+	/* reopened: after log rotation, or a log_file changed */
+	if (log_open_file(st->cfg->log_file, err, sizeof(err)) < 0)
+		log_warn("reload: %s; logging as before", err);
 	state_install(st);
 	log_info("configuration reloaded from %s", path);
 }
@@ -199,6 +203,17 @@ static int run(const char *path, const struct config *boot, const char *unix_pat
 	return milter_done ? EX_SOFTWARE : 0;
 }
 
+/* check_dirs: for -n: the directories of the socket and the pid file exist
+ * or can be made. */
+static int check_dirs(const struct config *cfg, char *err, size_t errlen)
+{
+	const char *unix_path = daemon_unix_path(cfg->milter_socket);
+
+	if (unix_path && daemon_check_dir(unix_path, err, errlen) < 0)
+		return -1;
+	return daemon_check_dir(cfg->pid_file, err, errlen);
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = CONFIG_DEFAULT_PATH, *unix_path;
@@ -233,7 +248,12 @@ int main(int argc, char **argv)
 			log_error("%s", err);
 			return EX_CONFIG;
 		}
+		rc = check_dirs(st->cfg, err, sizeof(err));
 		state_release(st);
+		if (rc < 0) {
+			log_error("%s", err);
+			return EX_CONFIG;
+		}
 		printf("%s: configuration OK\n", path);
 		return 0;
 	}
@@ -262,13 +282,13 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 	fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
-	if (!foreground) {
-		if (daemon_detach(err, sizeof(err)) < 0) {
-			log_error("%s", err);
-			config_free(boot);
-			return EX_OSERR;
-		}
-		log_open("rebound-milter", LOG_DEST_SYSLOG);
+	/* In the background, the starting process waits until the socket is
+	 * bound and the privileges are dropped (daemon_ready), and errors go
+	 * to stderr too until then. */
+	if (!foreground && daemon_detach(err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		config_free(boot);
+		return EX_OSERR;
 	}
 	rc = EX_OSERR;
 	unix_path = daemon_unix_path(boot->milter_socket);
@@ -277,11 +297,24 @@ int main(int argc, char **argv)
 		log_error("smfi_register failed");
 		goto out;
 	}
+	/* The socket's and the pid file's directories, made when missing
+	 * (/run/rebound without systemd's RuntimeDirectory=). */
+	if ((unix_path && daemon_make_dir(unix_path, geteuid() == 0, uid, gid, err, sizeof(err)) < 0) ||
+	    daemon_make_dir(boot->pid_file, geteuid() == 0, uid, gid, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		unix_path = NULL;
+		goto out;
+	}
+	/* libmilter says why it cannot bind with syslog(3) of its own: on
+	 * stderr too while it does (LOG_PERROR), then as before. */
+	openlog("rebound-milter", LOG_PID | LOG_NDELAY | LOG_PERROR, LOG_MAIL);
 	if (smfi_setconn(boot->milter_socket) != MI_SUCCESS || smfi_opensocket(1) != MI_SUCCESS) {
-		log_error("cannot listen on %s (see the previous message)", boot->milter_socket);
+		openlog("rebound-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
+		log_error("cannot listen on %s (libmilter said why above)", boot->milter_socket);
 		unix_path = NULL; /* not ours to remove */
 		goto out;
 	}
+	openlog("rebound-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
 	if (daemon_socket_setup(boot->milter_socket, geteuid() == 0, uid, gid, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		goto out;
@@ -294,6 +327,12 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		goto out_pid;
 	}
+	/* log_file: opened (made) as user, so that rebound-pipe can write it too */
+	if (*boot->log_file && log_open_file(boot->log_file, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		rc = EX_CANTCREAT;
+		goto out_pid;
+	}
 	/* Keys, rules and codec as the user: what a reload will see. */
 	if (state_load(path, &st, err, sizeof(err)) < 0) {
 		log_error("%s", err);
@@ -301,6 +340,12 @@ int main(int argc, char **argv)
 		goto out_pid;
 	}
 	state_install(st);
+	if (daemon_ready(0, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		goto out_pid;
+	}
+	if (!foreground)
+		log_open("rebound-milter", LOG_DEST_SYSLOG);
 	rc = run(path, boot, unix_path);
 	log_info("stopped");
 out_pid:
@@ -311,6 +356,9 @@ out:
 	callbacks_shutdown();
 	state_shutdown();
 	config_free(boot);
+	/* a start-up that failed: the waiting parent exits with rc */
+	if (daemon_ready(rc ? rc : EX_SOFTWARE, err, sizeof(err)) < 0)
+		log_error("%s", err);
 	log_close();
 	return rc;
 }

@@ -57,7 +57,7 @@ if [ -z "$pipe_prog" ]; then
 fi
 [ -x "$pipe_prog" ] || die "$pipe_prog not found (-p PATH)"
 case $listen in *:[0-9]*) ;; *) die "-l wants HOST:PORT, e.g. 127.0.0.1:10025" ;; esac
-[ -f "$pfdir/main.cf" ] || die "$pfdir/main.cf not found (-c DIR)"
+[ -f "$pfdir/main.cf" ] || die "$pfdir/main.cf not found: Postfix is not configured there (Debian's \"No configuration\"? dpkg-reconfigure postfix; docs/install.md, step 0), or give its directory with -c DIR"
 
 # The settings Postfix must agree with, as rebound itself reads them.
 settings=$("$rebound" -c "$rconf" config check) || die "$rconf is not valid (rebound config check)"

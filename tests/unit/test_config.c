@@ -86,6 +86,7 @@ static void test_errors(void **state)
 	load_err(BASE "return_prefix = Bounces\n", "t.conf:3: return_prefix:");
 	load_err(BASE "secret_file = relative\n", "t.conf:3: secret_file: must be an absolute path");
 	load_err(BASE "milter_socket = /tmp/x\n", "t.conf:3: milter_socket:");
+	load_err(BASE "log_file = mail.log\n", "t.conf:3: log_file: must be an absolute path");
 }
 
 static void test_parse_net(void **state)
