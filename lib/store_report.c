@@ -128,8 +128,10 @@ static enum store_status report_once(struct store *st, const struct bounce_repor
 			/* message mode: only a recipient the message went to, and
 			 * confirmed only if our own MTA made the bounce: any
 			 * recipient of the message sees its return path and could
-			 * write a bounce naming another one (a lead, unverified) */
-			line_fill(l, r, r->recipient, ctx->trusted);
+			 * write a bounce naming another one (a lead, unverified).
+			 * Never a complaint: Postfix writes none, so one from a
+			 * "trusted" source came from a local user or relay */
+			line_fill(l, r, r->recipient, ctx->trusted && r->class != BOUNCE_CLASS_COMPLAINT);
 			status = *r->recipient ? store_message_has(st, ctx->token, r->recipient, err, errlen)
 					       : STORE_NOTFOUND;
 			if (status == STORE_NOTFOUND) {
@@ -138,7 +140,7 @@ static enum store_status report_once(struct store *st, const struct bounce_repor
 			}
 			if (status != STORE_OK)
 				goto fail;
-			if (!ctx->trusted &&
+			if (!l->verified &&
 			    (status = lead_probe(st, ctx, r, &nclaimed, l, err, errlen)) != STORE_OK)
 				goto fail;
 		} else if (ctx->verified && ctx->recipient) {

@@ -9,6 +9,9 @@
 
 /* JSON nested deeper than this is not read (SES's is 4 levels deep). */
 #define JSON_MAX_DEPTH 32
+/* Members and elements read: json-glib makes objects of each (a megabyte
+ * of "{}," took 130 MB, issue 12); SES's notification has some hundred. */
+#define JSON_MAX_ITEMS 10000
 
 /* json_clean: the JSON text at p as it was before mail transport touched
  * it, in a new string (the caller frees it with g_string_free): a line
@@ -19,13 +22,14 @@
  * at p is kept, up to its closing brace. An object cut short (the message
  * size limit, a relay that truncates) is kept up to its last complete
  * member or element (before its last comma), its open objects and arrays
- * closed. NULL when there is nothing of it to read, or it nests deeper
- * than JSON_MAX_DEPTH. */
+ * closed; so is one of more than JSON_MAX_ITEMS members and elements in
+ * all. NULL when there is nothing of it to read, or it nests deeper than
+ * JSON_MAX_DEPTH. */
 static GString *json_clean(const char *p)
 {
 	GString *g = g_string_sized_new(4096);
 	char open[JSON_MAX_DEPTH], cut_open[JSON_MAX_DEPTH];
-	size_t cut = 0;
+	size_t cut = 0, items = 0;
 	int depth = 0, cut_depth = 0, instr = 0;
 
 	for (; *p && g->len < MAX_PART_TEXT; p++) {
@@ -42,6 +46,8 @@ static GString *json_clean(const char *p)
 			cut = g->len;
 			cut_depth = depth;
 			memcpy(cut_open, open, (size_t)depth);
+			if (++items >= JSON_MAX_ITEMS)
+				break;
 		}
 		g_string_append_c(g, ch);
 		if (instr) {

@@ -52,6 +52,7 @@ struct ctx {
 	GMimeMessage *fwd[4];  /* forwarded reports parsed by mime_walk; owned */
 	int nfwd;
 	int nparts;
+	int nsniff;            /* parts shown to libmagic (mime.c, sniff) */
 	const char *limited;   /* the bound bounce_limits_apply reached, or NULL */
 	struct sbuf text;      /* human-readable error text, UTF-8 */
 	struct sbuf html;      /* text/html, used when there is no text/plain */
