@@ -33,7 +33,7 @@ struct out_opts {
 static void print_rcpt(FILE *fp, const struct out_opts *o, const char *file,
 		       const struct bounce_report *rep, const struct bounce_rcpt *r)
 {
-	static const struct bounce_rcpt none = { "", "", "", "", "", BOUNCE_CLASS_NONE, 0, "", "", "", "", "" };
+	static const struct bounce_rcpt none = { "", "", "", "", "", BOUNCE_CLASS_NONE, 0, "", "", "", "", "", 0 };
 	size_t dlen;
 
 	if (!r)

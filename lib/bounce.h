@@ -45,6 +45,10 @@ struct bounce_rcpt {
 	 * sender gave it, ORCPT) when it names another address than
 	 * recipient (a forward or a rewrite); "" if none */
 	char *original_recipient;
+	/* 1 when recipient is the DSN's Original-Recipient because its
+	 * Final-Recipient named no whole address: the address the sender
+	 * gave with ORCPT, which whoever sent the returned message chose */
+	int recipient_from_orcpt;
 };
 
 struct bounce_report {

@@ -130,8 +130,11 @@ static enum store_status report_once(struct store *st, const struct bounce_repor
 			 * recipient of the message sees its return path and could
 			 * write a bounce naming another one (a lead, unverified).
 			 * Never a complaint: Postfix writes none, so one from a
-			 * "trusted" source came from a local user or relay */
-			line_fill(l, r, r->recipient, ctx->trusted && r->class != BOUNCE_CLASS_COMPLAINT);
+			 * "trusted" source came from a local user or relay. Never
+			 * an address taken from Original-Recipient: the sender of
+			 * the returned message chose it (ORCPT), whoever that was */
+			line_fill(l, r, r->recipient,
+				  ctx->trusted && r->class != BOUNCE_CLASS_COMPLAINT && !r->recipient_from_orcpt);
 			status = *r->recipient ? store_message_has(st, ctx->token, r->recipient, err, errlen)
 					       : STORE_NOTFOUND;
 			if (status == STORE_NOTFOUND) {

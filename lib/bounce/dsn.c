@@ -155,12 +155,16 @@ void dsn_parse(struct ctx *c, const char *text)
 			/* Final-Recipient names the address, unless it is no
 			 * whole address ("@relay", "user@host"): then the original */
 			if (fin) {
-				if (addr_full(a) || !r->addr[0])
+				if (addr_full(a) || !r->addr[0]) {
 					text_copy(r->addr, sizeof(r->addr), a);
+					r->addr_is_orig = 0;
+				}
 				has_final = 1;
 			} else {
-				if (!r->addr[0] || !addr_full(r->addr))
+				if (!r->addr[0] || !addr_full(r->addr)) {
 					text_copy(r->addr, sizeof(r->addr), a);
+					r->addr_is_orig = 1;
+				}
 				if (addr_full(a))
 					text_copy(r->orig_addr, sizeof(r->orig_addr), a);
 				has_orig = 1;

@@ -90,6 +90,7 @@ static void report_rcpt(struct ctx *c, struct rcpt *r, enum bounce_kind kind, st
 	o->reporting_mta = report_dup(r->reporting_mta, oom);
 	o->rule = report_dup(r->rule, oom);
 	o->original_recipient = report_dup(strcasecmp(r->orig_addr, r->addr) ? r->orig_addr : "", oom);
+	o->recipient_from_orcpt = r->addr_is_orig;
 }
 
 int report_build(struct ctx *c, enum bounce_kind kind, int truncated, struct bounce_report **out)

@@ -27,6 +27,8 @@
 struct rcpt {
 	char addr[320];
 	char orig_addr[320]; /* DSN Original-Recipient, a whole address, or "" */
+	int addr_is_orig;    /* addr is the Original-Recipient (the Final-Recipient
+	                      * named no whole address): the sender's ORCPT */
 	char action[32];
 	char status[32];
 	char code[8];

@@ -175,11 +175,51 @@ static void test_original_recipient(void **state)
 	assert_string_equal(rep->rcpt[1].recipient, "forwarded@example.net");
 	assert_string_equal(rep->rcpt[1].original_recipient, "member@example.com");
 	assert_string_equal(rep->rcpt[0].original_recipient, "");
+	assert_int_equal(rep->rcpt[0].recipient_from_orcpt, 0);
+	assert_int_equal(rep->rcpt[1].recipient_from_orcpt, 0);
 	bounce_report_free(rep);
 	parse(msg, "member@example.com", &rep);
 	assert_int_equal(rep->nrcpt, 1);
 	assert_string_equal(rep->rcpt[0].recipient, "member@example.com");
 	assert_string_equal(rep->rcpt[0].status, "5.2.2");
+	bounce_report_free(rep);
+}
+
+/* A Final-Recipient that is no whole address ("root@localhost") gives way
+ * to Original-Recipient, and the report says so: that address is the
+ * returned message's sender's ORCPT, not one the reporting MTA tried
+ * (issue 12: message mode does not confirm it). */
+static void test_recipient_from_orcpt(void **state)
+{
+	static const char msg[] =
+		"From: MAILER-DAEMON@lists.example.org\n"
+		"To: bounces+m-tok=tag@bounce.example.org\n"
+		"Subject: Undelivered Mail Returned to Sender\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+		"\n"
+		"--b\n"
+		"Content-Type: text/plain\n"
+		"\n"
+		"I'm sorry to have to inform you that your message could not be delivered.\n"
+		"--b\n"
+		"Content-Type: message/delivery-status\n"
+		"\n"
+		"Reporting-MTA: dns; lists.example.org\n"
+		"\n"
+		"Final-Recipient: rfc822; root@localhost\n"
+		"Original-Recipient: rfc822;victim@example.com\n"
+		"Action: failed\n"
+		"Status: 5.2.2\n"
+		"Diagnostic-Code: x-unix; mailbox full\n"
+		"--b--\n";
+	struct bounce_report *rep;
+
+	(void)state;
+	parse(msg, NULL, &rep);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, "victim@example.com");
+	assert_int_equal(rep->rcpt[0].recipient_from_orcpt, 1);
 	bounce_report_free(rep);
 }
 
@@ -241,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_after_from),
 		cmocka_unit_test(test_x400_smtp),
 		cmocka_unit_test(test_original_recipient),
+		cmocka_unit_test(test_recipient_from_orcpt),
 		cmocka_unit_test(test_phquery_advice),
 		cmocka_unit_test(test_reporter_postmaster),
 	};

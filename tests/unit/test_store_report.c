@@ -176,6 +176,33 @@ static void test_message_mode(void **state)
 	assert_int_equal(state_of(fx, "stranger@example.com"), STORE_NOTFOUND);
 }
 
+/* Postfix's own bounce whose recipient is the DSN's Original-Recipient
+ * (Final-Recipient named no whole address): the returned message's sender
+ * chose that address with ORCPT, so it is a lead like any outside bounce
+ * (issue 12), never confirmed. */
+static void test_message_mode_orcpt(void **state)
+{
+	struct fixture *fx = *state;
+	const char *sent[] = { "one@example.com", "two@example.com" };
+	struct bounce_rcpt r[1] = { rcpt("two@example.com", "5.1.1", BOUNCE_CLASS_HARD, "userunknown") };
+	struct bounce_report rep = report(BOUNCE_KIND_DSN, r, 1);
+	struct store_report_line *lines;
+	size_t n;
+	char err[256];
+
+	r[0].recipient_from_orcpt = 1;
+	assert_int_equal(store_message_add(fx->st, "tok-1", sent, 2, T0, T0 + 86400, err, sizeof(err)), STORE_OK);
+	fx->ctx.verified = 1;
+	fx->ctx.token = "tok-1";
+	fx->ctx.trusted = 1;
+	assert_int_equal(store_report_record(fx->st, &rep, &fx->ctx, &lines, &n, err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_false(lines[0].verified);
+	assert_int_equal(lines[0].effect, STORE_EFFECT_UNVERIFIED);
+	free(lines);
+	assert_int_equal(state_of(fx, "two@example.com"), STORE_NOTFOUND);
+}
+
 /* lead: record the report with the fixture's context; returns the lines. */
 static struct store_report_line *lead(struct fixture *fx, struct bounce_rcpt *r, size_t nr, enum bounce_kind kind,
 				      size_t *n)
@@ -399,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recipient_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unverified, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_mode_orcpt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_lead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_lead_complaint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_lead_no_probe, setup, teardown),
