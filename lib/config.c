@@ -154,7 +154,7 @@ static const char *check_database(const char *v)
 }
 
 /* check_forward_to: an address that sendmail(1) takes as one recipient
- * (bounce-pipe/forward.c): no option, no space, no control character. */
+ * (bounce-pipe/sendmail.c): no option, no space, no control character. */
 static const char *check_forward_to(const char *v)
 {
 	if (*v == '-')
