@@ -170,7 +170,9 @@ fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/Makefile
 
 # FHS: programs in $(BINDIR) and $(SBINDIR), man pages, the example
-# configuration in $(SYSCONFDIR)/rebound, the schema, the Postfix fragments
+# configuration in $(SYSCONFDIR)/rebound, the schema (schema/ and its
+# PostgreSQL form schema/pgsql/: for reading; rebound init applies the
+# copies compiled into lib/store_schema.c), the Postfix fragments
 # and postconf.sh in $(DATADIR), docs in $(DOCDIR), the systemd unit in
 # $(UNITDIR), the tmpfiles.d(5) entry for /run/rebound in $(TMPFILESDIR).
 # Text files name the install paths: written as for
@@ -181,7 +183,7 @@ INSTALL_SED = sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' -e 's|/usr/local/bin/|$(
               -e 's|/usr/local/share/rebound/|$(DATADIR)/|g' -e 's|/etc/rebound/|$(SYSCONFDIR)/rebound/|g'
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schema \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schema/pgsql \
 	    $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(SYSCONFDIR)/rebound $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BIN)/rebound $(DESTDIR)$(BINDIR)/rebound
 	install -m 755 $(BIN)/rebound-milter $(DESTDIR)$(SBINDIR)/rebound-milter
@@ -190,7 +192,8 @@ install: all
 	    s=$${m##*.}; install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man$$s/; done
 	$(INSTALL_SED) postfix-config/rebound.conf.example >$(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
 	chmod 644 $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
-	for f in schema/*.sql; do [ -f "$$f" ] || continue; install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schema/; done
+	for f in schema/*.sql schema/pgsql/*.sql; do [ -f "$$f" ] || continue; \
+	    install -m 644 "$$f" $(DESTDIR)$(DATADIR)/$$f; done
 	for f in postfix-config/*; do [ -f "$$f" ] || continue; \
 	    case $$f in *.example|*.service|*.tmpfiles) continue ;; *.sh) mode=755 ;; *) mode=644 ;; esac; \
 	    t=$(DESTDIR)$(DATADIR)/$$f; $(INSTALL_SED) "$$f" >"$$t" && chmod $$mode "$$t" || exit 1; done
@@ -209,10 +212,10 @@ uninstall:
 	for m in man/*.[158]; do [ -f "$$m" ] || continue; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
 	rm -f $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
-	for f in schema/*.sql postfix-config/*; do rm -f $(DESTDIR)$(DATADIR)/$$f; done
+	for f in schema/*.sql schema/pgsql/*.sql postfix-config/*; do rm -f $(DESTDIR)$(DATADIR)/$$f; done
 	rm -f $(DESTDIR)$(UNITDIR)/rebound-milter.service $(DESTDIR)$(TMPFILESDIR)/rebound.conf
 	for d in README.md docs/*.md; do rm -f $(DESTDIR)$(DOCDIR)/$${d##*/}; done
-	-rmdir $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(DATADIR) \
+	-rmdir $(DESTDIR)$(DATADIR)/schema/pgsql $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(DATADIR) \
 	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/rebound 2>/dev/null
 
 clean:

@@ -2,13 +2,19 @@
 # postconf.sh: sets up Postfix for rebound with postconf(1): the changes of
 # postfix-config/main.cf and master.cf, with the names taken from
 # rebound.conf (return_domain, recipient_delimiter, milter_socket, user,
-# database), and /etc/postfix/rebound-suppressed.cf written from
-# postfix-config/rebound-suppressed.cf with dbpath = database.
+# database), and the suppression table: with an SQLite database,
+# /etc/postfix/rebound-suppressed.cf written from
+# postfix-config/rebound-suppressed.cf with dbpath = database; with a
+# PostgreSQL one (database = postgresql://...), the pgsql: table
+# /etc/postfix/rebound-suppressed-pgsql.cf written from
+# postfix-config/rebound-suppressed-pgsql.cf with hosts = the URI of -t
+# (Postfix's read-only role; default: database itself, with a warning) and
+# dbname = the database the URI names (Debian's postfix-pgsql reads it).
 # Idempotent: run it again after changing rebound.conf. It never touches
 # users, groups or permissions (docs/install.md) and never reloads Postfix.
 #
 #   postconf.sh [-n] [-c POSTFIX_DIR] [-r REBOUND_CONF] [-l HOST:PORT]
-#               [-p REBOUND_PIPE] [-b REBOUND]
+#               [-p REBOUND_PIPE] [-b REBOUND] [-t URI]
 #   -n   print the commands instead of running them
 #   -c   Postfix's configuration directory (default /etc/postfix)
 #   -r   rebound.conf (default /etc/rebound/rebound.conf)
@@ -17,6 +23,9 @@
 #        /usr/local/sbin/rebound-pipe)
 #   -b   the rebound program, which reads rebound.conf (default: rebound in
 #        PATH, else /usr/local/bin/rebound)
+#   -t   PostgreSQL store only: the postgresql:// URI Postfix's table logs in
+#        with, as the role that may only read the suppressed view
+#        (docs/install.md, "Several MTAs"); default: database
 set -eu
 
 dry=0
@@ -25,13 +34,14 @@ rconf=/etc/rebound/rebound.conf
 listen=127.0.0.1:10025
 pipe_prog=
 rebound=
+table_uri=
 
 usage() {
-	sed -n '10,19s/^# \{0,1\}//p' "$0" >&2
+	sed -n '/^#   postconf.sh \[/,/^set -eu/{/^set/d;s/^# \{0,1\}//;p}' "$0" >&2
 	exit 2
 }
 
-while getopts nc:r:l:p:b: opt; do
+while getopts nc:r:l:p:b:t: opt; do
 	case $opt in
 	n) dry=1 ;;
 	c) pfdir=$OPTARG ;;
@@ -39,6 +49,7 @@ while getopts nc:r:l:p:b: opt; do
 	l) listen=$OPTARG ;;
 	p) pipe_prog=$OPTARG ;;
 	b) rebound=$OPTARG ;;
+	t) table_uri=$OPTARG ;;
 	*) usage ;;
 	esac
 done
@@ -70,6 +81,38 @@ database=$(setting database)
 if [ -z "$domain" ] || [ -z "$user" ] || [ -z "$database" ]; then
 	die "cannot read the settings of $rconf"
 fi
+# The suppression table: sqlite: on the file, or pgsql: on the server.
+case $database in
+postgresql://* | postgres://* | *=*)
+	table_kind=pgsql
+	if [ -z "$table_uri" ]; then
+		case $database in
+		postgresql://* | postgres://*) ;;
+		*) die "database is a conninfo string: give Postfix's table a postgresql:// URI with -t (docs/install.md, \"Several MTAs\")" ;;
+		esac
+		table_uri=$database
+		echo "postconf.sh: warning: Postfix's table logs in as rebound's own role; give it a read-only role with -t URI (docs/install.md, \"Several MTAs\")" >&2
+	fi
+	case $table_uri in
+	postgresql://* | postgres://*) ;;
+	*) die "-t wants a postgresql:// URI" ;;
+	esac
+	# postgresql://[userinfo@][hosts][/dbname][?params]: the path is the
+	# database name (Postfix's pgsql: client wants it as dbname too)
+	dbname=${table_uri#*://}
+	dbname=${dbname%%\?*}
+	case $dbname in */*) dbname=${dbname#*/} ;; *) dbname= ;; esac
+	case $dbname in
+	"" | */* | *[!A-Za-z0-9_.-]*) die "$table_uri: name the database in the URI's path (postgresql://ROLE@HOST/DBNAME?...)" ;;
+	esac
+	table_file=rebound-suppressed-pgsql.cf
+	;;
+*)
+	[ -z "$table_uri" ] || die "-t is for a PostgreSQL store; database is $database"
+	table_kind=sqlite
+	table_file=rebound-suppressed.cf
+	;;
+esac
 getent passwd "$user" >/dev/null || echo "postconf.sh: warning: user $user does not exist yet (docs/install.md)" >&2
 
 # rebound's socket syntax to Postfix's: inet:PORT@HOST -> inet:HOST:PORT.
@@ -130,7 +173,7 @@ run postconf -c "$pfdir" -P "$svc/syslog_name=postfix/lists" \
 	"$svc/mynetworks=127.0.0.0/8" \
 	"$svc/milter_macro_daemon_name=lists" \
 	"$svc/smtpd_milters=$pf_socket" \
-	"$svc/smtpd_recipient_restrictions=check_recipient_access,sqlite:$pfdir/rebound-suppressed.cf,permit_mynetworks,reject"
+	"$svc/smtpd_recipient_restrictions=check_recipient_access,$table_kind:$pfdir/$table_file,permit_mynetworks,reject"
 
 set -- "rebound_destination_recipient_limit = 1" "milter_default_action = tempfail"
 [ -z "$relay_new" ] || set -- "$@" "relay_domains = $relay_new"
@@ -140,16 +183,27 @@ run postconf -c "$pfdir" -e "$@"
 
 # The suppression table, with rebound's database.
 here=$(cd "$(dirname "$0")" && pwd)
-template=$here/rebound-suppressed.cf
+template=$here/$table_file
 [ -f "$template" ] || die "$template not found"
-if [ "$dry" -eq 1 ]; then
-	echo "sed 's|^dbpath = .*|dbpath = $database|' '$template' > '$pfdir/rebound-suppressed.cf'"
+# (| and & would end sed's replacement: the URI is escaped for it)
+if [ "$table_kind" = pgsql ]; then
+	set -- -e "s|^hosts = .*|hosts = $(printf '%s' "$table_uri" | sed 's/[|&\\]/\\&/g')|" -e "s|^dbname = .*|dbname = $dbname|"
 else
-	tmp=$pfdir/.rebound-suppressed.cf.$$
-	if ! sed "s|^dbpath = .*|dbpath = $database|" "$template" >"$tmp" || ! chmod 644 "$tmp" ||
-		! mv "$tmp" "$pfdir/rebound-suppressed.cf"; then
+	set -- -e "s|^dbpath = .*|dbpath = $(printf '%s' "$database" | sed 's/[|&\\]/\\&/g')|"
+fi
+if [ "$dry" -eq 1 ]; then
+	printf 'sed'
+	printf " '%s'" "$@" "$template"
+	printf " > '%s'\n" "$pfdir/$table_file"
+else
+	tmp=$pfdir/.$table_file.$$
+	if ! sed "$@" "$template" >"$tmp" || ! chmod 644 "$tmp" || ! mv "$tmp" "$pfdir/$table_file"; then
 		rm -f "$tmp"
-		die "cannot write $pfdir/rebound-suppressed.cf"
+		die "cannot write $pfdir/$table_file"
 	fi
-	echo "postconf.sh: done; now: postfix check && postfix reload (user postfix must be in the group of $database: docs/install.md)" >&2
+	if [ "$table_kind" = pgsql ]; then
+		echo "postconf.sh: done; now: postfix check && postfix reload (Debian's postfix-pgsql must be installed: docs/install.md, \"Several MTAs\")" >&2
+	else
+		echo "postconf.sh: done; now: postfix check && postfix reload (user postfix must be in the group of $database: docs/install.md)" >&2
+	fi
 fi
