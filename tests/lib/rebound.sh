@@ -6,7 +6,9 @@
 #   rb_mx NAME PORT DOMAIN 'ADDRESS ANSWER'...  the remote MX (an ANSWER of
 #       "blocked_client" refuses the client as a block-list hit does)
 #   rb_config BIN           rebound.conf, key, database and socket dirs;
-#                           the programs of BIN copied to $PF_TMP/bin
+#                           the programs of BIN copied to $PF_TMP/bin;
+#                           database = $RB_DATABASE when set (a
+#                           postgresql:// URI), else an SQLite file
 #   rb_init                 rebound init, as the user of rebound-pipe
 #   rb_postconf NAME PORT   postfix-config/postconf.sh on instance NAME,
 #                           list submission service on 127.0.0.1:PORT
@@ -70,7 +72,7 @@ rb_config() {
 # rebound.conf of a loopback test (tests/lib/rebound.sh)
 return_domain = bounce.test
 secret_file = $_rb/secret
-database = $RB_DB
+database = ${RB_DATABASE:-$RB_DB}
 milter_socket = unix:$PF_TMP/run/milter.sock
 user = $PF_USER
 pid_file = $PF_TMP/run/rebound-milter.pid
@@ -82,10 +84,11 @@ rebound() { "$RB_BIN/rebound" -c "$RB_CONF" "$@"; }
 sql() { sqlite3 -batch -noheader "$RB_DB" "$@" 2>&1; }
 
 # rb_init: the database, created by its user before Postfix's sqlite:
-# table first opens it (Postfix would create an empty one owned by root).
+# table first opens it (Postfix would create an empty one owned by root);
+# on PostgreSQL ($RB_DATABASE), the schema.
 rb_init() {
 	if ! runuser -u "$PF_USER" -- "$RB_BIN/rebound" -c "$RB_CONF" init >"$PF_TMP/init.out" 2>&1 ||
-		[ "$(stat -c %U "$RB_DB" 2>/dev/null)" != "$PF_USER" ]; then
+		{ [ -z "${RB_DATABASE:-}" ] && [ "$(stat -c %U "$RB_DB" 2>/dev/null)" != "$PF_USER" ]; }; then
 		RB_ERR=$(cat "$PF_TMP/init.out"; ls -l "$RB_DB" 2>&1)
 		return 1
 	fi
@@ -93,12 +96,13 @@ rb_init() {
 
 # rb_postconf NAME PORT: configure instance NAME for rebound with
 # postfix-config/postconf.sh, the list submission service on
-# 127.0.0.1:PORT; its output in $PF_TMP/postconf.out.
+# 127.0.0.1:PORT (and -t $RB_TABLE_URI when set: the URI of Postfix's
+# pgsql: table); its output in $PF_TMP/postconf.out.
 rb_postconf() {
 	# (postconf waits while main.cf is younger than a second)
 	touch -d '-5 seconds' "$PF_TMP/$1/etc/main.cf"
 	postfix-config/postconf.sh -c "$PF_TMP/$1/etc" -r "$RB_CONF" -l "127.0.0.1:$2" \
-		-b "$RB_BIN/rebound" -p "$RB_BIN/rebound-pipe" >"$PF_TMP/postconf.out" 2>&1 ||
+		-b "$RB_BIN/rebound" -p "$RB_BIN/rebound-pipe" ${RB_TABLE_URI:+-t "$RB_TABLE_URI"} >"$PF_TMP/postconf.out" 2>&1 ||
 		{ RB_ERR=$(cat "$PF_TMP/postconf.out"); return 1; }
 }
 
