@@ -37,7 +37,7 @@ enum store_status {
 
 /* The schema version this program writes (SQLite: PRAGMA user_version;
  * PostgreSQL: the highest row of table schema_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Longest ISO time text, with its NUL. */
 #define STORE_TIME_MAX 21

@@ -919,8 +919,12 @@ static enum store_status pg_recipients_each(struct store *base, int suppressed_o
 	if (st->empty)
 		return STORE_OK;
 	arm(st);
+	/* ordered as SQLite's NOCASE orders: byte order of the lowercase
+	 * address (citext's own order calls lower() twice per comparison: 20,000
+	 * rows took ~0.7 s to sort, ~0.04 s so) */
 	if ((status = run(st, "suppressed",
-			  "SELECT " RCPT_COLUMNS " FROM recipients WHERE state = 'suppressed' ORDER BY address", 0,
+			  "SELECT " RCPT_COLUMNS " FROM recipients WHERE state = 'suppressed' "
+			  "ORDER BY lower(address::text) COLLATE \"C\"", 0,
 			  NULL, &res, err, errlen)) != STORE_OK)
 		return status;
 	each_recipient(res, fn, ctx);
@@ -1002,9 +1006,9 @@ static enum store_status pg_change_state(struct store *base, const char *address
 
 /* Stats: whole days from bounce_counts ($2: the first whole UTC day), the
  * part-day before it from bounces ($1 <= received_at < $3). */
-#define STATS_SUM(col, expr) \
-	"SELECT k, sum(n) FROM (SELECT " col " AS k, sum(n) AS n FROM bounce_counts WHERE day >= $2::date " \
-	"GROUP BY 1 UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= $1::timestamptz " \
+#define STATS_SUM(grp, expr) \
+	"SELECT k, sum(n) FROM (SELECT key AS k, sum(n) AS n FROM bounce_counts WHERE grp = '" grp "' " \
+	"AND day >= $2::date GROUP BY 1 UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= $1::timestamptz " \
 	"AND received_at < $3::timestamptz GROUP BY 1) AS u GROUP BY k HAVING sum(n) > 0 " \
 	"ORDER BY 2 DESC, k COLLATE \"C\""
 
@@ -1015,13 +1019,14 @@ static enum store_status pg_stats(struct store *base, time_t since, store_stat_f
 		const char *group, *sql;
 	} queries[] = {
 		{ "total", "SELECT 'bounces', coalesce(sum(n), 0) FROM (SELECT sum(n) AS n FROM bounce_counts "
-			   "WHERE day >= $2::date UNION ALL SELECT count(*) FROM bounces "
+			   "WHERE grp = 'class' AND day >= $2::date UNION ALL SELECT count(*) FROM bounces "
 			   "WHERE received_at >= $1::timestamptz AND received_at < $3::timestamptz) AS u" },
 		{ "class", STATS_SUM("class", "class") },
 		{ "reason", STATS_SUM("reason", "reason") },
 		{ "domain", STATS_SUM("domain", DOMAIN) },
 		{ "effect", STATS_SUM("effect", "effect") },
-		{ "state", "SELECT state, count(*) FROM recipients GROUP BY 1 ORDER BY 2 DESC, state COLLATE \"C\"" },
+		{ "state", "SELECT state, sum(n) FROM recipient_counts GROUP BY 1 HAVING sum(n) > 0 "
+			   "ORDER BY 2 DESC, state COLLATE \"C\"" },
 	};
 	struct pg_store *st = pg(base);
 	char from[STORE_TIME_MAX], midnight[STORE_TIME_MAX], day[16];

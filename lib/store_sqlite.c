@@ -921,10 +921,10 @@ out:
 
 /* Stats: whole days from bounce_counts (?2: the first whole day, 'YYYY-MM-DD'),
  * the part-day before it from bounces (?1 <= received_at < ?3). */
-#define STATS_SUM(col, expr) \
-	"SELECT k, sum(n) FROM (SELECT " col " AS k, sum(n) AS n FROM bounce_counts WHERE day >= ?2 GROUP BY 1 " \
-	"UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= ?1 AND received_at < ?3 GROUP BY 1) " \
-	"GROUP BY k HAVING sum(n) > 0 ORDER BY 2 DESC, 1"
+#define STATS_SUM(grp, expr) \
+	"SELECT k, sum(n) FROM (SELECT key AS k, sum(n) AS n FROM bounce_counts WHERE grp = '" grp "' " \
+	"AND day >= ?2 GROUP BY 1 UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= ?1 " \
+	"AND received_at < ?3 GROUP BY 1) GROUP BY k HAVING sum(n) > 0 ORDER BY 2 DESC, 1"
 
 /* stats_bounds: since as ?1, its first whole UTC day as ?2 and ?3. */
 static void stats_bounds(time_t since, char from[STORE_TIME_MAX], char day[STORE_TIME_MAX],
@@ -950,13 +950,13 @@ static enum store_status sq_stats(struct store *base, time_t since, store_stat_f
 		const char *group, *sql;
 	} queries[] = {
 		{ "total", "SELECT 'bounces', coalesce(sum(n), 0) FROM (SELECT sum(n) AS n FROM bounce_counts "
-			   "WHERE day >= ?2 UNION ALL SELECT count(*) FROM bounces WHERE received_at >= ?1 "
-			   "AND received_at < ?3)" },
+			   "WHERE grp = 'class' AND day >= ?2 UNION ALL SELECT count(*) FROM bounces "
+			   "WHERE received_at >= ?1 AND received_at < ?3)" },
 		{ "class", STATS_SUM("class", "class") },
 		{ "reason", STATS_SUM("reason", "reason") },
 		{ "domain", STATS_SUM("domain", "lower(substr(recipient, instr(recipient, '@') + 1))") },
 		{ "effect", STATS_SUM("effect", "effect") },
-		{ "state", "SELECT state, count(*) FROM recipients GROUP BY 1 ORDER BY 2 DESC, 1" },
+		{ "state", "SELECT state, sum(n) FROM recipient_counts GROUP BY 1 HAVING sum(n) > 0 ORDER BY 2 DESC, 1" },
 	};
 	enum store_status status = STORE_OK;
 	char from[STORE_TIME_MAX], day[STORE_TIME_MAX], midnight[STORE_TIME_MAX];
@@ -996,8 +996,11 @@ static enum store_status sq_stats(struct store *base, time_t since, store_stat_f
 }
 
 /* Rows deleted per transaction by purge: a few milliseconds of the write
- * lock each, so that a pipe waiting for it never waits long. */
-#define PURGE_BATCH 2000
+ * lock each, so that a pipe waiting for it never waits long; between two
+ * batches the lock stays free for PURGE_PAUSE_US, longer than the longest
+ * sleep of busy_wait, so that every writer waiting then gets its turn. */
+#define PURGE_BATCH 1000
+#define PURGE_PAUSE_US 5000
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -1053,6 +1056,11 @@ static enum store_status sq_purge(struct store *base, time_t before, time_t now,
 				break;
 			if (counts[i])
 				*counts[i] += n;
+			if (own && counts[i] && n == PURGE_BATCH) {
+				struct timespec pause = { 0, PURGE_PAUSE_US * 1000L };
+
+				nanosleep(&pause, NULL);
+			}
 		} while (counts[i] && n == PURGE_BATCH);
 		sqlite3_finalize(s);
 		if (status != STORE_OK)

@@ -384,7 +384,7 @@ static int count_suppressed(void *ctx, const struct store_recipient *r)
 }
 
 struct stats_seen {
-	long total, hard, domain;
+	long total, hard, domain, active, suppressed;
 };
 
 static int stats_cb(void *ctx, const struct store_stat *s)
@@ -397,6 +397,10 @@ static int stats_cb(void *ctx, const struct store_stat *s)
 		seen->hard = s->count;
 	if (!strcmp(s->group, "domain") && !strcmp(s->key, "example.com"))
 		seen->domain = s->count;
+	if (!strcmp(s->group, "state") && !strcmp(s->key, "active"))
+		seen->active = s->count;
+	if (!strcmp(s->group, "state") && !strcmp(s->key, "suppressed"))
+		seen->suppressed = s->count;
 	return 0;
 }
 
@@ -405,7 +409,7 @@ static void test_list_stats_purge(void **state)
 	struct fixture *fx = *state;
 	struct store_filter f = { 0 };
 	struct store_purge_result res;
-	struct stats_seen seen = { 0, 0, 0 };
+	struct stats_seen seen = { 0, 0, 0, 0, 0 };
 	char err[256] = "";
 	int n = 0;
 
@@ -432,6 +436,8 @@ static void test_list_stats_purge(void **state)
 	assert_int_equal(seen.total, 3);
 	assert_int_equal(seen.hard, 2);
 	assert_int_equal(seen.domain, 2);
+	assert_int_equal(seen.active, 1);
+	assert_int_equal(seen.suppressed, 2);
 	/* purge what is older than T0 + 1.5 days: the bounces of a@ and b@ */
 	assert_int_equal(store_purge(fx->st, T0 + DAY + DAY / 2, T0 + 3 * DAY, 0, &res, err, sizeof(err)), STORE_OK);
 	assert_int_equal(res.bounces, 2);
@@ -439,6 +445,20 @@ static void test_list_stats_purge(void **state)
 	n = 0;
 	assert_int_equal(store_suppressed_list(fx->st, count_suppressed, &n, err, sizeof(err)), STORE_OK);
 	assert_int_equal(n, 2);
+	/* the counts behind stats follow the purge and a change of state */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_stats(fx->st, 0, stats_cb, &seen, err, sizeof(err)), STORE_OK);
+	assert_int_equal(seen.total, 1);
+	assert_int_equal(seen.hard, 1);
+	assert_int_equal(seen.domain, 0);
+	assert_int_equal(seen.active, 0);
+	assert_int_equal(seen.suppressed, 2);
+	assert_int_equal(store_recipient_unsuppress(fx->st, "a@example.com", T0 + 3 * DAY, NULL, err, sizeof(err)),
+			 STORE_OK);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_stats(fx->st, 0, stats_cb, &seen, err, sizeof(err)), STORE_OK);
+	assert_int_equal(seen.active, 1);
+	assert_int_equal(seen.suppressed, 1);
 }
 
 /* stats_total: the "total" of store_stats since since. */

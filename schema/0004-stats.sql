@@ -1,0 +1,81 @@
+-- 0004-stats.sql: `rebound stats` and `rebound suppressed` at a million
+-- bounces (user_version 4). Applied as 0001-initial.sql is; this file and
+-- its copy in lib/store_schema.c must stay identical (tests/unit/test_store.c
+-- checks).
+
+-- bounce_counts of 0003 had one row per day and combination of class,
+-- reason, domain and effect: nearly one row per bounce when the bounces
+-- are spread over many domains, so stats read as many rows as before.
+-- Now one row per day, group and key: a day has a few rows per class,
+-- reason and effect, and one per recipient domain.
+DROP TRIGGER bounces_counted;
+DROP TRIGGER bounces_uncounted;
+DROP TABLE bounce_counts;
+
+-- Bounces counted per UTC day and group ('class', 'reason', 'domain',
+-- 'effect'), kept by the triggers below on every insert and delete.
+-- shard: PostgreSQL spreads a key over a few rows (concurrent writers need
+-- not queue on one); SQLite writes shard 0 only.
+CREATE TABLE bounce_counts (
+	grp TEXT NOT NULL,
+	day TEXT NOT NULL,
+	key TEXT NOT NULL,
+	shard INTEGER NOT NULL DEFAULT 0,
+	n INTEGER NOT NULL,
+	PRIMARY KEY (grp, day, key, shard)
+) WITHOUT ROWID;
+INSERT INTO bounce_counts (grp, day, key, shard, n)
+	SELECT 'class', substr(received_at, 1, 10), class, 0, count(*) FROM bounces GROUP BY 2, 3;
+INSERT INTO bounce_counts (grp, day, key, shard, n)
+	SELECT 'reason', substr(received_at, 1, 10), reason, 0, count(*) FROM bounces GROUP BY 2, 3;
+INSERT INTO bounce_counts (grp, day, key, shard, n)
+	SELECT 'domain', substr(received_at, 1, 10), lower(substr(recipient, instr(recipient, '@') + 1)), 0, count(*)
+	FROM bounces GROUP BY 2, 3;
+INSERT INTO bounce_counts (grp, day, key, shard, n)
+	SELECT 'effect', substr(received_at, 1, 10), effect, 0, count(*) FROM bounces GROUP BY 2, 3;
+
+CREATE TRIGGER bounces_counted AFTER INSERT ON bounces BEGIN
+	INSERT INTO bounce_counts (grp, day, key, shard, n)
+	VALUES ('class', substr(NEW.received_at, 1, 10), NEW.class, 0, 1),
+		('reason', substr(NEW.received_at, 1, 10), NEW.reason, 0, 1),
+		('domain', substr(NEW.received_at, 1, 10), lower(substr(NEW.recipient, instr(NEW.recipient, '@') + 1)), 0, 1),
+		('effect', substr(NEW.received_at, 1, 10), NEW.effect, 0, 1)
+	ON CONFLICT (grp, day, key, shard) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER bounces_uncounted AFTER DELETE ON bounces BEGIN
+	UPDATE bounce_counts SET n = n - 1
+	WHERE grp = 'class' AND day = substr(OLD.received_at, 1, 10) AND key = OLD.class AND shard = 0;
+	UPDATE bounce_counts SET n = n - 1
+	WHERE grp = 'reason' AND day = substr(OLD.received_at, 1, 10) AND key = OLD.reason AND shard = 0;
+	UPDATE bounce_counts SET n = n - 1
+	WHERE grp = 'domain' AND day = substr(OLD.received_at, 1, 10)
+		AND key = lower(substr(OLD.recipient, instr(OLD.recipient, '@') + 1)) AND shard = 0;
+	UPDATE bounce_counts SET n = n - 1
+	WHERE grp = 'effect' AND day = substr(OLD.received_at, 1, 10) AND key = OLD.effect AND shard = 0;
+END;
+
+-- Recipients counted per state, kept by triggers: stats reads these rows
+-- instead of counting every recipient.
+CREATE TABLE recipient_counts (
+	state TEXT NOT NULL,
+	shard INTEGER NOT NULL DEFAULT 0,
+	n INTEGER NOT NULL,
+	PRIMARY KEY (state, shard)
+) WITHOUT ROWID;
+INSERT INTO recipient_counts (state, shard, n) SELECT state, 0, count(*) FROM recipients GROUP BY 1;
+CREATE TRIGGER recipients_counted AFTER INSERT ON recipients BEGIN
+	INSERT INTO recipient_counts (state, shard, n) VALUES (NEW.state, 0, 1)
+	ON CONFLICT (state, shard) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER recipients_uncounted AFTER DELETE ON recipients BEGIN
+	UPDATE recipient_counts SET n = n - 1 WHERE state = OLD.state AND shard = 0;
+END;
+CREATE TRIGGER recipients_recounted AFTER UPDATE OF state ON recipients WHEN OLD.state IS NOT NEW.state BEGIN
+	UPDATE recipient_counts SET n = n - 1 WHERE state = OLD.state AND shard = 0;
+	INSERT INTO recipient_counts (state, shard, n) VALUES (NEW.state, 0, 1)
+	ON CONFLICT (state, shard) DO UPDATE SET n = n + 1;
+END;
+
+-- `rebound suppressed` (and the Postfix table's few suppressed rows) in
+-- address order without reading every active recipient.
+CREATE INDEX recipients_suppressed ON recipients (address) WHERE state = 'suppressed';
