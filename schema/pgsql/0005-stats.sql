@@ -1,57 +1,60 @@
--- pgsql/0004-stats.sql: `rebound stats` and `rebound suppressed` at a
--- million bounces (version 4), the twin of ../0004-stats.sql. Applied as
+-- pgsql/0005-stats.sql: `rebound stats` and `rebound suppressed` at a
+-- million bounces (version 5), the twin of ../0005-stats.sql. Applied as
 -- pgsql/0001-initial.sql is; this file and its copy in lib/store_schema.c
 -- must stay identical (tests/unit/test_store.c checks).
 
--- bounce_counts of 0003 had one row per day and combination of class,
--- reason, domain and effect: nearly one row per bounce when the bounces
--- are spread over many domains, so stats read as many rows as before.
--- Now one row per day, group and key: a day has a few rows per class,
--- reason and effect, and one per recipient domain.
+-- bounce_counts of 0003 and 0004 had one row per day and combination of
+-- list, class, reason, domain and effect: nearly one row per bounce when
+-- the bounces are spread over many domains, so stats read as many rows as
+-- before. Now one row per day, list, group and key: a day has a few rows
+-- per list and class, reason, effect, and one per list and domain.
 DROP TRIGGER bounces_counted ON bounces;
 DROP TRIGGER bounces_uncounted ON bounces;
 DROP FUNCTION bounces_count();
 DROP TABLE bounce_counts;
 
--- Bounces counted per UTC day and group ('class', 'reason', 'domain',
--- 'effect'), kept by the triggers below on every insert and delete.
+-- Bounces counted per UTC day, list and group ('class', 'reason',
+-- 'domain', 'effect', 'list'), kept by the triggers below on every insert
+-- and delete.
 -- shard: the writing backend's pid modulo 8, so that concurrent writers of
 -- the same key update different rows instead of queueing on one; a key's
 -- count is the sum over its shards.
 CREATE TABLE bounce_counts (
 	grp text NOT NULL,
 	day date NOT NULL,
+	list text NOT NULL,
 	key text NOT NULL,
 	shard smallint NOT NULL DEFAULT 0,
 	n bigint NOT NULL,
-	PRIMARY KEY (grp, day, key, shard)
+	PRIMARY KEY (grp, day, list, key, shard)
 );
-INSERT INTO bounce_counts (grp, day, key, shard, n)
-	SELECT g.grp, (received_at AT TIME ZONE 'UTC')::date, g.key, 0, count(*)
+INSERT INTO bounce_counts (grp, day, list, key, shard, n)
+	SELECT g.grp, (received_at AT TIME ZONE 'UTC')::date, list, g.key, 0, count(*)
 	FROM bounces, LATERAL (VALUES ('class', class), ('reason', reason),
-		('domain', lower(substr(recipient::text, strpos(recipient::text, '@') + 1))), ('effect', effect)) AS g (grp, key)
-	GROUP BY 1, 2, 3;
+		('domain', lower(substr(recipient::text, strpos(recipient::text, '@') + 1))), ('effect', effect),
+		('list', list)) AS g (grp, key)
+	GROUP BY 1, 2, 3, 4;
 
 -- One function for both triggers: the rows inserted count +1, the rows
 -- deleted -1; keys in a fixed order (no deadlock between two writers).
 CREATE FUNCTION bounces_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO bounce_counts AS c (grp, day, key, shard, n)
-		SELECT g.grp, (received_at AT TIME ZONE 'UTC')::date, g.key, pg_backend_pid() % 8, count(*)
+		INSERT INTO bounce_counts AS c (grp, day, list, key, shard, n)
+		SELECT g.grp, (received_at AT TIME ZONE 'UTC')::date, list, g.key, pg_backend_pid() % 8, count(*)
 		FROM new_rows, LATERAL (VALUES ('class', class), ('reason', reason),
-			('domain', lower(substr(recipient::text, strpos(recipient::text, '@') + 1))), ('effect', effect))
-			AS g (grp, key)
-		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-		ON CONFLICT (grp, day, key, shard) DO UPDATE SET n = c.n + excluded.n;
+			('domain', lower(substr(recipient::text, strpos(recipient::text, '@') + 1))), ('effect', effect),
+			('list', list)) AS g (grp, key)
+		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+		ON CONFLICT (grp, day, list, key, shard) DO UPDATE SET n = c.n + excluded.n;
 	ELSE
-		INSERT INTO bounce_counts AS c (grp, day, key, shard, n)
-		SELECT g.grp, (received_at AT TIME ZONE 'UTC')::date, g.key, pg_backend_pid() % 8, -count(*)
+		INSERT INTO bounce_counts AS c (grp, day, list, key, shard, n)
+		SELECT g.grp, (received_at AT TIME ZONE 'UTC')::date, list, g.key, pg_backend_pid() % 8, -count(*)
 		FROM old_rows, LATERAL (VALUES ('class', class), ('reason', reason),
-			('domain', lower(substr(recipient::text, strpos(recipient::text, '@') + 1))), ('effect', effect))
-			AS g (grp, key)
-		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-		ON CONFLICT (grp, day, key, shard) DO UPDATE SET n = c.n + excluded.n;
+			('domain', lower(substr(recipient::text, strpos(recipient::text, '@') + 1))), ('effect', effect),
+			('list', list)) AS g (grp, key)
+		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+		ON CONFLICT (grp, day, list, key, shard) DO UPDATE SET n = c.n + excluded.n;
 	END IF;
 	RETURN NULL;
 END
