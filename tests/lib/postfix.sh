@@ -114,21 +114,29 @@ pf_wait() {
 	"$@"
 }
 
-# pf_port_busy PORT: true when something listens on 127.0.0.1:PORT or the
-# harness has already handed the port out.
+# pf_port_busy PORT: true when a TCP socket of this machine has PORT as its
+# local port (listening or connected) or the harness has already handed the
+# port out.
 pf_port_busy() {
 	case " $PF_PORTS " in *" $1 "*) return 0 ;; esac
-	[ -n "$(ss -Htanl "sport = :$1" 2>/dev/null)" ]
+	[ -n "$(ss -Htan "sport = :$1" 2>/dev/null)" ]
 }
 
-# pf_free_port: print a TCP port that nothing listens on, from 20000-59999.
-# Other helpers pick ports the same way: a clash shows as a failed start
-# (pf_start says so), never as a test talking to a stranger's Postfix,
-# since every instance has its own host name in its banner.
+# pf_free_port: print a TCP port that no socket uses, from 10000 up to the
+# kernel's ephemeral range (ip_local_port_range, 32768 by default): a port
+# in that range may be taken by any outgoing connection (Postfix's smtp
+# client, a test's swaks) between the pick and the listener's bind, which
+# then fails with EADDRINUSE. Other helpers pick ports the same way: a clash
+# shows as a failed start (pf_start says so), never as a test talking to a
+# stranger's Postfix, since every instance has its own host name in its
+# banner.
 pf_free_port() {
+	_pf_lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	case $_pf_lo in '' | *[!0-9]*) _pf_lo=32768 ;; esac
+	[ "$_pf_lo" -gt 12000 ] || _pf_lo=60000 # (an odd range: 10000-59999 as before)
 	_pf_try=0
 	while [ "$_pf_try" -lt 200 ]; do
-		_pf_p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 + 20000 ))
+		_pf_p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % (_pf_lo - 10000) + 10000 ))
 		if ! pf_port_busy "$_pf_p"; then
 			PF_PORTS="$PF_PORTS $_pf_p"
 			echo "$_pf_p"
