@@ -77,7 +77,7 @@ PROGRAMS   := $(if $(CLI_SRC),$(BIN)/rebound) $(if $(MILTER_SRC),$(BIN)/rebound-
 TESTS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 .SECONDARY:
-.PHONY: all check check-unit check-deps demo bench fuzz install uninstall clean tests
+.PHONY: all check check-unit check-mailman check-deps demo bench fuzz install uninstall clean tests
 all: $(PROGRAMS)
 
 # The objects rebuild when the compile flags change (CFLAGS, SYSCONFDIR, ...;
@@ -146,6 +146,12 @@ check-unit: check-deps
 check: check-deps
 	@$(MAKE) --no-print-directory all tests
 	@BUILD=$(BUILD) tests/run all
+
+# The example hooks and the real Mailman 3 end to end alone (make check
+# runs them too): tests/hooks/run, tests/mailman/run (docs/mailman3.md).
+check-mailman: check-deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/run hooks mailman
 
 demo: check-deps
 	@$(MAKE) --no-print-directory all
