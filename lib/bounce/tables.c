@@ -109,7 +109,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mailbox is inactive", REASON(suspend) },
 	{ "mailbox inactive", REASON(suspend) },
 	{ "mailbox unavailable or disabled", REASON(suspend) },
-	{ "is disabled", REASON(suspend) },
+	{ "is disabled", REASON(suspend) }, /* Yahoo "This mailbox is disabled (554.30)"
+						   * (senders.yahooinc.com/smtp-error-codes) */
 	{ "not an active address", REASON(suspend) },
 	{ "user suspended", REASON(suspend) },
 	{ "has been suspended", REASON(suspend) },
@@ -348,7 +349,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "recipient address rejected. ", REASON(userunknown) },
 	{ "recipient rejected", REASON(userunknown) },
 	{ "recipient invalid", REASON(userunknown) },
-	{ "invalid recipient", REASON(userunknown) },
+	{ "invalid recipient", REASON(userunknown) }, /* Mimecast "550 Invalid Recipient"
+								 * (community.mimecast.com/s/article/Mimecast-SMTP-Error-Codes-842605754) */
 	{ "invalid address", REASON(userunknown) },
 	/* the host or domain does not exist */
 	{ "smtpsend.dns.nonexistentdomain", REASON(hostunknown) },
@@ -682,7 +684,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "maximum forwarding loop count exceeded", REASON(networkerror) },
 	{ "message looping", REASON(networkerror) },
 	{ "unable to resolve route ", REASON(networkerror) },
-	{ "network error", REASON(networkerror) },
+	{ "network error", REASON(networkerror) }, /* OpenSMTPD smtpd/mta.c: "Network error on destination MXs" */
 	{ "establish an smtp connection", REASON(networkerror) },
 	{ "routing loop", REASON(networkerror) }, /* RFC 3463 X.4.6 "Routing loop detected" */
 	/* a message that loops (RFC 5321 6.3) */
