@@ -318,10 +318,124 @@ static const char pgsql_migration_0003[] =
 	"\tFOR EACH STATEMENT EXECUTE FUNCTION bounces_count();\n"
 	;
 
+static const char migration_0004[] =
+	"-- 0004-lists.sql: attribution of bounces to lists (user_version 4).\n"
+	"-- Applied as 0001-initial.sql is; this file and its copy in\n"
+	"-- lib/store_schema.c must stay identical (tests/unit/test_store.c checks).\n"
+	"-- The list of a message is its envelope sender before rebound-milter\n"
+	"-- rewrote it (docs/verp.md, \"Attribution\"); '' when unknown.\n"
+	"\n"
+	"-- Message mode: the list of each message (exact: the token names it).\n"
+	"ALTER TABLE messages ADD COLUMN list TEXT NOT NULL DEFAULT '';\n"
+	"\n"
+	"-- Recipient mode: the lists that mailed an address (the return path names\n"
+	"-- the recipient, not the list), written by rebound-milter at most once a\n"
+	"-- day per address and list.\n"
+	"CREATE TABLE list_recipients (\n"
+	"\trecipient TEXT NOT NULL COLLATE NOCASE,\n"
+	"\tlist TEXT NOT NULL,\n"
+	"\tfirst_sent_at TEXT NOT NULL,\n"
+	"\tlast_sent_at TEXT NOT NULL,\n"
+	"\tPRIMARY KEY (recipient, list)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX list_recipients_last_sent_at ON list_recipients (last_sent_at);\n"
+	"\n"
+	"-- The list a bounce belongs to, found when it is recorded.\n"
+	"ALTER TABLE bounces ADD COLUMN list TEXT NOT NULL DEFAULT '';\n"
+	"\n"
+	"-- bounce_counts gains the list: `rebound stats --list` and its list group.\n"
+	"-- The triggers first: they name bounce_counts.\n"
+	"DROP TRIGGER bounces_counted;\n"
+	"DROP TRIGGER bounces_uncounted;\n"
+	"CREATE TABLE bounce_counts_new (\n"
+	"\tday TEXT NOT NULL,\n"
+	"\tlist TEXT NOT NULL,\n"
+	"\tclass TEXT NOT NULL,\n"
+	"\treason TEXT NOT NULL,\n"
+	"\tdomain TEXT NOT NULL,\n"
+	"\teffect TEXT NOT NULL,\n"
+	"\tshard INTEGER NOT NULL DEFAULT 0,\n"
+	"\tn INTEGER NOT NULL,\n"
+	"\tPRIMARY KEY (day, list, class, reason, domain, effect, shard)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO bounce_counts_new (day, list, class, reason, domain, effect, shard, n)\n"
+	"\tSELECT day, '', class, reason, domain, effect, shard, n FROM bounce_counts;\n"
+	"DROP TABLE bounce_counts;\n"
+	"ALTER TABLE bounce_counts_new RENAME TO bounce_counts;\n"
+	"\n"
+	"CREATE TRIGGER bounces_counted AFTER INSERT ON bounces BEGIN\n"
+	"\tINSERT INTO bounce_counts (day, list, class, reason, domain, effect, shard, n)\n"
+	"\tVALUES (substr(NEW.received_at, 1, 10), NEW.list, NEW.class, NEW.reason,\n"
+	"\t\tlower(substr(NEW.recipient, instr(NEW.recipient, '@') + 1)), NEW.effect, 0, 1)\n"
+	"\tON CONFLICT (day, list, class, reason, domain, effect, shard) DO UPDATE SET n = n + 1;\n"
+	"END;\n"
+	"CREATE TRIGGER bounces_uncounted AFTER DELETE ON bounces BEGIN\n"
+	"\tUPDATE bounce_counts SET n = n - 1\n"
+	"\tWHERE day = substr(OLD.received_at, 1, 10) AND list = OLD.list AND class = OLD.class\n"
+	"\t\tAND reason = OLD.reason AND domain = lower(substr(OLD.recipient, instr(OLD.recipient, '@') + 1))\n"
+	"\t\tAND effect = OLD.effect AND shard = 0;\n"
+	"END;\n"
+	;
+
+
+
+static const char pgsql_migration_0004[] =
+	"-- pgsql/0004-lists.sql: attribution of bounces to lists (version 4), the\n"
+	"-- twin of ../0004-lists.sql. Applied as pgsql/0001-initial.sql is; this\n"
+	"-- file and its copy in lib/store_schema.c must stay identical\n"
+	"-- (tests/unit/test_store.c checks). The list of a message is its envelope\n"
+	"-- sender before rebound-milter rewrote it (docs/verp.md, \"Attribution\").\n"
+	"\n"
+	"-- Message mode: the list of each message (exact: the token names it).\n"
+	"ALTER TABLE messages ADD COLUMN list text NOT NULL DEFAULT '';\n"
+	"\n"
+	"-- Recipient mode: the lists that mailed an address, written by\n"
+	"-- rebound-milter at most once a day per address and list.\n"
+	"CREATE TABLE list_recipients (\n"
+	"\trecipient citext NOT NULL,\n"
+	"\tlist text NOT NULL,\n"
+	"\tfirst_sent_at timestamptz NOT NULL,\n"
+	"\tlast_sent_at timestamptz NOT NULL,\n"
+	"\tPRIMARY KEY (recipient, list)\n"
+	");\n"
+	"CREATE INDEX list_recipients_last_sent_at ON list_recipients (last_sent_at);\n"
+	"\n"
+	"-- The list a bounce belongs to, found when it is recorded.\n"
+	"ALTER TABLE bounces ADD COLUMN list text NOT NULL DEFAULT '';\n"
+	"\n"
+	"-- bounce_counts gains the list: `rebound stats --list` and its list group.\n"
+	"ALTER TABLE bounce_counts ADD COLUMN list text NOT NULL DEFAULT '';\n"
+	"ALTER TABLE bounce_counts DROP CONSTRAINT bounce_counts_pkey;\n"
+	"ALTER TABLE bounce_counts ADD PRIMARY KEY (day, list, class, reason, domain, effect, shard);\n"
+	"\n"
+	"CREATE OR REPLACE FUNCTION bounces_count() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"\tIF TG_OP = 'INSERT' THEN\n"
+	"\t\tINSERT INTO bounce_counts AS c (day, list, class, reason, domain, effect, shard, n)\n"
+	"\t\tSELECT (received_at AT TIME ZONE 'UTC')::date, list, class, reason,\n"
+	"\t\t\tlower(substr(recipient::text, strpos(recipient::text, '@') + 1)), effect, pg_backend_pid() % 8,\n"
+	"\t\t\tcount(*)\n"
+	"\t\tFROM new_rows GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6\n"
+	"\t\tON CONFLICT (day, list, class, reason, domain, effect, shard) DO UPDATE SET n = c.n + excluded.n;\n"
+	"\tELSE\n"
+	"\t\tINSERT INTO bounce_counts AS c (day, list, class, reason, domain, effect, shard, n)\n"
+	"\t\tSELECT (received_at AT TIME ZONE 'UTC')::date, list, class, reason,\n"
+	"\t\t\tlower(substr(recipient::text, strpos(recipient::text, '@') + 1)), effect, pg_backend_pid() % 8,\n"
+	"\t\t\t-count(*)\n"
+	"\t\tFROM old_rows GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6\n"
+	"\t\tON CONFLICT (day, list, class, reason, domain, effect, shard) DO UPDATE SET n = c.n + excluded.n;\n"
+	"\tEND IF;\n"
+	"\tRETURN NULL;\n"
+	"END\n"
+	"$$;\n"
+	;
+
+
 const struct store_migration store_migrations[] = {
 	{ 1, "schema/0001-initial.sql", migration_0001 },
 	{ 2, "schema/0002-probes.sql", migration_0002 },
 	{ 3, "schema/0003-counts.sql", migration_0003 },
+	{ 4, "schema/0004-lists.sql", migration_0004 },
 };
 const size_t store_nmigrations = sizeof(store_migrations) / sizeof(store_migrations[0]);
 
@@ -329,5 +443,6 @@ const struct store_migration store_pgsql_migrations[] = {
 	{ 1, "schema/pgsql/0001-initial.sql", pgsql_migration_0001 },
 	{ 2, "schema/pgsql/0002-probes.sql", pgsql_migration_0002 },
 	{ 3, "schema/pgsql/0003-counts.sql", pgsql_migration_0003 },
+	{ 4, "schema/pgsql/0004-lists.sql", pgsql_migration_0004 },
 };
 const size_t store_pgsql_nmigrations = sizeof(store_pgsql_migrations) / sizeof(store_pgsql_migrations[0]);
