@@ -1381,8 +1381,16 @@ static enum store_status sq_list_seen(struct store *base, const char *list, cons
 	store_time_format(now - STORE_LIST_REFRESH, fresh);
 	if (*last && strcmp(last, fresh) > 0)
 		return STORE_OK;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+	/* A commit of its own is not synced to disk (synchronous = NORMAL,
+	 * WAL): a power loss may forget the last attributions (their bounces
+	 * then name no list), never a bounce; the next FULL commit (any
+	 * other write) syncs them. It saves the milter an fdatasync per
+	 * recipient-mode message (docs/verp.md, "Attribution"). */
+	own = sqlite3_get_autocommit(st->db);
+	if (own && (status = exec(st, "PRAGMA synchronous = NORMAL", err, errlen)) != STORE_OK)
 		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		goto sync;
 	if (!(s = stmt(st, S_LIST_SEEN_PUT, &status, err, errlen)))
 		goto out;
 	BIND(bind_text(s, 1, recipient));
@@ -1393,7 +1401,18 @@ static enum store_status sq_list_seen(struct store *base, const char *list, cons
 bind_fail:
 	status = fail(st, rc, "bind", err, errlen);
 out:
-	return tx_close(st, own, status, err, errlen);
+	status = tx_close(st, own, status, err, errlen);
+sync:
+	if (own) {
+		char e2[256];
+		enum store_status s2 = exec(st, "PRAGMA synchronous = FULL", e2, sizeof(e2));
+
+		if (s2 != STORE_OK && status == STORE_OK) {
+			store_err(err, errlen, "%s", e2);
+			status = s2;
+		}
+	}
+	return status;
 }
 
 static enum store_status sq_lists_of(struct store *base, const char *address, store_list_fn fn, void *ctx,
