@@ -149,6 +149,46 @@ static const char migration_0003[] =
 	"END;\n"
 	;
 
+static const char migration_0004[] =
+	"-- 0004-list-rates.sql: a list's reputation (user_version 4). Applied as\n"
+	"-- 0001-initial.sql is; this file and its copy in lib/store_schema.c must\n"
+	"-- stay identical (tests/unit/test_store.c checks). docs/reputation.md\n"
+	"-- explains the rates, docs/schema.md the columns.\n"
+	"\n"
+	"-- What each list sent and got back, per 5-minute interval: messages and\n"
+	"-- recipients written by rebound-milter (added up in memory, written once\n"
+	"-- a rate_interval), bounces and complaints by rebound-pipe. list: the\n"
+	"-- envelope sender before rebound-milter rewrote it. bucket: the start of\n"
+	"-- the interval, seconds since 1970 UTC. shard: PostgreSQL spreads a key\n"
+	"-- over a few rows; SQLite writes shard 0 only.\n"
+	"CREATE TABLE list_counts (\n"
+	"\tlist TEXT NOT NULL COLLATE NOCASE,\n"
+	"\tbucket INTEGER NOT NULL,\n"
+	"\tshard INTEGER NOT NULL DEFAULT 0,\n"
+	"\tmessages INTEGER NOT NULL DEFAULT 0,\n"
+	"\trecipients INTEGER NOT NULL DEFAULT 0,\n"
+	"\thard INTEGER NOT NULL DEFAULT 0,\n"
+	"\tsoft INTEGER NOT NULL DEFAULT 0,\n"
+	"\tcomplaints INTEGER NOT NULL DEFAULT 0,\n"
+	"\tPRIMARY KEY (list, bucket, shard)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX list_counts_bucket ON list_counts (bucket);\n"
+	"\n"
+	"-- A list's pause and last warning: paused = 1 from paused_at (why:\n"
+	"-- pause_reason) until `rebound resume` sets resumed_at; counts from\n"
+	"-- before resumed_at no longer count. warned_at: the last rate warning\n"
+	"-- (one per window).\n"
+	"CREATE TABLE list_states (\n"
+	"\tlist TEXT PRIMARY KEY COLLATE NOCASE,\n"
+	"\tpaused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),\n"
+	"\tpaused_at TEXT,\n"
+	"\tpause_reason TEXT,\n"
+	"\tresumed_at TEXT,\n"
+	"\twarned_at TEXT,\n"
+	"\twarn_reason TEXT\n"
+	") WITHOUT ROWID;\n"
+	;
+
 static const char pgsql_migration_0001[] =
 	"-- pgsql/0001-initial.sql: rebound's first schema on PostgreSQL (version 1),\n"
 	"-- the twin of ../0001-initial.sql (SQLite): same tables, columns and views,\n"
@@ -318,10 +358,46 @@ static const char pgsql_migration_0003[] =
 	"\tFOR EACH STATEMENT EXECUTE FUNCTION bounces_count();\n"
 	;
 
+static const char pgsql_migration_0004[] =
+	"-- pgsql/0004-list-rates.sql: a list's reputation (version 4), the twin of\n"
+	"-- ../0004-list-rates.sql. Applied as pgsql/0001-initial.sql is; this file\n"
+	"-- and its copy in lib/store_schema.c must stay identical\n"
+	"-- (tests/unit/test_store.c checks). With several MTAs on one database the\n"
+	"-- counts and the pause are shared.\n"
+	"\n"
+	"-- What each list sent and got back, per 5-minute interval (see the SQLite\n"
+	"-- twin). shard: concurrent writers of one key (one rebound-pipe per\n"
+	"-- bounce) update different rows; a key's count is the sum over its shards.\n"
+	"CREATE TABLE list_counts (\n"
+	"\tlist citext NOT NULL,\n"
+	"\tbucket bigint NOT NULL,\n"
+	"\tshard smallint NOT NULL DEFAULT 0,\n"
+	"\tmessages bigint NOT NULL DEFAULT 0,\n"
+	"\trecipients bigint NOT NULL DEFAULT 0,\n"
+	"\thard bigint NOT NULL DEFAULT 0,\n"
+	"\tsoft bigint NOT NULL DEFAULT 0,\n"
+	"\tcomplaints bigint NOT NULL DEFAULT 0,\n"
+	"\tPRIMARY KEY (list, bucket, shard)\n"
+	");\n"
+	"CREATE INDEX list_counts_bucket ON list_counts (bucket);\n"
+	"\n"
+	"-- A list's pause and last warning (see the SQLite twin).\n"
+	"CREATE TABLE list_states (\n"
+	"\tlist citext PRIMARY KEY,\n"
+	"\tpaused boolean NOT NULL DEFAULT false,\n"
+	"\tpaused_at timestamptz,\n"
+	"\tpause_reason text,\n"
+	"\tresumed_at timestamptz,\n"
+	"\twarned_at timestamptz,\n"
+	"\twarn_reason text\n"
+	");\n"
+	;
+
 const struct store_migration store_migrations[] = {
 	{ 1, "schema/0001-initial.sql", migration_0001 },
 	{ 2, "schema/0002-probes.sql", migration_0002 },
 	{ 3, "schema/0003-counts.sql", migration_0003 },
+	{ 4, "schema/0004-list-rates.sql", migration_0004 },
 };
 const size_t store_nmigrations = sizeof(store_migrations) / sizeof(store_migrations[0]);
 
@@ -329,5 +405,6 @@ const struct store_migration store_pgsql_migrations[] = {
 	{ 1, "schema/pgsql/0001-initial.sql", pgsql_migration_0001 },
 	{ 2, "schema/pgsql/0002-probes.sql", pgsql_migration_0002 },
 	{ 3, "schema/pgsql/0003-counts.sql", pgsql_migration_0003 },
+	{ 4, "schema/pgsql/0004-list-rates.sql", pgsql_migration_0004 },
 };
 const size_t store_pgsql_nmigrations = sizeof(store_pgsql_migrations) / sizeof(store_pgsql_migrations[0]);

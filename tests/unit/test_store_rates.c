@@ -1,0 +1,203 @@
+/* test_store_rates.c: unit tests of a list's reputation in the store
+ * (lib/store.h, tables list_counts and list_states): counts added up per
+ * list and interval (case-insensitively), read back from a time on, old
+ * intervals purged; pause, resume and the once-per-window warning. On
+ * SQLite, and on PostgreSQL when tests/run gives one (store_fixture.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_fixture.h"
+
+#define T0 1796644800L /* an interval start */
+
+struct fixture {
+	char pgname[64];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char err[256], path[512] = ":memory:";
+
+	assert_non_null(fx);
+	if (fixture_pg() && fixture_db_new(NULL, path, sizeof(path), fx->pgname, sizeof(fx->pgname)) != 0)
+		fail_msg("cannot make a database");
+	if (store_open(path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
+		fail_msg("%s", err);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_close(fx->st);
+	if (fixture_db_drop(fx->pgname) != 0)
+		fail_msg("cannot drop the database");
+	free(fx);
+	return 0;
+}
+
+struct seen {
+	char lists[8][64];
+	struct rates_bucket b[8];
+	size_t n;
+};
+
+static int keep_bucket(void *ctx, const char *list, const struct rates_bucket *b)
+{
+	struct seen *s = ctx;
+
+	assert_true(s->n < 8);
+	snprintf(s->lists[s->n], sizeof(s->lists[0]), "%s", list);
+	s->b[s->n++] = *b;
+	return 0;
+}
+
+static void test_counts(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_list_sent rows[] = {
+		{ "news@lists.example.org", T0, 10, 12 },
+		{ "bulk@lists.example.org", T0, 1, 1 },
+		{ "News@Lists.Example.org", T0, 5, 5 }, /* the same list */
+		{ "news@lists.example.org", T0 + RATES_BUCKET, 2, 2 },
+	};
+	struct seen s = { 0 };
+	char err[256] = "";
+
+	assert_int_equal(store_list_sent_add(fx->st, rows, 4, 0, err, sizeof(err)), STORE_OK);
+	/* a second flush adds to the same rows */
+	assert_int_equal(store_list_sent_add(fx->st, rows, 1, 0, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_list_buckets(fx->st, 0, NULL, keep_bucket, &s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.lists[0], "bulk@lists.example.org");
+	assert_int_equal(s.b[0].c.recipients, 1);
+	assert_string_equal(s.lists[1], "news@lists.example.org");
+	assert_int_equal(s.b[1].start, T0);
+	assert_int_equal(s.b[1].c.messages, 25);
+	assert_int_equal(s.b[1].c.recipients, 29);
+	assert_int_equal(s.b[1].c.hard, 0);
+	assert_int_equal(s.b[2].start, T0 + RATES_BUCKET);
+	/* one list, from a time on */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_list_buckets(fx->st, T0 + 1, "NEWS@lists.example.org", keep_bucket, &s, err,
+					    sizeof(err)), STORE_OK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.b[0].c.messages, 2);
+	/* intervals before `before` go */
+	assert_int_equal(store_list_sent_add(fx->st, NULL, 0, T0 + 1, err, sizeof(err)), STORE_OK);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_list_buckets(fx->st, 0, NULL, keep_bucket, &s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.b[0].start, T0 + RATES_BUCKET);
+}
+
+struct states {
+	int n, paused;
+	char reason[200], paused_at[32], resumed_at[32], warned_at[32];
+};
+
+static int keep_state(void *ctx, const struct store_list_state *ls)
+{
+	struct states *s = ctx;
+
+	s->n++;
+	s->paused = ls->paused;
+	snprintf(s->reason, sizeof(s->reason), "%s", ls->pause_reason);
+	snprintf(s->paused_at, sizeof(s->paused_at), "%s", ls->paused_at);
+	snprintf(s->resumed_at, sizeof(s->resumed_at), "%s", ls->resumed_at);
+	snprintf(s->warned_at, sizeof(s->warned_at), "%s", ls->warned_at);
+	return 0;
+}
+
+static void test_pause_resume(void **state)
+{
+	struct fixture *fx = *state;
+	struct states s = { 0 };
+	char err[256] = "";
+	int was = -1;
+
+	/* never paused: nothing to resume */
+	assert_int_equal(store_list_resume(fx->st, "news@lists.example.org", T0, &was, err, sizeof(err)),
+			 STORE_NOTFOUND);
+	assert_int_equal(store_list_pause(fx->st, "News@lists.example.org", T0, "bounce rate 15%", &was, err,
+					  sizeof(err)), STORE_OK);
+	assert_int_equal(was, 0);
+	/* a second pause (another MTA, a later evaluation) changes nothing */
+	assert_int_equal(store_list_pause(fx->st, "news@lists.example.org", T0 + 60, "other", &was, err, sizeof(err)),
+			 STORE_OK);
+	assert_int_equal(was, 1);
+	assert_int_equal(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.paused, 1);
+	assert_string_equal(s.reason, "bounce rate 15%");
+	assert_string_equal(s.paused_at, "2026-12-07T12:00:00Z");
+	assert_int_equal(store_list_resume(fx->st, "news@LISTS.example.org", T0 + 120, &was, err, sizeof(err)),
+			 STORE_OK);
+	assert_int_equal(was, 1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(store_list_states(fx->st, 0, keep_state, &s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.paused, 0);
+	assert_string_equal(s.resumed_at, "2026-12-07T12:02:00Z");
+	/* resumed twice: known, not paused */
+	assert_int_equal(store_list_resume(fx->st, "news@lists.example.org", T0 + 180, &was, err, sizeof(err)),
+			 STORE_OK);
+	assert_int_equal(was, 0);
+	/* paused again later */
+	assert_int_equal(store_list_pause(fx->st, "news@lists.example.org", T0 + 240, "again", &was, err, sizeof(err)),
+			 STORE_OK);
+	assert_int_equal(was, 0);
+}
+
+static void test_warn_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct states s = { 0 };
+	char err[256] = "";
+	int claimed = -1, was = -1;
+
+	assert_int_equal(store_list_warn_claim(fx->st, "news@lists.example.org", T0, 3600, "w", &claimed, err,
+					       sizeof(err)), STORE_OK);
+	assert_int_equal(claimed, 1);
+	assert_int_equal(store_list_warn_claim(fx->st, "news@lists.example.org", T0 + 3599, 3600, "w", &claimed, err,
+					       sizeof(err)), STORE_OK);
+	assert_int_equal(claimed, 0);
+	/* a clock gone back: the warning stamped later still counts */
+	assert_int_equal(store_list_warn_claim(fx->st, "news@lists.example.org", T0 - 600, 3600, "w", &claimed, err,
+					       sizeof(err)), STORE_OK);
+	assert_int_equal(claimed, 0);
+	assert_int_equal(store_list_warn_claim(fx->st, "news@lists.example.org", T0 + 3600, 3600, "w", &claimed, err,
+					       sizeof(err)), STORE_OK);
+	assert_int_equal(claimed, 1);
+	/* a warning is no pause, and a list only warned cannot be resumed */
+	assert_int_equal(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(store_list_resume(fx->st, "news@lists.example.org", T0, &was, err, sizeof(err)),
+			 STORE_NOTFOUND);
+	assert_int_equal(store_list_states(fx->st, 0, keep_state, &s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.warned_at, "2026-12-07T13:00:00Z");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pause_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warn_once, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
