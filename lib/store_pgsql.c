@@ -1481,7 +1481,7 @@ static enum store_status pg_list_buckets(struct store *base, time_t since, const
 	status = run(st, "list counts",
 		     "SELECT lower(list::text), bucket, sum(messages), sum(recipients), sum(hard), sum(soft), "
 		     "sum(complaints) FROM list_counts WHERE bucket >= $1::bigint AND ($2::citext IS NULL OR "
-		     "list = $2::citext) GROUP BY 1, 2 ORDER BY 1 COLLATE \"C\", 2",
+		     "list = $2::citext) GROUP BY 1, 2 ORDER BY lower(list::text) COLLATE \"C\", 2",
 		     2, params, &res, err, errlen);
 	if (status != STORE_OK)
 		return status;
@@ -1512,7 +1512,7 @@ static enum store_status pg_list_states(struct store *base, int paused_only, sto
 	status = run(st, "list states",
 		     "SELECT lower(list::text), paused::int, " ISO_OR_EMPTY("paused_at") ", coalesce(pause_reason, ''), "
 		     ISO_OR_EMPTY("resumed_at") ", " ISO_OR_EMPTY("warned_at") ", coalesce(warn_reason, '') "
-		     "FROM list_states WHERE paused OR NOT $1::boolean ORDER BY 1 COLLATE \"C\"",
+		     "FROM list_states WHERE paused OR NOT $1::boolean ORDER BY lower(list::text) COLLATE \"C\"",
 		     1, params, &res, err, errlen);
 	if (status != STORE_OK)
 		return status;

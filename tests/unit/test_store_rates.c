@@ -16,6 +16,9 @@
 
 #define T0 1796644800L /* an interval start */
 
+/* OK: a store call that must succeed; says why not */
+#define OK(call) do { if ((call) != STORE_OK) fail_msg("%s: %s", #call, err); } while (0)
+
 struct fixture {
 	char pgname[64];
 	struct store *st;
@@ -74,10 +77,10 @@ static void test_counts(void **state)
 	struct seen s = { 0 };
 	char err[256] = "";
 
-	assert_int_equal(store_list_sent_add(fx->st, rows, 4, 0, err, sizeof(err)), STORE_OK);
+	OK(store_list_sent_add(fx->st, rows, 4, 0, err, sizeof(err)));
 	/* a second flush adds to the same rows */
-	assert_int_equal(store_list_sent_add(fx->st, rows, 1, 0, err, sizeof(err)), STORE_OK);
-	assert_int_equal(store_list_buckets(fx->st, 0, NULL, keep_bucket, &s, err, sizeof(err)), STORE_OK);
+	OK(store_list_sent_add(fx->st, rows, 1, 0, err, sizeof(err)));
+	OK(store_list_buckets(fx->st, 0, NULL, keep_bucket, &s, err, sizeof(err)));
 	assert_int_equal(s.n, 3);
 	assert_string_equal(s.lists[0], "bulk@lists.example.org");
 	assert_int_equal(s.b[0].c.recipients, 1);
@@ -89,14 +92,14 @@ static void test_counts(void **state)
 	assert_int_equal(s.b[2].start, T0 + RATES_BUCKET);
 	/* one list, from a time on */
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(store_list_buckets(fx->st, T0 + 1, "NEWS@lists.example.org", keep_bucket, &s, err,
-					    sizeof(err)), STORE_OK);
+	OK(store_list_buckets(fx->st, T0 + 1, "NEWS@lists.example.org", keep_bucket, &s, err,
+					    sizeof(err)));
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.b[0].c.messages, 2);
 	/* intervals before `before` go */
-	assert_int_equal(store_list_sent_add(fx->st, NULL, 0, T0 + 1, err, sizeof(err)), STORE_OK);
+	OK(store_list_sent_add(fx->st, NULL, 0, T0 + 1, err, sizeof(err)));
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(store_list_buckets(fx->st, 0, NULL, keep_bucket, &s, err, sizeof(err)), STORE_OK);
+	OK(store_list_buckets(fx->st, 0, NULL, keep_bucket, &s, err, sizeof(err)));
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.b[0].start, T0 + RATES_BUCKET);
 }
@@ -129,35 +132,31 @@ static void test_pause_resume(void **state)
 	/* never paused: nothing to resume */
 	assert_int_equal(store_list_resume(fx->st, "news@lists.example.org", T0, &was, err, sizeof(err)),
 			 STORE_NOTFOUND);
-	assert_int_equal(store_list_pause(fx->st, "News@lists.example.org", T0, "bounce rate 15%", &was, err,
-					  sizeof(err)), STORE_OK);
+	OK(store_list_pause(fx->st, "News@lists.example.org", T0, "bounce rate 15%", &was, err,
+					  sizeof(err)));
 	assert_int_equal(was, 0);
 	/* a second pause (another MTA, a later evaluation) changes nothing */
-	assert_int_equal(store_list_pause(fx->st, "news@lists.example.org", T0 + 60, "other", &was, err, sizeof(err)),
-			 STORE_OK);
+	OK(store_list_pause(fx->st, "news@lists.example.org", T0 + 60, "other", &was, err, sizeof(err)));
 	assert_int_equal(was, 1);
-	assert_int_equal(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)), STORE_OK);
+	OK(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)));
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.paused, 1);
 	assert_string_equal(s.reason, "bounce rate 15%");
 	assert_string_equal(s.paused_at, "2026-12-07T12:00:00Z");
-	assert_int_equal(store_list_resume(fx->st, "news@LISTS.example.org", T0 + 120, &was, err, sizeof(err)),
-			 STORE_OK);
+	OK(store_list_resume(fx->st, "news@LISTS.example.org", T0 + 120, &was, err, sizeof(err)));
 	assert_int_equal(was, 1);
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)), STORE_OK);
+	OK(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)));
 	assert_int_equal(s.n, 0);
-	assert_int_equal(store_list_states(fx->st, 0, keep_state, &s, err, sizeof(err)), STORE_OK);
+	OK(store_list_states(fx->st, 0, keep_state, &s, err, sizeof(err)));
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.paused, 0);
 	assert_string_equal(s.resumed_at, "2026-12-07T12:02:00Z");
 	/* resumed twice: known, not paused */
-	assert_int_equal(store_list_resume(fx->st, "news@lists.example.org", T0 + 180, &was, err, sizeof(err)),
-			 STORE_OK);
+	OK(store_list_resume(fx->st, "news@lists.example.org", T0 + 180, &was, err, sizeof(err)));
 	assert_int_equal(was, 0);
 	/* paused again later */
-	assert_int_equal(store_list_pause(fx->st, "news@lists.example.org", T0 + 240, "again", &was, err, sizeof(err)),
-			 STORE_OK);
+	OK(store_list_pause(fx->st, "news@lists.example.org", T0 + 240, "again", &was, err, sizeof(err)));
 	assert_int_equal(was, 0);
 }
 
@@ -168,25 +167,25 @@ static void test_warn_once(void **state)
 	char err[256] = "";
 	int claimed = -1, was = -1;
 
-	assert_int_equal(store_list_warn_claim(fx->st, "news@lists.example.org", T0, 3600, "w", &claimed, err,
-					       sizeof(err)), STORE_OK);
+	OK(store_list_warn_claim(fx->st, "news@lists.example.org", T0, 3600, "w", &claimed, err,
+					       sizeof(err)));
 	assert_int_equal(claimed, 1);
-	assert_int_equal(store_list_warn_claim(fx->st, "news@lists.example.org", T0 + 3599, 3600, "w", &claimed, err,
-					       sizeof(err)), STORE_OK);
+	OK(store_list_warn_claim(fx->st, "news@lists.example.org", T0 + 3599, 3600, "w", &claimed, err,
+					       sizeof(err)));
 	assert_int_equal(claimed, 0);
 	/* a clock gone back: the warning stamped later still counts */
-	assert_int_equal(store_list_warn_claim(fx->st, "news@lists.example.org", T0 - 600, 3600, "w", &claimed, err,
-					       sizeof(err)), STORE_OK);
+	OK(store_list_warn_claim(fx->st, "news@lists.example.org", T0 - 600, 3600, "w", &claimed, err,
+					       sizeof(err)));
 	assert_int_equal(claimed, 0);
-	assert_int_equal(store_list_warn_claim(fx->st, "news@lists.example.org", T0 + 3600, 3600, "w", &claimed, err,
-					       sizeof(err)), STORE_OK);
+	OK(store_list_warn_claim(fx->st, "news@lists.example.org", T0 + 3600, 3600, "w", &claimed, err,
+					       sizeof(err)));
 	assert_int_equal(claimed, 1);
 	/* a warning is no pause, and a list only warned cannot be resumed */
-	assert_int_equal(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)), STORE_OK);
+	OK(store_list_states(fx->st, 1, keep_state, &s, err, sizeof(err)));
 	assert_int_equal(s.n, 0);
 	assert_int_equal(store_list_resume(fx->st, "news@lists.example.org", T0, &was, err, sizeof(err)),
 			 STORE_NOTFOUND);
-	assert_int_equal(store_list_states(fx->st, 0, keep_state, &s, err, sizeof(err)), STORE_OK);
+	OK(store_list_states(fx->st, 0, keep_state, &s, err, sizeof(err)));
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.warned_at, "2026-12-07T13:00:00Z");
 }
