@@ -59,6 +59,17 @@ static int class_known(const char *name)
 	return 0;
 }
 
+/* reason_known: a reason word of the parser's vocabulary (bounce_reason_nth). */
+static int reason_known(const char *name)
+{
+	const char *r;
+
+	for (size_t i = 0; (r = bounce_reason_nth(i)); i++)
+		if (!strcmp(name, r))
+			return 1;
+	return 0;
+}
+
 /* reason_text_ok: a reason given by hand: it goes into the suppression
  * table and so into Postfix's SMTP reply text, which is printable US-ASCII
  * (RFC 5321, 4.2): 1 to REASON_MAX characters 0x20 to 0x7e. */
@@ -142,6 +153,17 @@ static int query_parse(struct qopts *q, int argc, char **argv)
 			if (q->reason_text && !reason_text_ok(optarg)) {
 				fprintf(stderr, "rebound %s: --reason must be 1 to %d printable ASCII characters (it is quoted\n"
 						"in Postfix's SMTP reply)\n", q->name, REASON_MAX);
+				goto usage;
+			}
+			if (!q->reason_text && !reason_known(optarg)) {
+				const char *r;
+
+				fprintf(stderr, "rebound %s: unknown reason \"", q->name);
+				fmt_text_put(stderr, optarg);
+				fputs("\" (one of:", stderr);
+				for (size_t k = 0; (r = bounce_reason_nth(k)); k++)
+					fprintf(stderr, " %s", r);
+				fputs(")\n", stderr);
 				goto usage;
 			}
 			q->reason = optarg;

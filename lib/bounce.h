@@ -89,6 +89,10 @@ void bounce_report_free(struct bounce_report *report);
 
 const char *bounce_kind_name(enum bounce_kind kind);   /* "dsn", "arf", ... */
 const char *bounce_class_name(enum bounce_class cls);  /* "hard", "soft", ... ("" for none) */
+/* bounce_reason_nth: the i-th reason word of the vocabulary (0-based, in
+ * alphabetical order: "authfailure", ...), NULL past the last; for
+ * checking and listing what `--reason` accepts. */
+const char *bounce_reason_nth(size_t i);
 
 /* bounce_init: one-time setup of the MIME library (thread-safe; called
  * by bounce_parse itself, so calling it is optional). */

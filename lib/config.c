@@ -39,6 +39,7 @@ static const char *check_forward_to(const char *v);
 static const char *check_sender(const char *v);
 static const char *check_network(const char *v);
 static const char *check_rate_override(const char *v);
+static const char *check_trusted_network(const char *v);
 
 static const char *const on_store_error_choices[] = { "tempfail", "accept", NULL };
 /* index: enum rates_action */
@@ -58,7 +59,7 @@ static const struct config_entry config_table[] = {
 	{ "message_size_limit", T_SIZE, OFF(message_size_limit), "10240000", 1024, 1L << 30, NULL, NULL },
 	{ "bounce_rules", T_STR, OFF(bounce_rules), "", 0, 0, NULL, check_path },
 	/* message mode: whose bounces confirm, and probes (docs/postfix.md) */
-	{ "trusted_networks", T_LIST, OFF(trusted_networks), "", 0, 0, NULL, check_network },
+	{ "trusted_networks", T_LIST, OFF(trusted_networks), "", 0, 0, NULL, check_trusted_network },
 	{ "message_probes", T_BOOL, OFF(message_probes), "yes", 0, 0, NULL, NULL },
 	{ "soft_bounce_limit", T_INT, OFF(soft_bounce_limit), "5", 1, 1000, NULL, NULL },
 	{ "soft_bounce_window", T_DURATION, OFF(soft_bounce_window), "30d", DAY, 3650 * DAY, NULL, NULL },
@@ -308,6 +309,23 @@ static int rate_levels_check(const struct config *cfg, char *msg, size_t msglen)
 		}
 	}
 	return 0;
+}
+
+/* check_trusted_network: a network whose bounces confirm recipients
+ * (docs/postfix.md) is one of the operator's own relays, never a large part
+ * of the Internet: 0.0.0.0/0 would let anyone's forged bounce suppress
+ * addresses, which is what message mode's checks exist to prevent. */
+static const char *check_trusted_network(const char *v)
+{
+	struct config_net net;
+	const char *e = check_network(v);
+
+	if (e)
+		return e;
+	(void)config_parse_net(v, &net); /* cannot fail: check_network parsed it */
+	if (net.prefix < (net.family == AF_INET ? 8 : 16))
+		return "trusts too much of the Internet (a prefix shorter than /8, or /16 for IPv6): name your own relays";
+	return NULL;
 }
 
 int config_parse_net(const char *s, struct config_net *out)

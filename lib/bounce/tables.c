@@ -1141,6 +1141,11 @@ const char *bounce_reason_name(enum bounce_reason r)
 	return (unsigned)r < N(reason_names) ? reason_names[r] : "";
 }
 
+const char *bounce_reason_nth(size_t i)
+{
+	return i + 1 < N(reason_names) ? reason_names[i + 1] : NULL;
+}
+
 enum bounce_reason bounce_reason_lookup(const char *name)
 {
 	for (size_t i = 1; i < N(reason_names); i++)

@@ -157,6 +157,11 @@ static void test_trusted_networks(void **state)
 	load_err(BASE "trusted_networks = abc\n", "trusted_networks: bad item \"abc\"");
 	load_err(BASE "trusted_networks = 10.0.0.0/33\n", "trusted_networks: bad item");
 	load_err(BASE "trusted_networks = 192.0.2.1/24\n", "trusted_networks: bad item");
+	/* everyone, or a large part of the Internet, is never "our own relay" */
+	load_err(BASE "trusted_networks = 0.0.0.0/0\n", "trusted_networks: bad item \"0.0.0.0/0\" (trusts too much");
+	load_err(BASE "trusted_networks = 192.0.2.0/24 ::/0\n", "trusted_networks: bad item \"::/0\" (trusts too much");
+	load_err(BASE "trusted_networks = 64.0.0.0/2\n", "trusts too much");
+	config_free(load_ok(BASE "trusted_networks = 10.0.0.0/8, 2001::/16\n"));
 	load_err(BASE "message_probes = maybe\n", "message_probes");
 	cfg = load_ok(BASE);
 	assert_int_equal(cfg->trusted_networks.n, 0);
