@@ -25,7 +25,7 @@
 /* Options; each command allows some (mask of OPT_*). */
 enum {
 	OPT_SINCE = 1 << 0, OPT_CLASS = 1 << 1, OPT_REASON = 1 << 2, OPT_LIMIT = 1 << 3,
-	OPT_FORMAT = 1 << 4, OPT_OLDER = 1 << 5,
+	OPT_FORMAT = 1 << 4, OPT_OLDER = 1 << 5, OPT_LIST = 1 << 6,
 };
 
 /* Bounces `rebound list` shows without --limit. */
@@ -40,6 +40,7 @@ struct qopts {
 	long older_than, limit;
 	int limit_set; /* --limit given (0: no limit) */
 	const char *class_name, *reason;
+	const char *list; /* --list ADDRESS */
 	int reason_text; /* --reason is text of one's own (suppress), not a reason word */
 	enum fmt_kind fmt;
 	char **args;
@@ -97,12 +98,13 @@ static int query_parse(struct qopts *q, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "csv", no_argument, NULL, 'x' },
 		{ "older-than", required_argument, NULL, 'o' },
+		{ "list", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct { int opt, mask; } need[] = {
 		{ 's', OPT_SINCE }, { 'C', OPT_CLASS }, { 'r', OPT_REASON }, { 'n', OPT_LIMIT },
-		{ 'j', OPT_FORMAT }, { 'x', OPT_FORMAT }, { 'o', OPT_OLDER },
+		{ 'j', OPT_FORMAT }, { 'x', OPT_FORMAT }, { 'o', OPT_OLDER }, { 'L', OPT_LIST },
 	};
 	long d;
 	int c;
@@ -179,6 +181,15 @@ static int query_parse(struct qopts *q, int argc, char **argv)
 			}
 			break;
 		}
+		case 'L':
+			if (!store_list_ok(optarg)) {
+				fprintf(stderr, "rebound %s: --list: \"", q->name);
+				fmt_text_put(stderr, optarg);
+				fputs("\" is not a list address (local@domain, no spaces)\n", stderr);
+				goto usage;
+			}
+			q->list = optarg;
+			break;
 		case 'j': q->fmt = FMT_JSON; break;
 		case 'x': q->fmt = FMT_CSV; break;
 		}
@@ -286,7 +297,7 @@ static int query_end(const struct qopts *q, struct store *st, enum store_status 
 
 static const struct fmt_col bounce_cols_short[] = {
 	{ "received_at", 0, 0 }, { "recipient", 0, 0 }, { "class", 0, 0 }, { "reason", 0, 0 },
-	{ "status", 0, 0 }, { "verified", 0, 0 }, { "effect", 0, 0 }, { "diagnostic", 0, 60 },
+	{ "status", 0, 0 }, { "verified", 0, 0 }, { "effect", 0, 0 }, { "list", 0, 40 }, { "diagnostic", 0, 60 },
 };
 static const struct fmt_col bounce_cols_full[] = {
 	{ "id", 1, 0 }, { "received_at", 0, 0 }, { "recipient", 0, 0 }, { "verified", 1, 0 },
@@ -294,7 +305,7 @@ static const struct fmt_col bounce_cols_full[] = {
 	{ "status", 0, 0 }, { "smtp_code", 0, 0 }, { "reason", 0, 0 }, { "class", 0, 0 },
 	{ "permanent", 1, 0 }, { "diagnostic", 0, 0 }, { "remote_mta", 0, 0 }, { "reporting_mta", 0, 0 },
 	{ "original_message_id", 0, 0 }, { "original_envelope_id", 0, 0 }, { "message_token", 0, 0 },
-	{ "effect", 0, 0 },
+	{ "effect", 0, 0 }, { "list", 0, 0 },
 };
 #define NCOLS(a) (sizeof(a) / sizeof(a[0]))
 
@@ -305,14 +316,15 @@ static int bounce_out(void *ctx, const struct store_bounce_row *r)
 
 	if (f->kind == FMT_TABLE) {
 		const char *v[] = { r->received_at, r->recipient, r->class_name, r->reason, r->status,
-				    r->verified ? "yes" : "no", r->effect, r->diagnostic };
+				    r->verified ? "yes" : "no", r->effect, *r->list ? r->list : "-", r->diagnostic };
 
 		fmt_row(f, v);
 	} else {
 		const char *v[] = { id, r->received_at, r->recipient, r->verified ? "1" : "0", r->return_path,
 				    r->queue_id, r->kind, r->action, r->status, r->smtp_code, r->reason, r->class_name,
 				    r->permanent ? "1" : "0", r->diagnostic, r->remote_mta, r->reporting_mta,
-				    r->original_message_id, r->original_envelope_id, r->message_token, r->effect };
+				    r->original_message_id, r->original_envelope_id, r->message_token, r->effect,
+				    r->list };
 
 		snprintf(id, sizeof(id), "%lld", r->id);
 		fmt_row(f, v);
@@ -341,11 +353,13 @@ static int finish(struct fmt *f, const char *cmd)
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
 	struct qopts q = {
-		.name = "list", .usage = "[--since DURATION] [--class CLASS] [--reason REASON] [--limit N] [--json|--csv]",
+		.name = "list",
+		.usage = "[--since DURATION] [--class CLASS] [--reason REASON] [--list LIST] [--limit N] [--json|--csv]",
 		.help = "Lists the newest bounces received (100 unless --limit N; --limit 0: all), oldest\n"
 			"first. CLASS: hard, soft, delayed, delivered, complaint, autoreply. DURATION: 90\n"
-			"(seconds), 30m, 12h, 7d, 2w.\n",
-		.allowed = OPT_SINCE | OPT_CLASS | OPT_REASON | OPT_LIMIT | OPT_FORMAT,
+			"(seconds), 30m, 12h, 7d, 2w. LIST: the list's address (the envelope sender the\n"
+			"milter rewrote): only its bounces.\n",
+		.allowed = OPT_SINCE | OPT_CLASS | OPT_REASON | OPT_LIMIT | OPT_FORMAT | OPT_LIST,
 	};
 	struct store_filter filter = { .since = 0 };
 	struct store *st;
@@ -359,6 +373,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	filter.since = q.since;
 	filter.class_name = q.class_name;
 	filter.reason = q.reason;
+	filter.list = q.list;
 	/* a bounded page by default: a million bounces are no screenful */
 	filter.limit = q.limit_set ? q.limit : LIST_PAGE;
 	filter.newest = 1;
@@ -373,7 +388,30 @@ struct show_ctx {
 	struct store_recipient r;
 	char *strings[6];
 	int found;
+	char *lists;   /* the lists attributed to it, separated by spaces; NULL if none */
+	size_t lists_len;
+	int nolists;   /* out of memory */
 };
+
+/* show_list: collect one list of store_lists_of. */
+static int show_list(void *ctx, const char *list, const char *last_sent_at)
+{
+	struct show_ctx *s = ctx;
+	size_t n = strlen(list);
+	char *p = realloc(s->lists, s->lists_len + n + 2);
+
+	(void)last_sent_at;
+	if (!p) {
+		s->nolists = 1;
+		return 1;
+	}
+	s->lists = p;
+	if (s->lists_len)
+		p[s->lists_len++] = ' ';
+	memcpy(p + s->lists_len, list, n + 1);
+	s->lists_len += n;
+	return 0;
+}
 
 static int show_keep(void *ctx, const struct store_recipient *r)
 {
@@ -395,7 +433,7 @@ static int show_keep(void *ctx, const struct store_recipient *r)
 	return 0;
 }
 
-static void show_recipient_text(const struct store_recipient *r)
+static void show_recipient_text(const struct store_recipient *r, const char *lists)
 {
 	fputs("address:           ", stdout);
 	fmt_text_put(stdout, r->address);
@@ -407,10 +445,13 @@ static void show_recipient_text(const struct store_recipient *r)
 	}
 	printf("hard_bounces:      %ld\nsoft_bounces:      %ld\ncomplaints:        %ld\n", r->hard_bounces,
 	       r->soft_bounces, r->complaints);
-	printf("first_bounce_at:   %s\nlast_bounce_at:    %s\n\n", r->first_bounce_at, r->last_bounce_at);
+	printf("first_bounce_at:   %s\nlast_bounce_at:    %s\n", r->first_bounce_at, r->last_bounce_at);
+	fputs("lists:             ", stdout);
+	fmt_text_put(stdout, lists ? lists : "-");
+	fputs("\n\n", stdout);
 }
 
-static void show_recipient_json(const struct store_recipient *r)
+static void show_recipient_json(const struct store_recipient *r, const char *lists)
 {
 	const char *keys[] = { "address", "state", "first_bounce_at", "last_bounce_at", "suppressed_at",
 			       "suppressed_reason" };
@@ -422,8 +463,21 @@ static void show_recipient_json(const struct store_recipient *r)
 		printf(",\"%s\":", keys[i]);
 		fmt_json_string(stdout, vals[i]);
 	}
-	printf(",\"hard_bounces\":%ld,\"soft_bounces\":%ld,\"complaints\":%ld}\n", r->hard_bounces, r->soft_bounces,
-	       r->complaints);
+	printf(",\"hard_bounces\":%ld,\"soft_bounces\":%ld,\"complaints\":%ld,\"lists\":[", r->hard_bounces,
+	       r->soft_bounces, r->complaints);
+	/* lists never hold a space (store_list_ok): split there */
+	for (const char *p = lists; p && *p;) {
+		const char *e = strchr(p, ' ');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char one[STORE_LIST_MAX + 1];
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
+		if (p != lists)
+			putchar(',');
+		fmt_json_string(stdout, one);
+		p += n + (e ? 1 : 0);
+	}
+	printf("]}\n");
 }
 
 static int count_one(void *ctx, const struct store_bounce_row *r)
@@ -437,10 +491,11 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 {
 	struct qopts q = {
 		.name = "show", .usage = "ADDRESS [--json|--csv]",
-		.help = "Shows an address: its state and counts, then its bounces. --json: a line for the\n"
+		.help = "Shows an address: its state, counts and the lists that mailed it (recipient\n"
+			"mode), then its bounces (of LIST only with --list). --json: a line for the\n"
 			"recipient (\"type\":\"recipient\", if it has a row), then the bounces as in\n"
 			"`list --json`; --csv: the bounces. Exit 1 if the address is unknown.\n",
-		.allowed = OPT_FORMAT, .nargs = 1,
+		.allowed = OPT_FORMAT | OPT_LIST, .nargs = 1,
 	};
 	struct show_ctx sc = { .found = 0 };
 	struct store_filter filter = { .since = 0 };
@@ -453,10 +508,17 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	filter.recipient = q.args[0];
+	filter.list = q.list;
 	if (st) {
 		status = store_recipient_get(st, q.args[0], show_keep, &sc, err, sizeof(err));
 		if (status == STORE_NOTFOUND)
 			status = STORE_OK;
+		if (status == STORE_OK)
+			status = store_lists_of(st, q.args[0], show_list, &sc, err, sizeof(err));
+		if (status == STORE_OK && sc.nolists) {
+			snprintf(err, sizeof(err), "out of memory");
+			status = STORE_TEMPFAIL;
+		}
 		if (status == STORE_OK)
 			status = store_bounces_list(st, &filter, count_one, &any, err, sizeof(err));
 	}
@@ -465,15 +527,16 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		rc = CLI_FAIL;
 	} else if (status == STORE_OK) {
 		if (sc.found && q.fmt == FMT_TABLE)
-			show_recipient_text(&sc.r);
+			show_recipient_text(&sc.r, sc.lists);
 		else if (sc.found && q.fmt == FMT_JSON)
-			show_recipient_json(&sc.r);
+			show_recipient_json(&sc.r, sc.lists);
 		bounces_begin(&f, q.fmt);
 		status = store_bounces_list(st, &filter, bounce_out, &f, err, sizeof(err));
 		rc = finish(&f, q.name);
 	}
 	for (int i = 0; i < 6; i++)
 		free(sc.strings[i]);
+	free(sc.lists);
 	return query_end(&q, st, status, err, rc);
 }
 
@@ -582,10 +645,12 @@ static int stats_out(void *ctx, const struct store_stat *s)
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
 	struct qopts q = {
-		.name = "stats", .usage = "[--since DURATION] [--json|--csv] | --by list [--json|--csv]",
-		.help = "Counts bounces by class, reason, recipient domain and effect (what the policy\n"
-			"did: counted, not-counted, suppressed, ...), and recipients by state.\n",
-		.allowed = OPT_SINCE | OPT_FORMAT,
+		.name = "stats", .usage = "[--since DURATION] [--list LIST] [--json|--csv] | --by list [--json|--csv]",
+		.help = "Counts bounces by class, reason, recipient domain, effect (what the policy\n"
+			"did: counted, not-counted, suppressed, ...) and list (\"-\": none known), and\n"
+			"recipients by state. --list LIST: the bounces of that list only (recipients:\n"
+			"all).\n",
+		.allowed = OPT_SINCE | OPT_FORMAT | OPT_LIST,
 	};
 	struct store *st;
 	struct fmt f;
@@ -599,7 +664,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 		return rc;
 	fmt_begin(&f, q.fmt, stdout, stats_cols, NCOLS(stats_cols));
 	if (st) {
-		status = store_stats(st, q.since, stats_out, &f, err, sizeof(err));
+		status = store_stats(st, q.since, q.list, stats_out, &f, err, sizeof(err));
 	} else {
 		const struct store_stat zero = { "total", "bounces", 0 };
 
@@ -613,8 +678,9 @@ int cmd_purge(struct cli *cli, int argc, char **argv)
 	struct qopts q = {
 		.name = "purge", .usage = "--older-than DURATION",
 		.help = "Deletes bounces older than DURATION (e.g. 180d) and active addresses whose last\n"
-			"bounce is older; suppressed addresses stay. Also deletes expired message tokens\n"
-			"and VERP ids unused for 366 days (the longest tag_lifetime and a day).\n",
+			"bounce is older; suppressed addresses stay. Also deletes expired message tokens,\n"
+			"and VERP ids and list attributions unused for 366 days (the longest\n"
+			"tag_lifetime and a day) or DURATION if longer.\n",
 		.allowed = OPT_OLDER,
 	};
 	struct store_purge_result res;
@@ -629,7 +695,7 @@ int cmd_purge(struct cli *cli, int argc, char **argv)
 	status = store_purge(st, now - q.older_than, now,
 			     now - (q.older_than > VERP_ID_KEEP ? q.older_than : VERP_ID_KEEP), &res, err, sizeof(err));
 	if (status == STORE_OK)
-		printf("purged: %ld bounces, %ld recipients, %ld messages, %ld verp ids\n", res.bounces,
-		       res.recipients, res.messages, res.verp_ids);
+		printf("purged: %ld bounces, %ld recipients, %ld messages, %ld verp ids, %ld list attributions\n",
+		       res.bounces, res.recipients, res.messages, res.verp_ids, res.list_recipients);
 	return query_end(&q, st, status, err, CLI_OK);
 }

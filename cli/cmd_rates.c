@@ -363,6 +363,7 @@ static enum store_status metrics_store(FILE *fp, struct store *st, char *err, si
 		{ "class", "rebound_bounces_by_class", "gauge", "Bounces in the store by class." },
 		{ "reason", "rebound_bounces_by_reason", "gauge", "Bounces in the store by reason." },
 		{ "effect", "rebound_bounces_by_effect", "gauge", "Bounces in the store by what the policy did." },
+		{ "list", "rebound_bounces_by_list", "gauge", "Bounces in the store by list (\"none\": no list known)." },
 		{ "state", "rebound_recipients", "gauge",
 		  "Addresses that ever bounced, by state (suppressed: the suppression list)." },
 	};
@@ -374,7 +375,7 @@ static enum store_status metrics_store(FILE *fp, struct store *st, char *err, si
 		struct stat_rows m = { fp, groups[i].group, groups[i].metric, 0 };
 
 		help(fp, groups[i].metric, groups[i].type, groups[i].help);
-		if (st && (status = store_stats(st, 0, metric_stat, &m, err, errlen)) != STORE_OK)
+		if (st && (status = store_stats(st, 0, NULL, metric_stat, &m, err, errlen)) != STORE_OK)
 			return status;
 		if (!m.any && !strcmp(groups[i].group, "total"))
 			fprintf(fp, "%s 0\n", groups[i].metric);

@@ -281,10 +281,10 @@ enum store_status store_recipient_unsuppress(struct store *st, const char *addre
 	return st->ops->change_state(st, address, 0, NULL, now, was_suppressed, err, errlen);
 }
 
-enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
-			      size_t errlen)
+enum store_status store_stats(struct store *st, time_t since, const char *list, store_stat_fn fn, void *ctx,
+			      char *err, size_t errlen)
 {
-	return st->ops->stats(st, since, fn, ctx, err, errlen);
+	return st->ops->stats(st, since, list, fn, ctx, err, errlen);
 }
 
 enum store_status store_purge(struct store *st, time_t before, time_t now, time_t verp_before,
@@ -293,10 +293,38 @@ enum store_status store_purge(struct store *st, time_t before, time_t now, time_
 	return st->ops->purge(st, before, now, verp_before, res, err, errlen);
 }
 
-enum store_status store_message_add(struct store *st, const char *token, const char *const *recipients, size_t n,
-				    time_t now, time_t expires, char *err, size_t errlen)
+enum store_status store_message_add(struct store *st, const char *token, const char *list,
+				    const char *const *recipients, size_t n, time_t now, time_t expires, char *err,
+				    size_t errlen)
 {
-	return st->ops->message_add(st, token, recipients, n, now, expires, err, errlen);
+	return st->ops->message_add(st, token, list && store_list_ok(list) ? list : "", recipients, n, now, expires,
+				    err, errlen);
+}
+
+int store_list_ok(const char *list)
+{
+	size_t n = 0;
+
+	if (!list || !*list)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)list; *p; p++, n++)
+		if (*p <= 0x20 || *p == 0x7f || n >= STORE_LIST_MAX)
+			return 0;
+	return strchr(list, '@') != NULL;
+}
+
+enum store_status store_list_seen(struct store *st, const char *list, const char *recipient, time_t now,
+				  char *err, size_t errlen)
+{
+	if (!store_list_ok(list) || !recipient || !*recipient)
+		return STORE_OK;
+	return st->ops->list_seen(st, list, recipient, now, err, errlen);
+}
+
+enum store_status store_lists_of(struct store *st, const char *address, store_list_fn fn, void *ctx, char *err,
+				 size_t errlen)
+{
+	return st->ops->lists_of(st, address, fn, ctx, err, errlen);
 }
 
 enum store_status store_message_has(struct store *st, const char *token, const char *recipient, char *err,
@@ -325,7 +353,7 @@ const struct verp_map *store_verp_map(struct store *st)
 const char *store_copy_table_name(enum store_copy_table t)
 {
 	static const char *const names[STORE_COPY_NTABLES] = {
-		"recipients", "bounces", "messages", "message_recipients", "verp_ids", "probes",
+		"recipients", "bounces", "messages", "message_recipients", "verp_ids", "probes", "list_recipients",
 	};
 
 	return (unsigned)t < STORE_COPY_NTABLES ? names[t] : "";

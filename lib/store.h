@@ -38,7 +38,7 @@ enum store_status {
 
 /* The schema version this program writes (SQLite: PRAGMA user_version;
  * PostgreSQL: the highest row of table schema_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Longest ISO time text, with its NUL. */
 #define STORE_TIME_MAX 21
@@ -134,7 +134,9 @@ enum store_effect {
 const char *store_effect_name(enum store_effect effect);
 
 /* store_bounce_record: insert the bounce and apply the policy to its
- * recipient. Inside the caller's transaction if one is open (rebound-pipe
+ * recipient. Its list (bounces.list) is found here: the list of the
+ * message (message_token) or, in recipient mode, the list that most
+ * recently mailed the recipient (store_list_seen). Inside the caller's transaction if one is open (rebound-pipe
  * records all recipients of one bounce in one), else in one of its own.
  * A delivery already recorded (same queue id, return path and recipient
  * within a day: Postfix redelivered after a crash before exit) is not
@@ -151,6 +153,7 @@ struct store_bounce_row {
 	const char *kind, *action, *status, *smtp_code, *reason, *class_name;
 	const char *diagnostic, *remote_mta, *reporting_mta;
 	const char *original_message_id, *original_envelope_id, *effect;
+	const char *list; /* the list it belongs to (docs/verp.md, "Attribution"), "" if unknown */
 };
 
 struct store_filter {
@@ -158,6 +161,7 @@ struct store_filter {
 	const char *class_name; /* NULL: any */
 	const char *reason;    /* NULL: any */
 	const char *recipient; /* NULL: any (case-insensitive) */
+	const char *list;      /* NULL: any (exact) */
 	long limit;            /* 0: no limit */
 	int newest;            /* with limit: the newest `limit` rows (still handed oldest first) */
 };
@@ -198,43 +202,72 @@ enum store_status store_recipient_unsuppress(struct store *st, const char *addre
 
 /* --- Statistics and purge ------------------------------------------------- */
 
-/* One count: group is "total", "class", "reason", "domain" or "effect". */
+/* One count: group is "total", "class", "reason", "domain", "effect",
+ * "list" (key "" for bounces of no known list) or "state". */
 struct store_stat {
 	const char *group, *key;
 	long count;
 };
 typedef int (*store_stat_fn)(void *ctx, const struct store_stat *s);
-/* store_stats: counts of bounces received at or after since (0: all), by
- * group, each group by count descending. Read from table bounce_counts
+/* store_stats: counts of bounces received at or after since (0: all), of
+ * list only unless it is NULL (recipients by state: all), by group, each
+ * group by count descending. Read from table bounce_counts
  * (kept per day by triggers) for whole days, and from the bounces of the
  * part-day at since: a few hundred rows, not one per bounce. */
-enum store_status store_stats(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
-			      size_t errlen);
+enum store_status store_stats(struct store *st, time_t since, const char *list, store_stat_fn fn, void *ctx,
+			      char *err, size_t errlen);
 
 struct store_purge_result {
-	long bounces, recipients, messages, verp_ids;
+	long bounces, recipients, messages, verp_ids, list_recipients;
 };
 /* store_purge: delete, in batches of a few thousand rows each in a short
  * transaction of its own (unless the caller holds one), so that writers
  * never wait long: bounces received before `before`, active recipients
  * whose last bounce is before it, messages whose token expired by now,
- * probes sent before it (not counted in res), and VERP ids unused since
- * verp_before (0: keep them). Suppressed addresses
+ * probes sent before it (not counted in res), and VERP ids and list
+ * attributions (list_recipients) unused since verp_before (0: keep them). Suppressed addresses
  * are never purged. */
 enum store_status store_purge(struct store *st, time_t before, time_t now, time_t verp_before,
 			      struct store_purge_result *res, char *err, size_t errlen);
 
 /* --- Message mode (rebound-milter) ----------------------------------------- */
 
-/* store_message_add: remember that the message with token went to
+/* store_message_add: remember that the message with token, of list
+ * (the envelope sender before the rewrite; NULL or "" if none), went to
  * recipients[0..n), until expires. Also removes a bounded number of
  * expired messages. One transaction. */
-enum store_status store_message_add(struct store *st, const char *token, const char *const *recipients, size_t n,
-				    time_t now, time_t expires, char *err, size_t errlen);
+enum store_status store_message_add(struct store *st, const char *token, const char *list,
+				    const char *const *recipients, size_t n, time_t now, time_t expires, char *err,
+				    size_t errlen);
 /* store_message_has: STORE_OK if recipient was sent the message token and
  * the token has not expired (by the store's clock), STORE_NOTFOUND if not. */
 enum store_status store_message_has(struct store *st, const char *token, const char *recipient, char *err,
 				    size_t errlen);
+
+/* --- Attribution (docs/verp.md, "Attribution") ------------------------------ */
+
+/* Longest list address kept; a longer one, or one with a space or a
+ * control character, is not recorded (its bounces get no list). */
+#define STORE_LIST_MAX 256
+
+/* store_list_ok: whether list may be recorded as a list address. */
+int store_list_ok(const char *list);
+
+/* store_list_seen: recipient mode: list mailed recipient at now. Writes
+ * (table list_recipients) only when the pair is new or was last written
+ * more than STORE_LIST_REFRESH seconds before now, so that a list mailing
+ * an address often costs a read, not a commit. A list that is not
+ * store_list_ok is ignored (STORE_OK). In the caller's transaction if one
+ * is open. */
+#define STORE_LIST_REFRESH 3600
+enum store_status store_list_seen(struct store *st, const char *list, const char *recipient, time_t now,
+				  char *err, size_t errlen);
+
+typedef int (*store_list_fn)(void *ctx, const char *list, const char *last_sent_at);
+/* store_lists_of: the lists attributed to address (recipient mode's
+ * list_recipients), most recently mailed first. */
+enum store_status store_lists_of(struct store *st, const char *address, store_list_fn fn, void *ctx, char *err,
+				 size_t errlen);
 
 /* --- Probes (message mode, rebound-pipe) -------------------------------------
  * A bounce to a message-mode return path that did not come from our own MTA
@@ -266,6 +299,7 @@ enum store_copy_table {
 	STORE_COPY_MESSAGE_RECIPIENTS,
 	STORE_COPY_VERP_IDS,
 	STORE_COPY_PROBES,
+	STORE_COPY_LIST_RECIPIENTS,
 	STORE_COPY_NTABLES
 };
 /* store_copy_table_name: "recipients", "bounces", ... */

@@ -27,12 +27,17 @@ struct store_ops {
 					     char *err, size_t errlen);
 	enum store_status (*change_state)(struct store *st, const char *address, int suppress, const char *reason,
 					  time_t now, int *was_suppressed, char *err, size_t errlen);
-	enum store_status (*stats)(struct store *st, time_t since, store_stat_fn fn, void *ctx, char *err,
-				   size_t errlen);
+	enum store_status (*stats)(struct store *st, time_t since, const char *list, store_stat_fn fn, void *ctx,
+				   char *err, size_t errlen);
 	enum store_status (*purge)(struct store *st, time_t before, time_t now, time_t verp_before,
 				   struct store_purge_result *res, char *err, size_t errlen);
-	enum store_status (*message_add)(struct store *st, const char *token, const char *const *recipients,
-					 size_t n, time_t now, time_t expires, char *err, size_t errlen);
+	enum store_status (*message_add)(struct store *st, const char *token, const char *list,
+					 const char *const *recipients, size_t n, time_t now, time_t expires, char *err,
+					 size_t errlen);
+	enum store_status (*list_seen)(struct store *st, const char *list, const char *recipient, time_t now,
+				       char *err, size_t errlen);
+	enum store_status (*lists_of)(struct store *st, const char *address, store_list_fn fn, void *ctx,
+				      char *err, size_t errlen);
 	enum store_status (*message_has)(struct store *st, const char *token, const char *recipient, char *err,
 					 size_t errlen);
 	enum store_status (*probe_claim)(struct store *st, const char *token, const char *recipient, time_t now,

@@ -43,11 +43,11 @@
 #define BOUNCE_COLUMNS \
 	"id, " ISO("received_at") ", recipient, verified::int, return_path, queue_id, message_token, kind, " \
 	"action, status, smtp_code, reason, class, permanent::int, diagnostic, remote_mta, reporting_mta, " \
-	"original_message_id, original_envelope_id, effect"
+	"original_message_id, original_envelope_id, effect, list"
 /* since is always bound ('-infinity' for all): a range on the index */
 #define LIST_FILTER \
 	"received_at >= $1::timestamptz AND ($2::text IS NULL OR class = $2::text) " \
-	"AND ($3::text IS NULL OR reason = $3::text)"
+	"AND ($3::text IS NULL OR reason = $3::text) AND ($6::text IS NULL OR list = $6::text)"
 #define RCPT_COLUMNS \
 	"address, state, hard_bounces, soft_bounces, complaints, " ISO_OR_EMPTY("first_bounce_at") ", " \
 	ISO_OR_EMPTY("last_bounce_at") ", " ISO_OR_EMPTY("suppressed_at") ", coalesce(suppressed_reason, '')"
@@ -729,7 +729,7 @@ static enum store_status is_duplicate(struct pg_store *st, const struct store_bo
 }
 
 static enum store_status bounce_insert(struct pg_store *st, const struct store_bounce *b, enum store_effect effect,
-				       char *err, size_t errlen)
+				       const char *list, char *err, size_t errlen)
 {
 	char when[STORE_TIME_MAX];
 #define S(x) ((x) ? (x) : "")
@@ -737,22 +737,46 @@ static enum store_status bounce_insert(struct pg_store *st, const struct store_b
 		iso(b->received_at, when), b->recipient, b->verified ? "1" : "0", S(b->return_path), S(b->queue_id),
 		S(b->message_token), S(b->kind), S(b->action), S(b->status), S(b->smtp_code), S(b->reason),
 		S(b->class_name), b->permanent ? "1" : "0", S(b->diagnostic), S(b->remote_mta), S(b->reporting_mta),
-		S(b->original_message_id), S(b->original_envelope_id), store_effect_name(effect),
+		S(b->original_message_id), S(b->original_envelope_id), store_effect_name(effect), list,
 	};
 #undef S
 
 	return run(st, "bounce insert",
 		   "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, "
 		   "action, status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, "
-		   "original_message_id, original_envelope_id, effect) VALUES ($1::timestamptz, $2::citext, "
-		   "$3::boolean, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::boolean, $14, $15, $16, $17, $18, $19)",
-		   19, params, NULL, err, errlen);
+		   "original_message_id, original_envelope_id, effect, list) VALUES ($1::timestamptz, $2::citext, "
+		   "$3::boolean, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::boolean, $14, $15, $16, $17, $18, $19, $20)",
+		   20, params, NULL, err, errlen);
+}
+
+/* bounce_list: the list of bounce b into list (STORE_LIST_MAX + 1 bytes):
+ * its message's (message mode), else the list that most recently mailed
+ * its recipient (recipient mode); "" if none is known. */
+static enum store_status bounce_list(struct pg_store *st, const struct store_bounce *b,
+				     char list[STORE_LIST_MAX + 1], char *err, size_t errlen)
+{
+	const char *params[1];
+
+	list[0] = '\0';
+	if (b->message_token && *b->message_token) {
+		params[0] = b->message_token;
+		return run1(st, "bounce list", "SELECT list FROM messages WHERE token = $1::text", 1, params, list,
+			    STORE_LIST_MAX + 1, NULL, err, errlen);
+	}
+	if (!*b->recipient)
+		return STORE_OK;
+	params[0] = b->recipient;
+	return run1(st, "bounce list",
+		    "SELECT list FROM list_recipients WHERE recipient = $1::citext "
+		    "ORDER BY last_sent_at DESC, list COLLATE \"C\" LIMIT 1",
+		    1, params, list, STORE_LIST_MAX + 1, NULL, err, errlen);
 }
 
 static enum store_status record_once(struct pg_store *st, const struct store_bounce *b, const struct policy *p,
 				     enum store_effect *e, char *err, size_t errlen)
 {
 	enum store_status status;
+	char list[STORE_LIST_MAX + 1];
 	int own, dup;
 
 	*e = STORE_EFFECT_UNVERIFIED;
@@ -766,7 +790,9 @@ static enum store_status record_once(struct pg_store *st, const struct store_bou
 	}
 	if (b->verified && *b->recipient && (status = apply_policy(st, b, p, e, err, errlen)) != STORE_OK)
 		goto out;
-	status = bounce_insert(st, b, *e, err, errlen);
+	if ((status = bounce_list(st, b, list, err, errlen)) != STORE_OK)
+		goto out;
+	status = bounce_insert(st, b, *e, list, err, errlen);
 out:
 	return tx_close(st, own, status, err, errlen);
 }
@@ -805,7 +831,7 @@ static void bounce_row(PGresult *res, int i, struct store_bounce_row *r)
 		.return_path = V(4), .queue_id = V(5), .message_token = V(6), .kind = V(7), .action = V(8),
 		.status = V(9), .smtp_code = V(10), .reason = V(11), .class_name = V(12), .permanent = atoi(V(13)),
 		.diagnostic = V(14), .remote_mta = V(15), .reporting_mta = V(16), .original_message_id = V(17),
-		.original_envelope_id = V(18), .effect = V(19),
+		.original_envelope_id = V(18), .effect = V(19), .list = V(20),
 	};
 #undef V
 }
@@ -816,7 +842,7 @@ static enum store_status pg_bounces_list(struct store *base, const struct store_
 	struct pg_store *st = pg(base);
 	char since[STORE_TIME_MAX], limit[24];
 	const char *params[] = { f->since ? iso(f->since, since) : "-infinity", f->class_name, f->reason,
-				 f->recipient, NULL };
+				 f->recipient, NULL, f->list };
 	PGresult *res;
 	enum store_status status;
 
@@ -835,21 +861,21 @@ static enum store_status pg_bounces_list(struct store *base, const struct store_
 			? run(st, "list bounces",
 			      NEWEST("SELECT * FROM bounces WHERE recipient = $4::citext AND "
 				     LIST_FILTER),
-			      5, params, &res, err, errlen)
+			      6, params, &res, err, errlen)
 			: run(st, "list bounces",
 			      NEWEST("SELECT * FROM bounces WHERE $4::text IS NULL AND "
 				     LIST_FILTER),
-			      5, params, &res, err, errlen);
+			      6, params, &res, err, errlen);
 	else
 		status = f->recipient
 			? run(st, "list bounces",
 			      "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = $4::citext AND " LIST_FILTER
 			      " ORDER BY received_at, id LIMIT $5::bigint",
-			      5, params, &res, err, errlen)
+			      6, params, &res, err, errlen)
 			: run(st, "list bounces",
 			      "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE $4::text IS NULL AND " LIST_FILTER
 			      " ORDER BY received_at, id LIMIT $5::bigint",
-			      5, params, &res, err, errlen);
+			      6, params, &res, err, errlen);
 #undef NEWEST
 	if (status != STORE_OK)
 		return status;
@@ -1004,28 +1030,32 @@ static enum store_status pg_change_state(struct store *base, const char *address
  * part-day before it from bounces ($1 <= received_at < $3). */
 #define STATS_SUM(col, expr) \
 	"SELECT k, sum(n) FROM (SELECT " col " AS k, sum(n) AS n FROM bounce_counts WHERE day >= $2::date " \
+	"AND ($4::text IS NULL OR list = $4::text) " \
 	"GROUP BY 1 UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= $1::timestamptz " \
-	"AND received_at < $3::timestamptz GROUP BY 1) AS u GROUP BY k HAVING sum(n) > 0 " \
+	"AND received_at < $3::timestamptz AND ($4::text IS NULL OR list = $4::text) GROUP BY 1) AS u " \
+	"GROUP BY k HAVING sum(n) > 0 " \
 	"ORDER BY 2 DESC, k COLLATE \"C\""
 
-static enum store_status pg_stats(struct store *base, time_t since, store_stat_fn fn, void *ctx, char *err,
-				  size_t errlen)
+static enum store_status pg_stats(struct store *base, time_t since, const char *list, store_stat_fn fn, void *ctx,
+				  char *err, size_t errlen)
 {
 	static const struct {
 		const char *group, *sql;
 	} queries[] = {
 		{ "total", "SELECT 'bounces', coalesce(sum(n), 0) FROM (SELECT sum(n) AS n FROM bounce_counts "
-			   "WHERE day >= $2::date UNION ALL SELECT count(*) FROM bounces "
-			   "WHERE received_at >= $1::timestamptz AND received_at < $3::timestamptz) AS u" },
+			   "WHERE day >= $2::date AND ($4::text IS NULL OR list = $4::text) UNION ALL SELECT count(*) "
+			   "FROM bounces WHERE received_at >= $1::timestamptz AND received_at < $3::timestamptz "
+			   "AND ($4::text IS NULL OR list = $4::text)) AS u" },
 		{ "class", STATS_SUM("class", "class") },
 		{ "reason", STATS_SUM("reason", "reason") },
 		{ "domain", STATS_SUM("domain", DOMAIN) },
 		{ "effect", STATS_SUM("effect", "effect") },
+		{ "list", STATS_SUM("list", "list") },
 		{ "state", "SELECT state, count(*) FROM recipients GROUP BY 1 ORDER BY 2 DESC, state COLLATE \"C\"" },
 	};
 	struct pg_store *st = pg(base);
 	char from[STORE_TIME_MAX], midnight[STORE_TIME_MAX], day[16];
-	const char *params[] = { "-infinity", "-infinity", "-infinity" };
+	const char *params[] = { "-infinity", "-infinity", "-infinity", list };
 
 	if (st->empty) {
 		struct store_stat zero = { "total", "bounces", 0 };
@@ -1044,7 +1074,7 @@ static enum store_status pg_stats(struct store *base, time_t since, store_stat_f
 	arm(st);
 	for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
 		PGresult *res;
-		int n = strstr(queries[q].sql, "$1") ? 3 : 0;
+		int n = strstr(queries[q].sql, "$1") ? 4 : 0;
 		enum store_status status = run(st, "stats", queries[q].sql, n, params, &res, err, errlen);
 		int stop = 0;
 
@@ -1094,13 +1124,16 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
 		"DELETE FROM verp_ids WHERE id IN (SELECT id FROM verp_ids WHERE last_used_at < $1::timestamptz "
 		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
+		"DELETE FROM list_recipients WHERE (recipient, list) IN (SELECT recipient, list FROM list_recipients "
+		"WHERE last_sent_at < $1::timestamptz LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
 		/* the counts of whole days now gone */
 		"DELETE FROM bounce_counts WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')::date",
 	};
 	struct pg_store *st = pg(base);
 	long probes = 0; /* not counted in res */
-	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids, NULL };
-	time_t when[] = { before, before, now, before, verp_before, before };
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids,
+			   &res->list_recipients, NULL };
+	time_t when[] = { before, before, now, before, verp_before, verp_before, before };
 	enum store_status status;
 
 	memset(res, 0, sizeof(*res));
@@ -1112,7 +1145,7 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 
 		int tries = 0;
 
-		if (i == 4 && verp_before == 0)
+		if ((i == 4 || i == 5) && verp_before == 0)
 			continue;
 		iso(when[i], t);
 		do {
@@ -1137,8 +1170,9 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 	return STORE_OK;
 }
 
-static enum store_status message_once(struct pg_store *st, const char *token, const char *const *recipients,
-				      size_t n, time_t now, time_t expires, char *err, size_t errlen)
+static enum store_status message_once(struct pg_store *st, const char *token, const char *list,
+				      const char *const *recipients, size_t n, time_t now, time_t expires, char *err,
+				      size_t errlen)
 {
 	char created[STORE_TIME_MAX], until[STORE_TIME_MAX];
 	enum store_status status;
@@ -1158,13 +1192,13 @@ static enum store_status message_once(struct pg_store *st, const char *token, co
 			goto out;
 	}
 	{
-		const char *params[] = { token, created, until };
+		const char *params[] = { token, created, until, list };
 
 		if ((status = run(st, "message insert",
-				  "INSERT INTO messages (token, created_at, expires_at) "
-				  "VALUES ($1::text, $2::timestamptz, $3::timestamptz) ON CONFLICT (token) DO UPDATE "
+				  "INSERT INTO messages (token, created_at, expires_at, list) "
+				  "VALUES ($1::text, $2::timestamptz, $3::timestamptz, $4::text) ON CONFLICT (token) DO UPDATE "
 				  "SET expires_at = greatest(messages.expires_at, excluded.expires_at)",
-				  3, params, NULL, err, errlen)) != STORE_OK)
+				  4, params, NULL, err, errlen)) != STORE_OK)
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1185,8 +1219,9 @@ out:
 	return tx_close(st, own, status, err, errlen);
 }
 
-static enum store_status pg_message_add(struct store *base, const char *token, const char *const *recipients,
-					size_t n, time_t now, time_t expires, char *err, size_t errlen)
+static enum store_status pg_message_add(struct store *base, const char *token, const char *list,
+					const char *const *recipients, size_t n, time_t now, time_t expires, char *err,
+					size_t errlen)
 {
 	struct pg_store *st = pg(base);
 	enum store_status status;
@@ -1200,7 +1235,7 @@ static enum store_status pg_message_add(struct store *base, const char *token, c
 	}
 	for (int i = 0;; i++) {
 		arm(st);
-		status = message_once(st, token, recipients, n, now, expires, err, errlen);
+		status = message_once(st, token, list, recipients, n, now, expires, err, errlen);
 		if (status == STORE_OK || !own || !st->conflict || i >= CONFLICT_RETRIES)
 			return status;
 	}
@@ -1229,6 +1264,58 @@ static enum store_status pg_message_has(struct store *base, const char *token, c
 	if (status != STORE_OK)
 		return status;
 	return found ? STORE_OK : STORE_NOTFOUND;
+}
+
+static enum store_status pg_list_seen(struct store *base, const char *list, const char *recipient, time_t now,
+				      char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char when[STORE_TIME_MAX], fresh[STORE_TIME_MAX];
+	const char *params[] = { recipient, list, iso(now, when) };
+	const char *lookup[] = { recipient, list, iso(now - STORE_LIST_REFRESH, fresh) };
+	enum store_status status;
+	int found;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	arm(st);
+	/* a read first: most messages of a list that mails the address
+	 * often need no write */
+	if ((status = run1(st, "list lookup",
+			   "SELECT 1 FROM list_recipients WHERE recipient = $1::citext AND list = $2::text "
+			   "AND last_sent_at > $3::timestamptz",
+			   3, lookup, NULL, 0, &found, err, errlen)) != STORE_OK || found)
+		return status;
+	/* one statement, idempotent: run() may send it again on a new
+	 * connection */
+	return run(st, "list record",
+		   "INSERT INTO list_recipients (recipient, list, first_sent_at, last_sent_at) "
+		   "VALUES ($1::citext, $2::text, $3::timestamptz, $3::timestamptz) ON CONFLICT (recipient, list) "
+		   "DO UPDATE SET last_sent_at = greatest(list_recipients.last_sent_at, excluded.last_sent_at)",
+		   3, params, NULL, err, errlen);
+}
+
+static enum store_status pg_lists_of(struct store *base, const char *address, store_list_fn fn, void *ctx,
+				     char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	const char *params[] = { address };
+	enum store_status status;
+	PGresult *res;
+
+	if (st->empty)
+		return STORE_OK;
+	arm(st);
+	if ((status = run(st, "lists",
+			  "SELECT list, " ISO("last_sent_at") " FROM list_recipients WHERE recipient = $1::citext "
+			  "ORDER BY last_sent_at DESC, list COLLATE \"C\"",
+			  1, params, &res, err, errlen)) != STORE_OK)
+		return status;
+	for (int i = 0; i < PQntuples(res); i++)
+		if (fn(ctx, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1)))
+			break;
+	PQclear(res);
+	return STORE_OK;
 }
 
 /* pg_probe_claim: store_probe_claim in the caller's transaction or one of
@@ -1355,11 +1442,13 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	" FROM recipients ORDER BY address",
 	"SELECT " ISO("received_at") ", recipient, verified::int, return_path, queue_id, message_token, kind, "
 	"action, status, smtp_code, reason, class, permanent::int, diagnostic, remote_mta, reporting_mta, "
-	"original_message_id, original_envelope_id, effect FROM bounces ORDER BY id",
-	"SELECT token, " ISO("created_at") ", " ISO("expires_at") " FROM messages ORDER BY token",
+	"original_message_id, original_envelope_id, effect, list FROM bounces ORDER BY id",
+	"SELECT token, " ISO("created_at") ", " ISO("expires_at") ", list FROM messages ORDER BY token",
 	"SELECT token, recipient FROM message_recipients ORDER BY token, recipient",
 	"SELECT id, recipient, " ISO("created_at") ", " ISO("last_used_at") " FROM verp_ids ORDER BY id",
 	"SELECT recipient, token, " ISO("sent_at") " FROM probes ORDER BY recipient",
+	"SELECT recipient, list, " ISO("first_sent_at") ", " ISO("last_sent_at")
+	" FROM list_recipients ORDER BY recipient, list",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1367,15 +1456,17 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"$4::int, $5::int, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9, $10::timestamptz)",
 	"INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, action, "
 	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, original_message_id, "
-	"original_envelope_id, effect) VALUES ($1::timestamptz, $2::citext, $3::int::boolean, $4, $5, $6, $7, $8, "
-	"$9, $10, $11, $12, $13::int::boolean, $14, $15, $16, $17, $18, $19)",
-	"INSERT INTO messages (token, created_at, expires_at) VALUES ($1, $2::timestamptz, $3::timestamptz)",
+	"original_envelope_id, effect, list) VALUES ($1::timestamptz, $2::citext, $3::int::boolean, $4, $5, $6, $7, "
+	"$8, $9, $10, $11, $12, $13::int::boolean, $14, $15, $16, $17, $18, $19, $20)",
+	"INSERT INTO messages (token, created_at, expires_at, list) VALUES ($1, $2::timestamptz, $3::timestamptz, $4)",
 	"INSERT INTO message_recipients (token, recipient) VALUES ($1, $2::citext)",
 	"INSERT INTO verp_ids (id, recipient, created_at, last_used_at) "
 	"VALUES ($1, $2, $3::timestamptz, $4::timestamptz)",
 	"INSERT INTO probes (recipient, token, sent_at) VALUES ($1::citext, $2, $3::timestamptz)",
+	"INSERT INTO list_recipients (recipient, list, first_sent_at, last_sent_at) "
+	"VALUES ($1::citext, $2, $3::timestamptz, $4::timestamptz)",
 };
-static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 19, 3, 2, 4, 3 };
+static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 20, 4, 2, 4, 3, 4 };
 
 static enum store_status pg_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
 				      char *err, size_t errlen)
@@ -1641,6 +1732,8 @@ static const struct store_ops pg_ops = {
 	.purge = pg_purge,
 	.message_add = pg_message_add,
 	.message_has = pg_message_has,
+	.list_seen = pg_list_seen,
+	.lists_of = pg_lists_of,
 	.probe_claim = pg_probe_claim,
 	.probe_release = pg_probe_release,
 	.verp_map = pg_verp_map,

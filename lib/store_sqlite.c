@@ -49,16 +49,22 @@ enum stmt_id {
 	S_VERP_GET,
 	S_PROBE_CLAIM,
 	S_PROBE_RELEASE,
+	S_LIST_OF_MSG,
+	S_LIST_OF_RCPT,
+	S_LIST_SEEN_GET,
+	S_LIST_SEEN_PUT,
+	S_LISTS_OF,
 	S_COUNT
 };
 
 #define BOUNCE_COLUMNS \
 	"id, received_at, recipient, verified, return_path, queue_id, message_token, kind, action, " \
 	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, " \
-	"original_message_id, original_envelope_id, effect"
+	"original_message_id, original_envelope_id, effect, list"
 /* ?1 is always bound ('' for all): a range on the index, never a scan */
 #define LIST_FILTER \
-	"received_at >= ?1 AND (?2 IS NULL OR class = ?2) AND (?3 IS NULL OR reason = ?3)"
+	"received_at >= ?1 AND (?2 IS NULL OR class = ?2) AND (?3 IS NULL OR reason = ?3) " \
+	"AND (?6 IS NULL OR list = ?6)"
 /* the newest ?5 rows, handed oldest first */
 #define NEWEST(inner) "SELECT * FROM (" inner " ORDER BY received_at DESC, id DESC LIMIT ?5) ORDER BY 2, 1"
 #define RCPT_COLUMNS \
@@ -70,8 +76,9 @@ static const char *const stmt_sql[S_COUNT] = {
 			"AND received_at >= ?4 LIMIT 1",
 	[S_BOUNCE_INSERT] = "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, "
 			    "message_token, kind, action, status, smtp_code, reason, class, permanent, diagnostic, "
-			    "remote_mta, reporting_mta, original_message_id, original_envelope_id, effect) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+			    "remote_mta, reporting_mta, original_message_id, original_envelope_id, effect, list) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+			    "?20)",
 	[S_RCPT_STATE] = "SELECT state, ifnull(counted_since, '') FROM recipients WHERE address = ?1",
 	[S_RCPT_ENSURE] = "INSERT INTO recipients (address, first_bounce_at, last_bounce_at) VALUES (?1, ?2, ?2) "
 			  "ON CONFLICT (address) DO NOTHING",
@@ -100,7 +107,7 @@ static const char *const stmt_sql[S_COUNT] = {
 			 "soft_bounces = 0, counted_since = ?2 WHERE address = ?1",
 	[S_MSG_EXPIRE] = "DELETE FROM messages WHERE token IN "
 			 "(SELECT token FROM messages WHERE expires_at <= ?1 LIMIT " "100" ")",
-	[S_MSG_INSERT] = "INSERT INTO messages (token, created_at, expires_at) VALUES (?1, ?2, ?3) "
+	[S_MSG_INSERT] = "INSERT INTO messages (token, created_at, expires_at, list) VALUES (?1, ?2, ?3, ?4) "
 			 "ON CONFLICT (token) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
 	[S_MSG_RCPT_INSERT] = "INSERT INTO message_recipients (token, recipient) VALUES (?1, ?2) "
 			      "ON CONFLICT DO NOTHING",
@@ -120,6 +127,15 @@ static const char *const stmt_sql[S_COUNT] = {
 			  "token = excluded.token, sent_at = excluded.sent_at WHERE probes.sent_at <= ?4 "
 			  "RETURNING recipient",
 	[S_PROBE_RELEASE] = "DELETE FROM probes WHERE recipient = ?1 AND sent_at = ?2",
+	[S_LIST_OF_MSG] = "SELECT list FROM messages WHERE token = ?1",
+	[S_LIST_OF_RCPT] = "SELECT list FROM list_recipients WHERE recipient = ?1 "
+			   "ORDER BY last_sent_at DESC, list LIMIT 1",
+	[S_LIST_SEEN_GET] = "SELECT last_sent_at FROM list_recipients WHERE recipient = ?1 AND list = ?2",
+	[S_LIST_SEEN_PUT] = "INSERT INTO list_recipients (recipient, list, first_sent_at, last_sent_at) "
+			    "VALUES (?1, ?2, ?3, ?3) ON CONFLICT (recipient, list) DO UPDATE "
+			    "SET last_sent_at = max(last_sent_at, excluded.last_sent_at)",
+	[S_LISTS_OF] = "SELECT list, last_sent_at FROM list_recipients WHERE recipient = ?1 "
+		       "ORDER BY last_sent_at DESC, list",
 };
 
 struct sqlite_store {
@@ -661,7 +677,7 @@ bind_fail:
 }
 
 static enum store_status bounce_insert(struct sqlite_store *st, const struct store_bounce *b, enum store_effect effect,
-				       char *err, size_t errlen)
+				       const char *list, char *err, size_t errlen)
 {
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s = stmt(st, S_BOUNCE_INSERT, &status, err, errlen);
@@ -674,7 +690,7 @@ static enum store_status bounce_insert(struct sqlite_store *st, const struct sto
 	const char *text[] = {
 		NULL, b->recipient, NULL, b->return_path, b->queue_id, b->message_token, b->kind, b->action,
 		b->status, b->smtp_code, b->reason, b->class_name, NULL, b->diagnostic, b->remote_mta,
-		b->reporting_mta, b->original_message_id, b->original_envelope_id, store_effect_name(effect),
+		b->reporting_mta, b->original_message_id, b->original_envelope_id, store_effect_name(effect), list,
 	};
 
 	BIND(bind_time(s, 1, b->received_at));
@@ -688,12 +704,51 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
+/* one_text: the first column of the first row of s (bound) into buf, ""
+ * when no row. */
+static enum store_status one_text(struct sqlite_store *st, sqlite3_stmt *s, char *buf, size_t len, const char *what,
+				  char *err, size_t errlen)
+{
+	int rc = sqlite3_step(s);
+
+	buf[0] = '\0';
+	if (rc == SQLITE_ROW)
+		snprintf(buf, len, "%s", col(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, rc, what, err, errlen);
+	return STORE_OK;
+}
+
+/* bounce_list: the list of bounce b into list (STORE_LIST_MAX + 1 bytes):
+ * its message's (message mode), else the list that most recently mailed
+ * its recipient (recipient mode); "" if none is known. */
+static enum store_status bounce_list(struct sqlite_store *st, const struct store_bounce *b,
+				     char list[STORE_LIST_MAX + 1], char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	int token = b->message_token && *b->message_token;
+	sqlite3_stmt *s = stmt(st, token ? S_LIST_OF_MSG : S_LIST_OF_RCPT, &status, err, errlen);
+	int rc;
+
+	list[0] = '\0';
+	if (!s)
+		return status;
+	if (!token && !*b->recipient)
+		return STORE_OK;
+	BIND(bind_text(s, 1, token ? b->message_token : b->recipient));
+	return one_text(st, s, list, STORE_LIST_MAX + 1, "bounce list", err, errlen);
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
 static enum store_status sq_bounce_record(struct store *base, const struct store_bounce *b, const struct policy *p,
 				      enum store_effect *effect, char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_effect e = STORE_EFFECT_UNVERIFIED;
 	enum store_status status;
+	char list[STORE_LIST_MAX + 1];
 	int own, dup;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
@@ -712,7 +767,9 @@ static enum store_status sq_bounce_record(struct store *base, const struct store
 	}
 	if (b->verified && *b->recipient && (status = apply_policy(st, b, p, &e, err, errlen)) != STORE_OK)
 		goto out;
-	status = bounce_insert(st, b, e, err, errlen);
+	if ((status = bounce_list(st, b, list, err, errlen)) != STORE_OK)
+		goto out;
+	status = bounce_insert(st, b, e, list, err, errlen);
 out:
 	status = tx_close(st, own, status, err, errlen);
 	if (status == STORE_OK && effect)
@@ -749,6 +806,7 @@ static enum store_status each_bounce(struct sqlite_store *st, sqlite3_stmt *s, s
 			.original_message_id = col(s, 17),
 			.original_envelope_id = col(s, 18),
 			.effect = col(s, 19),
+			.list = col(s, 20),
 		};
 
 		if (fn(ctx, &r))
@@ -780,6 +838,7 @@ static enum store_status sq_bounces_list(struct store *base, const struct store_
 	if (f->recipient)
 		BIND(bind_text(s, 4, f->recipient));
 	BIND(sqlite3_bind_int64(s, 5, f->limit > 0 ? f->limit : -1));
+	BIND(bind_opt(s, 6, f->list));
 	return each_bounce(st, s, fn, ctx, err, errlen);
 bind_fail:
 	return fail(st, rc, "bind", err, errlen);
@@ -922,8 +981,10 @@ out:
 /* Stats: whole days from bounce_counts (?2: the first whole day, 'YYYY-MM-DD'),
  * the part-day before it from bounces (?1 <= received_at < ?3). */
 #define STATS_SUM(col, expr) \
-	"SELECT k, sum(n) FROM (SELECT " col " AS k, sum(n) AS n FROM bounce_counts WHERE day >= ?2 GROUP BY 1 " \
-	"UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= ?1 AND received_at < ?3 GROUP BY 1) " \
+	"SELECT k, sum(n) FROM (SELECT " col " AS k, sum(n) AS n FROM bounce_counts WHERE day >= ?2 " \
+	"AND (?4 IS NULL OR list = ?4) GROUP BY 1 " \
+	"UNION ALL SELECT " expr ", count(*) FROM bounces WHERE received_at >= ?1 AND received_at < ?3 " \
+	"AND (?4 IS NULL OR list = ?4) GROUP BY 1) " \
 	"GROUP BY k HAVING sum(n) > 0 ORDER BY 2 DESC, 1"
 
 /* stats_bounds: since as ?1, its first whole UTC day as ?2 and ?3. */
@@ -942,20 +1003,21 @@ static void stats_bounds(time_t since, char from[STORE_TIME_MAX], char day[STORE
 	snprintf(day, STORE_TIME_MAX, "%.10s", midnight);
 }
 
-static enum store_status sq_stats(struct store *base, time_t since, store_stat_fn fn, void *ctx, char *err,
-				  size_t errlen)
+static enum store_status sq_stats(struct store *base, time_t since, const char *list, store_stat_fn fn, void *ctx,
+				  char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	static const struct {
 		const char *group, *sql;
 	} queries[] = {
 		{ "total", "SELECT 'bounces', coalesce(sum(n), 0) FROM (SELECT sum(n) AS n FROM bounce_counts "
-			   "WHERE day >= ?2 UNION ALL SELECT count(*) FROM bounces WHERE received_at >= ?1 "
-			   "AND received_at < ?3)" },
+			   "WHERE day >= ?2 AND (?4 IS NULL OR list = ?4) UNION ALL SELECT count(*) FROM bounces "
+			   "WHERE received_at >= ?1 AND received_at < ?3 AND (?4 IS NULL OR list = ?4))" },
 		{ "class", STATS_SUM("class", "class") },
 		{ "reason", STATS_SUM("reason", "reason") },
 		{ "domain", STATS_SUM("domain", "lower(substr(recipient, instr(recipient, '@') + 1))") },
 		{ "effect", STATS_SUM("effect", "effect") },
+		{ "list", STATS_SUM("list", "list") },
 		{ "state", "SELECT state, count(*) FROM recipients GROUP BY 1 ORDER BY 2 DESC, 1" },
 	};
 	enum store_status status = STORE_OK;
@@ -977,7 +1039,7 @@ static enum store_status sq_stats(struct store *base, time_t since, store_stat_f
 			return fail(st, rc, "stats", err, errlen);
 		if (strstr(queries[i].sql, "?1") &&
 		    ((rc = bind_text(s, 1, from)) != SQLITE_OK || (rc = bind_text(s, 2, day)) != SQLITE_OK ||
-		     (rc = bind_text(s, 3, midnight)) != SQLITE_OK)) {
+		     (rc = bind_text(s, 3, midnight)) != SQLITE_OK || (rc = bind_opt(s, 4, list)) != SQLITE_OK)) {
 			sqlite3_finalize(s);
 			return fail(st, rc, "bind", err, errlen);
 		}
@@ -1016,12 +1078,15 @@ static enum store_status sq_purge(struct store *base, time_t before, time_t now,
 		STR(PURGE_BATCH) ")",
 		"DELETE FROM verp_ids WHERE id IN (SELECT id FROM verp_ids WHERE last_used_at < ?1 LIMIT "
 		STR(PURGE_BATCH) ")",
+		"DELETE FROM list_recipients WHERE (recipient, list) IN (SELECT recipient, list FROM list_recipients "
+		"WHERE last_sent_at < ?1 LIMIT " STR(PURGE_BATCH) ")",
 		/* the counts of whole days now gone, and keys counted down to 0 */
 		"DELETE FROM bounce_counts WHERE day < substr(?1, 1, 10) OR n <= 0",
 	};
 	long probes = 0; /* not counted in res */
-	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids, NULL };
-	time_t when[] = { before, before, now, before, verp_before, before };
+	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids,
+			   &res->list_recipients, NULL };
+	time_t when[] = { before, before, now, before, verp_before, verp_before, before };
 	enum store_status status = STORE_OK;
 
 	memset(res, 0, sizeof(*res));
@@ -1032,7 +1097,7 @@ static enum store_status sq_purge(struct store *base, time_t before, time_t now,
 		long n;
 		int rc;
 
-		if (i == 4 && verp_before == 0)
+		if ((i == 4 || i == 5) && verp_before == 0)
 			continue;
 		if ((rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL)) != SQLITE_OK)
 			return fail(st, rc, "purge", err, errlen);
@@ -1061,8 +1126,9 @@ static enum store_status sq_purge(struct store *base, time_t before, time_t now,
 	return STORE_OK;
 }
 
-static enum store_status sq_message_add(struct store *base, const char *token, const char *const *recipients, size_t n,
-				    time_t now, time_t expires, char *err, size_t errlen)
+static enum store_status sq_message_add(struct store *base, const char *token, const char *list,
+				     const char *const *recipients, size_t n, time_t now, time_t expires, char *err,
+				     size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
@@ -1089,6 +1155,7 @@ static enum store_status sq_message_add(struct store *base, const char *token, c
 	BIND(bind_text(s, 1, token));
 	BIND(bind_text(s, 2, created));
 	BIND(bind_time(s, 3, expires));
+	BIND(bind_text(s, 4, list));
 	if ((status = step_done(st, s, "message insert", err, errlen)) != STORE_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -1210,6 +1277,67 @@ out:
 	return tx_close(st, own, status, err, errlen);
 }
 
+static enum store_status sq_list_seen(struct store *base, const char *list, const char *recipient, time_t now,
+				      char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+	char last[STORE_TIME_MAX + 8], fresh[STORE_TIME_MAX];
+	int own = 0, rc; /* own 0: a failed bind before tx_open ends nothing */
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	/* a read first, outside any write lock: most messages of a list
+	 * that mails the address often need no write */
+	if (!(s = stmt(st, S_LIST_SEEN_GET, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, recipient));
+	BIND(bind_text(s, 2, list));
+	if ((status = one_text(st, s, last, sizeof(last), "list lookup", err, errlen)) != STORE_OK)
+		return status;
+	store_time_format(now - STORE_LIST_REFRESH, fresh);
+	if (*last && strcmp(last, fresh) > 0)
+		return STORE_OK;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(s = stmt(st, S_LIST_SEEN_PUT, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, recipient));
+	BIND(bind_text(s, 2, list));
+	BIND(bind_time(s, 3, now));
+	status = step_done(st, s, "list record", err, errlen);
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	return tx_close(st, own, status, err, errlen);
+}
+
+static enum store_status sq_lists_of(struct store *base, const char *address, store_list_fn fn, void *ctx,
+				     char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (no_schema(st))
+		return STORE_OK;
+	if (!(s = stmt(st, S_LISTS_OF, &status, err, errlen)))
+		return status;
+	BIND(bind_text(s, 1, address));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(ctx, col(s, 0), col(s, 1)))
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		status = fail(st, rc, "lists", err, errlen);
+	sqlite3_reset(s);
+	return status;
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
 /* verp_put: struct verp_map's put on the verp_ids table. An id already
  * taken by another recipient is an error (-1), never an overwrite. */
 static int verp_put(void *ctx, const char *id, const char *recipient, time_t now)
@@ -1272,11 +1400,12 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"suppressed_at, suppressed_reason, counted_since FROM recipients ORDER BY address",
 	"SELECT received_at, recipient, verified, return_path, queue_id, message_token, kind, action, status, "
 	"smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, original_message_id, "
-	"original_envelope_id, effect FROM bounces ORDER BY id",
-	"SELECT token, created_at, expires_at FROM messages ORDER BY token",
+	"original_envelope_id, effect, list FROM bounces ORDER BY id",
+	"SELECT token, created_at, expires_at, list FROM messages ORDER BY token",
 	"SELECT token, recipient FROM message_recipients ORDER BY token, recipient",
 	"SELECT id, recipient, created_at, last_used_at FROM verp_ids ORDER BY id",
 	"SELECT recipient, token, sent_at FROM probes ORDER BY recipient",
+	"SELECT recipient, list, first_sent_at, last_sent_at FROM list_recipients ORDER BY recipient, list",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1284,12 +1413,13 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	"INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, action, "
 	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, original_message_id, "
-	"original_envelope_id, effect) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-	"INSERT INTO messages (token, created_at, expires_at) VALUES (?1, ?2, ?3)",
+	"original_envelope_id, effect, list) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	"INSERT INTO messages (token, created_at, expires_at, list) VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO message_recipients (token, recipient) VALUES (?1, ?2)",
 	"INSERT INTO verp_ids (id, recipient, created_at, last_used_at) VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO probes (recipient, token, sent_at) VALUES (?1, ?2, ?3)",
+	"INSERT INTO list_recipients (recipient, list, first_sent_at, last_sent_at) VALUES (?1, ?2, ?3, ?4)",
 };
 
 static enum store_status sq_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
@@ -1581,6 +1711,8 @@ static const struct store_ops sqlite_ops = {
 	.purge = sq_purge,
 	.message_add = sq_message_add,
 	.message_has = sq_message_has,
+	.list_seen = sq_list_seen,
+	.lists_of = sq_lists_of,
 	.probe_claim = sq_probe_claim,
 	.probe_release = sq_probe_release,
 	.verp_map = sq_verp_map,

@@ -536,6 +536,9 @@ static sfsistat cb_eom(SMFICTX *ctx)
 		}
 		log_info("%s: from=<%s>, return_path=<%s>, nrcpt=%zu, mode=%s", sqid, from, res->return_path,
 			 m->nrcpts, res->mode);
+		if (res->detail[0])
+			log_warn("%s: from=<%s>: list not recorded for the recipient (its bounces will name no "
+				 "list): %s", sqid, from, res->detail);
 		break;
 	}
 	free(res);

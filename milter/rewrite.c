@@ -106,6 +106,26 @@ static int keep_dsn_args(const struct rewrite_msg *m, struct rewrite_result *out
 	return 0;
 }
 
+/* attribute: recipient mode: record that the list (the sender before the
+ * rewrite) mailed the recipient, so that its bounces name the list
+ * (docs/verp.md, "Attribution"). A failure leaves out->detail set for the
+ * log and changes nothing else: the return path works without it. */
+static void attribute(const struct state *st, const struct rewrite_msg *m, const struct rewrite_store *rs,
+		      time_t now, struct rewrite_result *out)
+{
+	struct store *store;
+
+	out->detail[0] = '\0';
+	if (!store_list_ok(m->sender))
+		return;
+	if (!(store = rs->get(rs->ctx, st, out->detail, sizeof(out->detail))))
+		return;
+	if (store_list_seen(store, m->sender, m->recipients[0], now, out->detail, sizeof(out->detail)) != STORE_OK)
+		rs->broken(rs->ctx);
+	else
+		out->detail[0] = '\0';
+}
+
 /* recipient_mode: one recipient, its own return path. */
 static void recipient_mode(const struct state *st, const struct rewrite_msg *m, const struct rewrite_store *rs,
 			   time_t now, struct rewrite_result *out)
@@ -150,6 +170,7 @@ static void recipient_mode(const struct state *st, const struct rewrite_msg *m, 
 	}
 	if (keep_dsn_args(m, out, 1) < 0)
 		out->args[0] = '\0'; /* cannot happen: RET and ENVID are bounded at MAIL FROM */
+	attribute(st, m, rs, now, out);
 	out->mode = "recipient";
 	out->action = REWRITE_CHGFROM;
 }
@@ -181,7 +202,7 @@ static void message_mode(const struct state *st, const struct rewrite_msg *m, co
 		store_failed(st, out);
 		return;
 	}
-	ss = store_message_add(store, out->token, m->recipients, m->nrecipients, now,
+	ss = store_message_add(store, out->token, m->sender, m->recipients, m->nrecipients, now,
 			       now + st->cfg->tag_lifetime, out->detail, sizeof(out->detail));
 	if (ss != STORE_OK) {
 		rs->broken(rs->ctx);

@@ -31,8 +31,9 @@ struct rewrite_msg {
 	struct rules_input select;      /* sender, {auth_authen}, {client_addr}, {daemon_name}, headers */
 };
 
-/* How rewrite_decide reaches the store when it needs it (message mode, or a
- * recipient too long for a local part). get returns an open handle owned by
+/* How rewrite_decide reaches the store when it needs it (message mode, a
+ * recipient too long for a local part, and recipient mode's list
+ * attribution). get returns an open handle owned by
  * the caller, or NULL with a message; broken tells the caller that the
  * handle just failed (close it; the next get may reopen). */
 struct rewrite_store {
@@ -54,7 +55,8 @@ struct rewrite_result {
 	char return_path[VERP_MAX + 1];
 	char args[REWRITE_ARGS_MAX + 1]; /* ESMTP arguments for the sender change, "" for none */
 	char token[VERP_TOKEN_MAX + 1];  /* message mode */
-	char detail[512];           /* a store or codec error to log */
+	char detail[512];           /* a store or codec error to log; CHGFROM: the list
+				       attribution failed (logged as a warning) */
 };
 
 /* rewrite_decide: fill *out for message m under snapshot st at time now.

@@ -85,10 +85,11 @@ static int uu_weak(const char *uuw, rmask tm, const char *const *which)
 }
 
 /* reason_holds: does reason R hold, given the status's reason rs, the
- * phrase matches tm, the SMTP command and whether the "unknown user"
- * words are weak (uu_weak)? */
-static int reason_holds(enum bounce_reason R, enum bounce_reason rs, rmask tm, const char *cmd, int perm, int weak,
-			int specific)
+ * phrase matches tm, the SMTP command (one_rcpt: in a transaction of
+ * this recipient alone) and whether the "unknown user" words are weak
+ * (uu_weak)? */
+static int reason_holds(enum bounce_reason R, enum bounce_reason rs, rmask tm, const char *cmd, int one_rcpt,
+			int perm, int weak, int specific)
 {
 	rmask uu = RB(userunknown);
 
@@ -115,6 +116,13 @@ static int reason_holds(enum bounce_reason R, enum bounce_reason rs, rmask tm, c
 			return !(tm & uu_vetoes);
 		if (weak)
 			return 0;
+		/* a permanent refusal after DATA in a transaction that had
+		 * this recipient alone (qmail-remote's "failed after I sent
+		 * the message") that says the mailbox does not exist is that
+		 * recipient refused, as at RCPT: there is no other it could
+		 * concern */
+		if (one_rcpt && perm && !strcmp(cmd, "DATA"))
+			return (tm & uu) != 0;
 		return (!strcmp(cmd, "RCPT") || !strcmp(cmd, "RCPT?")) && (tm & uu);
 	}
 	if (R == REASON(filtered)) {
@@ -156,6 +164,8 @@ struct words {
 	rmask tm;                      /* the reasons the words name */
 	enum bounce_reason rs;         /* the status code's reason, or NONE */
 	const char *cmd;               /* the SMTP command answered, or "" */
+	int one_rcpt;                  /* ... in a transaction of this
+					* recipient alone (bounce_commands) */
 	struct bounce_rhost_query rq;  /* for the remote host tables */
 	const struct bounce_rhost *prov; /* the provider, or NULL */
 	struct status_code st;         /* r->status, parsed */
@@ -241,7 +251,7 @@ static void read_words(struct ctx *c, const struct rcpt *r, enum bounce_kind kin
 {
 	w->rs = status_reason(&w->st);
 	w->tm = reason_text_mask(w->folded[0] ? w->folded : w->ctxf, w->which, &c->oom);
-	w->cmd = reason_smtp_command(w->ctxf, &c->oom);
+	w->cmd = reason_smtp_command(w->ctxf, &w->one_rcpt, &c->oom);
 	/* (the whole error text when it concerns one DSN recipient that it
 	 * does not name: Sendmail's transcript names the address before it
 	 * was rewritten) */
@@ -320,7 +330,7 @@ static enum bounce_reason reason_first(struct rcpt *r, const struct words *w)
 		snprintf(r->rule, sizeof(r->rule), "status %s", r->status);
 	}
 	for (size_t i = 0; !reason && !local && order_first[i]; i++)
-		if (reason_holds(order_first[i], rs, w->tm, cmd, w->st.cls == '5' || r->code[0] == '5',
+		if (reason_holds(order_first[i], rs, w->tm, cmd, w->one_rcpt, w->st.cls == '5' || r->code[0] == '5',
 				 weak, specific)) {
 			reason = order_first[i];
 			if (rs == reason)

@@ -170,12 +170,14 @@ rmask reason_text_mask(const char *text, const char **which, int *oom)
 
 /* reason_smtp_command: the command the remote server answered, from the last
  * phrase of the commands table in folded (the first row of those that
- * end up last); "" if none. */
-const char *reason_smtp_command(const char *folded, int *oom)
+ * end up last); "" if none. *one_rcpt is set to that row's one_rcpt (0
+ * if none). */
+const char *reason_smtp_command(const char *folded, int *one_rcpt, int *oom)
 {
 	const char *best = "";
 	size_t bestpos = PHRASE_NONE, *last;
 
+	*one_rcpt = 0;
 	if (!(last = malloc((bounce_ncommands + 1) * sizeof(*last)))) {
 		*oom = 1;
 		return best;
@@ -185,6 +187,7 @@ const char *reason_smtp_command(const char *folded, int *oom)
 			if (last[i] != PHRASE_NONE && (bestpos == PHRASE_NONE || last[i] > bestpos)) {
 				bestpos = last[i];
 				best = bounce_commands[i].command;
+				*one_rcpt = bounce_commands[i].one_rcpt;
 			}
 		}
 	}

@@ -214,7 +214,7 @@ int status_summary(const char *text, char cls, char *dst, size_t dstlen);
 
 /* reason.c: what the words of a diagnostic say */
 rmask reason_text_mask(const char *text, const char **which, int *oom);
-const char *reason_smtp_command(const char *folded, int *oom);
+const char *reason_smtp_command(const char *folded, int *one_rcpt, int *oom);
 int reason_greeting_reply(const char *folded);
 int reason_says_any(const char *folded, const char *const *phrases, size_t n);
 int reason_says_temporary(const char *folded);

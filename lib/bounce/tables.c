@@ -132,7 +132,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "requires authentication when attempting to send to a non-local e-mail address", REASON(norelaying) },
 	{ "not an open relay, so get lost", REASON(norelaying) },
 	{ "isn't in my list of allowed rcpthost", REASON(norelaying) },
+	/* Amazon SES: "554 Message rejected: Email address is not verified. ..."
+	 * (repost.aws/knowledge-center/ses-554-400-message-rejected-error) */
 	{ "email address is not verified. the following identities failed the check", REASON(norelaying) },
+	/* relaying refused */
 	{ "not configured to relay", REASON(norelaying) },
 	{ "relay access denied", REASON(norelaying) },
 	{ "relaying denied", REASON(norelaying) },
@@ -344,7 +347,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail domain mentioned in email address is unknown", REASON(hostunknown) },
 	{ "the account or domain may not exist", REASON(hostunknown) },
 	{ "host unknown", REASON(hostunknown) },
-	{ "unknown host", REASON(hostunknown) },
+	{ "unknown host", REASON(hostunknown) }, /* h_errno HOST_NOT_FOUND: glibc resolv/herror.c */
 	{ "host not found", REASON(hostunknown) },
 	{ "domain not found", REASON(hostunknown) },
 	{ "domain does not exist", REASON(hostunknown) },
@@ -371,10 +374,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "spamcop", REASON(blocked) },
 	{ "dnsbl", REASON(blocked) },
 	{ "rbl", REASON(blocked) },
-	{ "unrouteable address", REASON(hostunknown) },
-	{ "an mx or srv record indicated no smtp service", REASON(notaccept) },
+	{ "unrouteable address", REASON(hostunknown) }, /* Exim src/route.c: "Unrouteable address" */
+	{ "an mx or srv record indicated no smtp service", REASON(notaccept) }, /* Exim src/routers/dnslookup.c */
 	{ "no mx record", REASON(notaccept) },
-	{ "no mx found", REASON(notaccept) },
+	{ "no mx found", REASON(notaccept) }, /* OpenSMTPD smtpd/mta.c: "No MX found for domain" */
 	{ "couldn't find a mail exchanger", REASON(notaccept) },
 	/* spam */
 	{ " ube,", REASON(spamdetected) },
@@ -413,7 +416,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "connection rate limit", REASON(toomanyconn) },
 	{ "too many messages", REASON(toomanyconn) },
 	{ "too many emails", REASON(toomanyconn) },
-	{ "receiving mail at a rate", REASON(speeding) },
+	{ "receiving mail at a rate", REASON(speeding) }, /* Gmail's 450 4.2.1 (support.google.com/mail/?p=ReceivingRate) */
 	{ "rate limit", REASON(speeding) },
 	{ "ratelimit", REASON(speeding) },
 	{ "sending rate", REASON(speeding) },
@@ -439,7 +442,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "listed in", REASON(blocked) },
 	{ "is listed", REASON(blocked) },
 	{ "your ip", REASON(blocked) },
-	{ "client host", REASON(blocked) },
+	{ "client host", REASON(blocked) }, /* Postfix src/smtpd/smtpd_check.c: "Client host
+						 * rejected: ...", "Client host [%s] blocked using %s" */
 	{ "connections not accepted", REASON(blocked) },
 	{ "is blocked", REASON(blocked) },
 	{ "been blocked", REASON(blocked) },
@@ -463,6 +467,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	/* RFC 5321 4.2.2's text for 421 ("Service not available, closing
 	 * transmission channel"): the remote refuses the session */
 	{ "service not available", REASON(blocked) },
+	/* the remote refuses this client */
 	{ "no access from", REASON(blocked) },
 	{ "not accepting connections", REASON(blocked) },
 	/* message content and format */
@@ -540,7 +545,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	/* Google: "552 5.7.0 This message was blocked because its content
 	 * presents a potential security issue" (support.google.com/mail/answer/6590) */
 	{ "content presents a potential", REASON(policyviolation) },
-	{ "prohibited attachment", REASON(policyviolation) },
+	/* attachments, filters, the sender */
 	{ "attachment is not allowed", REASON(policyviolation) },
 	{ "filtered", REASON(filtered) },
 	{ "filter", REASON(filtered) },
@@ -645,17 +650,18 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "system config", REASON(systemerror) },
 	{ "unauthenticated senders", REASON(securityerror) },
 	{ "smtp authentication", REASON(securityerror) },
-	{ "queue file write error", REASON(systemerror) },
+	{ "queue file write error", REASON(systemerror) }, /* Postfix src/smtpd/smtpd.c: "451 Error: ..." */
 	{ "does not support tls", REASON(systemerror) },
 	/* Sisimai Reason::SystemError */
 	{ "service currently unavailable", REASON(systemerror) },
-	{ "transaction failed", REASON(systemerror) },
+	{ "transaction failed", REASON(systemerror) }, /* RFC 5321 4.2.3: "554 Transaction failed" */
 	/* the network */
 	{ "smtpsend.dns.mxloopback", REASON(networkerror) },
 	{ "although i'm listed as a best-preference mx or a for that host", REASON(networkerror) },
 	{ "dns records for the destination computer could not be found", REASON(networkerror) },
 	{ "host is unreachable", REASON(networkerror) },
-	{ "host name lookup failure", REASON(networkerror) },
+	{ "host name lookup failure", REASON(networkerror) }, /* h_errno TRY_AGAIN: glibc resolv/herror.c,
+								     * Sendmail sendmail/err.c */
 	{ "mail forwarding loop for ", REASON(networkerror) },
 	{ "malformed name server reply", REASON(networkerror) },
 	{ "maximum forwarding loop count exceeded", REASON(networkerror) },
@@ -663,19 +669,22 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "unable to resolve route ", REASON(networkerror) },
 	{ "network error", REASON(networkerror) },
 	{ "establish an smtp connection", REASON(networkerror) },
-	{ "routing loop", REASON(networkerror) },
+	{ "routing loop", REASON(networkerror) }, /* RFC 3463 X.4.6 "Routing loop detected" */
 	/* a message that loops (RFC 5321 6.3) */
 	{ "mail loop", REASON(networkerror) },
+	/* hops (RFC 5321 6.3: a message that loops) */
 	{ "too many hops", REASON(networkerror) },
 	{ "hop count exceeded", REASON(networkerror) },
+	/* name service and connections */
 	{ "name service error", REASON(networkerror) },
 	{ "dns error", REASON(networkerror) },
 	{ "dns type", REASON(networkerror) },
 	{ "connection timeout", REASON(networkerror) },
 	{ "network is unreachable", REASON(networkerror) },
-	{ "no route to host", REASON(networkerror) },
-	{ "lost connection", REASON(networkerror) },
-	{ "connection reset", REASON(networkerror) },
+	{ "no route to host", REASON(networkerror) }, /* EHOSTUNREACH: errno(3) */
+	{ "lost connection", REASON(networkerror) }, /* Postfix src/smtp/smtp_trouble.c: "lost
+							   * connection with %s while %s" (4.4.2) */
+	{ "connection reset", REASON(networkerror) }, /* ECONNRESET "Connection reset by peer": errno(3) */
 	{ "connection closed", REASON(networkerror) },
 	{ "connection dropped", REASON(networkerror) },
 	{ "could not connect", REASON(networkerror) },
@@ -699,13 +708,14 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "host not reachable", REASON(expired) },
 	/* a final report of connections that never worked: it expired */
 	{ "connection timed out", REASON(expired) },
-	{ "timed out", REASON(expired) },
-	{ "connection refused", REASON(expired) },
+	{ "timed out", REASON(expired) }, /* ETIMEDOUT "Connection timed out": errno(3) */
+	{ "connection refused", REASON(expired) }, /* ECONNREFUSED: errno(3) */
 	{ "greylist", REASON(expired) },
 	{ "graylist", REASON(expired) },
-	{ "have been failing", REASON(expired) },
+	{ "have been failing", REASON(expired) }, /* Exim src/transports/smtp.c: "all hosts have
+							  * been failing for a long time ..." */
 	{ "has been failing", REASON(expired) },
-	{ "envelope expired", REASON(expired) },
+	{ "envelope expired", REASON(expired) }, /* OpenSMTPD smtpd/queue.c (bounce_final_phrases) */
 	{ "been in the queue too long", REASON(expired) },
 	{ "did not accept our requests to connect", REASON(expired) },
 	{ "message will be retried", REASON(expired) },
@@ -720,13 +730,14 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "giving up", REASON(expired) },
 	{ "gave up", REASON(expired) },
 	/* local delivery programs */
-	{ " || exit ", REASON(mailererror) },
+	{ " || exit ", REASON(mailererror) }, /* a .forward pipe to a program: procmail(1)'s
+						  * "|exec /usr/bin/procmail || exit 75 #user" */
 	{ "bin/maildrop", REASON(mailererror) },
 	{ "command died", REASON(mailererror) },
 	{ "command failed", REASON(mailererror) },
 	{ "command output", REASON(mailererror) },
-	{ "procmail", REASON(mailererror) },
-	{ "mailer error", REASON(mailererror) },
+	{ "procmail", REASON(mailererror) }, /* a local delivery agent: procmail(1) */
+	{ "mailer error", REASON(mailererror) }, /* Sendmail sendmail/deliver.c: "554 unknown mailer error %d" */
 	{ "pipe to", REASON(mailererror) },
 	{ "exit status", REASON(mailererror) },
 	/* syntax */
@@ -734,7 +745,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "expected word or \"<\"", REASON(syntaxerror) },
 	{ "domain missing in source-routed address", REASON(syntaxerror) },
 	{ "syntax error", REASON(syntaxerror) },
-	{ "malformed address", REASON(syntaxerror) },
+	{ "malformed address", REASON(syntaxerror) }, /* Exim src/parse.c: "malformed address: %.32s may not follow %.*s" */
 	{ "command unrecognized", REASON(syntaxerror) },
 	{ "unrecognized command", REASON(syntaxerror) },
 	{ "bad sequence of commands", REASON(syntaxerror) },
@@ -841,53 +852,61 @@ const size_t bounce_nformats = N(bounce_formats);
 /* (e) SMTP commands: a phrase (lowercase) that says which command the
  * remote server answered; the last one in the text wins. */
 const struct bounce_command bounce_commands[] = {
-	{ "in reply to rcpt to", "RCPT" },
-	{ "in reply to end of data", "DATA" },
-	{ "in reply to data", "DATA" },
-	{ "in reply to mail from", "MAIL" },
-	{ "in reply to initial greeting", "CONN" },
-	{ "in reply to ehlo", "EHLO" },
-	{ "in reply to helo", "HELO" },
-	{ "after rcpt to", "RCPT" },
-	{ "after end of data", "DATA" },
-	{ "after data", "DATA" },
-	{ "after mail from", "MAIL" },
-	{ "after initial connection", "CONN" },
-	{ "after ehlo", "EHLO" },
-	{ "after helo", "HELO" },
-	{ ">>> rcpt to", "RCPT" },
-	{ ">>> data", "DATA" },
-	{ ">>> mail from", "MAIL" },
-	{ ">>> ehlo", "EHLO" },
-	{ ">>> helo", "HELO" },
-	{ "rcpt to:<", "RCPT" },
-	{ "but sender was rejected", "MAIL" },
-	{ "but my name was rejected", "HELO" },
-	{ "but greeting failed", "CONN" },
-	{ "but connection died", "CONN" },
-	{ "does not like recipient", "RCPT" },
-	{ "refused to talk to me", "CONN" },
-	{ "rcpt to command", "RCPT" },
+	{ "in reply to rcpt to", "RCPT", 0 },
+	{ "in reply to end of data", "DATA", 0 },
+	{ "in reply to data", "DATA", 0 },
+	{ "in reply to mail from", "MAIL", 0 },
+	{ "in reply to initial greeting", "CONN", 0 },
+	{ "in reply to ehlo", "EHLO", 0 },
+	{ "in reply to helo", "HELO", 0 },
+	{ "after rcpt to", "RCPT", 0 },
+	{ "after end of data", "DATA", 0 },
+	{ "after data", "DATA", 0 },
+	{ "after mail from", "MAIL", 0 },
+	{ "after initial connection", "CONN", 0 },
+	{ "after ehlo", "EHLO", 0 },
+	{ "after helo", "HELO", 0 },
+	{ ">>> rcpt to", "RCPT", 0 },
+	{ ">>> data", "DATA", 0 },
+	{ ">>> mail from", "MAIL", 0 },
+	{ ">>> ehlo", "EHLO", 0 },
+	{ ">>> helo", "HELO", 0 },
+	{ "rcpt to:<", "RCPT", 0 },
+	{ "but sender was rejected", "MAIL", 0 },
+	{ "but my name was rejected", "HELO", 0 },
+	{ "but greeting failed", "CONN", 0 },
+	{ "but connection died", "CONN", 0 },
+	/* qmail-remote's reports (qmail-remote.c: "h does not like
+	 * recipient.", quit("D", " failed on DATA command"), quit("D",
+	 * " failed after I sent the message"), then outsmtptext()'s "Remote
+	 * host said: ..."). qmail-rspawn.c's spawn() runs qmail-remote with
+	 * one recipient (args[3] = r): each transaction has one recipient,
+	 * so a refusal after DATA is this recipient's */
+	{ "does not like recipient", "RCPT", 0 },
+	{ "failed on data command", "DATA", 1 },
+	{ "failed after i sent the message", "DATA", 1 },
+	{ "refused to talk to me", "CONN", 0 },
+	{ "rcpt to command", "RCPT", 0 },
 	/* RFC 5321's own text for a 550 refusal of the mailbox: said to RCPT TO */
-	{ "requested action not taken: mailbox unavailable", "RCPT" },
-	{ "after rcpt command", "RCPT" },
-	{ "smtp:rcpt", "RCPT" },
-	{ "[rcpt_to]", "RCPT" },
-	{ "did not like our rcpt to", "RCPT" },
-	{ "did not like our mail from", "MAIL" },
-	{ "did not like our data", "DATA" },
-	{ "most progress was rcpt to response", "RCPT" },
-	{ "smtp:data", "DATA" },
+	{ "requested action not taken: mailbox unavailable", "RCPT", 0 },
+	{ "after rcpt command", "RCPT", 0 },
+	{ "smtp:rcpt", "RCPT", 0 },
+	{ "[rcpt_to]", "RCPT", 0 },
+	{ "did not like our rcpt to", "RCPT", 0 },
+	{ "did not like our mail from", "MAIL", 0 },
+	{ "did not like our data", "DATA", 0 },
+	{ "most progress was rcpt to response", "RCPT", 0 },
+	{ "smtp:data", "DATA", 0 },
 	/* au (KDDI, ezweb.ne.jp) refuses unknown users after DATA with the
 	 * address left out of the reply: "550 : User unknown" */
-	{ "550 : user unknown", "DATA" },
-	{ "550: : user unknown", "DATA" },
+	{ "550 : user unknown", "DATA", 0 },
+	{ "550: : user unknown", "DATA", 0 },
 	/* a local delivery agent refusing the user answers for the recipient */
-	{ "mail.local: ", "RCPT" },
-	{ "smtp:mail", "MAIL" },
-	{ "data command", "DATA" },
-	{ "mail from command", "MAIL" },
-	{ "end of data command", "DATA" },
+	{ "mail.local: ", "RCPT", 0 },
+	{ "smtp:mail", "MAIL", 0 },
+	{ "data command", "DATA", 0 },
+	{ "mail from command", "MAIL", 0 },
+	{ "end of data command", "DATA", 0 },
 };
 const size_t bounce_ncommands = N(bounce_commands);
 

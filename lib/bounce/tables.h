@@ -53,6 +53,9 @@ extern const size_t bounce_nformats;
 struct bounce_command {
 	const char *text;    /* lowercase, white space folded */
 	const char *command; /* CONN, EHLO, HELO, MAIL, RCPT, DATA */
+	int one_rcpt;        /* 1: words of an MTA that puts one recipient
+			      * in each SMTP transaction, so that a reply
+			      * after DATA concerns that recipient alone */
 };
 extern const struct bounce_command bounce_commands[];
 extern const size_t bounce_ncommands;

@@ -1,8 +1,9 @@
 /* test_bounce_unseen.c: the weaknesses issue 14 found on bounces the parser
  * was not tuned on, each fixed by a general rule: the DSN fields whatever
  * the text part's charset, Gmail's plain-text notice, the class digit of a
- * pseudo status, an antivirus footer, a 553 reply, Microsoft's complaint
- * (JMRP) around a bounce, a list server's own notice. */
+ * pseudo status, an antivirus footer, a 553 reply, a qmail refusal after
+ * DATA, Microsoft's complaint (JMRP) around a bounce, a list server's own
+ * notice. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,6 +196,62 @@ static void test_553_unknown_address(void **state)
 	bounce_report_free(rep);
 }
 
+/* 6: qmail-remote's "failed after I sent the message" (qmail-rspawn runs
+ * qmail-remote with one recipient): a refusal after DATA that says the
+ * mailbox does not exist is that recipient refused, an unknown user; the
+ * same words after DATA of a transaction that may have had several
+ * recipients (Postfix's "in reply to end of DATA command") stay a filter,
+ * and a refusal of the content after DATA stays what its words say */
+static void test_qmail_after_data(void **state)
+{
+	static const char msg[] =
+		"From: MAILER-DAEMON@mail.example.org\n"
+		"To: list-bounces@lists.example.org\n"
+		"Subject: failure notice\n"
+		"\n"
+		"Hi. This is the qmail-send program at mail.example.org.\n"
+		"I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+		"This is a permanent error; I've given up. Sorry it didn't work out.\n"
+		"\n"
+		"<bob@example.com>:\n"
+		"192.0.2.25 failed after I sent the message.\n"
+		"Remote host said: 554 mailbox does not exist\n"
+		"\n"
+		"<carol@example.net>:\n"
+		"192.0.2.26 failed after I sent the message.\n"
+		"Remote host said: 554 5.7.1 Message content rejected\n"
+		"\n"
+		"--- Below this line is a copy of the message.\n"
+		"\n"
+		"From: list@lists.example.org\n"
+		"Subject: news\n";
+	static const char postfix[] =
+		"From: MAILER-DAEMON@mx.example.org\n"
+		"To: list-bounces@lists.example.org\n"
+		"Subject: Undelivered Mail Returned to Sender\n"
+		"\n"
+		"This is the mail system at host mx.example.org.\n"
+		"\n"
+		"<member@example.com>: host mx.example.com[192.0.2.1] said: 554 mailbox does\n"
+		"    not exist (in reply to end of DATA command)\n";
+	struct bounce_report *rep = NULL;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(bounce_parse(msg, strlen(msg), NULL, &rep, err, sizeof(err)), BOUNCE_OK);
+	assert_non_null(rep);
+	assert_int_equal(rep->nrcpt, 2);
+	assert_string_equal(rep->rcpt[0].recipient, "bob@example.com");
+	assert_string_equal(rep->rcpt[0].reason, "userunknown");
+	assert_int_equal(rep->rcpt[0].class, BOUNCE_CLASS_HARD);
+	assert_string_equal(rep->rcpt[1].recipient, "carol@example.net");
+	assert_string_equal(rep->rcpt[1].reason, "spamdetected");
+	assert_int_equal(rep->rcpt[1].class, BOUNCE_CLASS_SOFT);
+	bounce_report_free(rep);
+	one(postfix, &rep, BOUNCE_KIND_NONSTANDARD, "member@example.com", "filtered", BOUNCE_CLASS_SOFT);
+	bounce_report_free(rep);
+}
+
 /* 7: Outlook.com's complaint (JMRP: the reported message carries
  * X-HmXmrOriginalRecipient) about a message that is itself a bounce is a
  * complaint from the complainant, not that bounce's hard failure */
@@ -275,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_pseudo_status_class),
 		cmocka_unit_test(test_antivirus_footer),
 		cmocka_unit_test(test_553_unknown_address),
+		cmocka_unit_test(test_qmail_after_data),
 		cmocka_unit_test(test_jmrp_complaint),
 		cmocka_unit_test(test_list_notice),
 	};

@@ -102,12 +102,21 @@ static void test_skips(void **state)
 	fx_free(fx);
 }
 
+/* first_list: the first list of store_lists_of into ctx. */
+static int first_list(void *ctx, const char *list, const char *last_sent_at)
+{
+	(void)last_sent_at;
+	snprintf(ctx, 300, "%s", list);
+	return 1;
+}
+
 static void test_recipient_mode(void **state)
 {
 	struct fixture *fx = fx_new("list_senders = @lists.example.com\n");
 	const char *one[] = { "Alice@example.net" };
 	struct rewrite_result r;
 	struct verp_decoded dec;
+	char list[300] = "";
 
 	(void)state;
 	decide(fx, "news@lists.example.com", one, 1, "HDRS", "abc+2B", &r);
@@ -119,6 +128,15 @@ static void test_recipient_mode(void **state)
 	assert_string_equal(dec.recipient, "Alice@example.net");
 	decide(fx, "news@lists.example.com", one, 1, NULL, NULL, &r);
 	assert_string_equal(r.args, "");
+	/* the list (the sender) is recorded for the recipient's bounces */
+	assert_string_equal(r.detail, "");
+	assert_int_equal(store_lists_of(fx->store, "alice@example.net", first_list, list, NULL, 0), STORE_OK);
+	assert_string_equal(list, "news@lists.example.com");
+	/* the store failing: rewritten all the same, the failure in detail */
+	fx->fail_open = 1;
+	decide(fx, "dev@lists.example.com", one, 1, NULL, NULL, &r);
+	assert_int_equal(r.action, REWRITE_CHGFROM);
+	assert_string_equal(r.detail, "database is locked");
 	fx_free(fx);
 }
 
@@ -136,6 +154,13 @@ static void test_long_recipient_uses_store(void **state)
 	decide(fx, "news@lists.example.com", one, 1, NULL, NULL, &r);
 	assert_int_equal(r.action, REWRITE_TEMPFAIL);
 	fx_free(fx);
+}
+
+static int count_bounce(void *ctx, const struct store_bounce_row *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 0;
 }
 
 static void test_message_mode(void **state)
@@ -159,6 +184,20 @@ static void test_message_mode(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(store_message_has(fx->store, r.token, rcpts[i], NULL, 0), STORE_OK);
 	assert_int_equal(store_message_has(fx->store, r.token, "d@example.net", NULL, 0), STORE_NOTFOUND);
+	/* a bounce to the message names its list */
+	{
+		struct store_bounce b = { .received_at = NOW, .recipient = "b@example.org", .verified = 1,
+					  .return_path = r.return_path, .message_token = r.token, .kind = "dsn",
+					  .class_name = "hard", .reason = "userunknown" };
+		struct store_filter f = { .list = "news@lists.example.com" };
+		struct policy p;
+		int n = 0;
+
+		policy_defaults(&p);
+		assert_int_equal(store_bounce_record(fx->store, &b, &p, NULL, NULL, 0), STORE_OK);
+		assert_int_equal(store_bounces_list(fx->store, &f, count_bounce, &n, NULL, 0), STORE_OK);
+		assert_int_equal(n, 1);
+	}
 	fx_free(fx);
 }
 

@@ -428,7 +428,7 @@ static void test_list_stats_purge(void **state)
 	f.recipient = "A@EXAMPLE.COM";
 	assert_int_equal(store_bounces_list(fx->st, &f, count_rows, &n, err, sizeof(err)), STORE_OK);
 	assert_int_equal(n, 1);
-	assert_int_equal(store_stats(fx->st, 0, stats_cb, &seen, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_stats(fx->st, 0, NULL, stats_cb, &seen, err, sizeof(err)), STORE_OK);
 	assert_int_equal(seen.total, 3);
 	assert_int_equal(seen.hard, 2);
 	assert_int_equal(seen.domain, 2);
@@ -454,7 +454,7 @@ static long stats_total(struct fixture *fx, time_t since)
 	char err[256] = "";
 	long total = -1;
 
-	assert_int_equal(store_stats(fx->st, since, total_cb, &total, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_stats(fx->st, since, NULL, total_cb, &total, err, sizeof(err)), STORE_OK);
 	return total;
 }
 
@@ -528,24 +528,24 @@ static void test_message_mode(void **state)
 
 	store_set_clock(fx->st, fake_clock);
 	fake_now = T0;
-	assert_int_equal(store_message_add(fx->st, "tok1", rcpts, 2, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_add(fx->st, "tok1", NULL, rcpts, 2, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_message_has(fx->st, "tok1", "one@example.com", err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_message_has(fx->st, "tok1", "two@EXAMPLE.com", err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_message_has(fx->st, "tok1", "three@example.com", err, sizeof(err)), STORE_NOTFOUND);
 	assert_int_equal(store_message_has(fx->st, "tok2", "one@example.com", err, sizeof(err)), STORE_NOTFOUND);
 	/* adding again is harmless */
-	assert_int_equal(store_message_add(fx->st, "tok1", rcpts, 2, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_add(fx->st, "tok1", NULL, rcpts, 2, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
 	/* expired */
 	fake_now = T0 + 10 * DAY;
 	assert_int_equal(store_message_has(fx->st, "tok1", "one@example.com", err, sizeof(err)), STORE_NOTFOUND);
 	/* a later add removes the expired one (cascade to its recipients) */
-	assert_int_equal(store_message_add(fx->st, "tok3", rcpts, 1, T0 + 11 * DAY, T0 + 20 * DAY, err, sizeof(err)),
+	assert_int_equal(store_message_add(fx->st, "tok3", NULL, rcpts, 1, T0 + 11 * DAY, T0 + 20 * DAY, err, sizeof(err)),
 			 STORE_OK);
 	assert_int_equal(store_purge(fx->st, 0, T0 + 11 * DAY, 0, &res, err, sizeof(err)), STORE_OK);
 	assert_int_equal(res.messages, 0);
 	assert_int_equal(store_purge(fx->st, 0, T0 + 21 * DAY, 0, &res, err, sizeof(err)), STORE_OK);
 	assert_int_equal(res.messages, 1);
-	assert_int_equal(store_message_add(fx->st, "", rcpts, 1, T0, T0, err, sizeof(err)), STORE_ERROR);
+	assert_int_equal(store_message_add(fx->st, "", NULL, rcpts, 1, T0, T0, err, sizeof(err)), STORE_ERROR);
 }
 
 /* Probes of message mode: one per address per interval, only for a
@@ -557,7 +557,7 @@ static void test_probes(void **state)
 	struct store_purge_result res;
 	char to[64], err[256] = "";
 
-	assert_int_equal(store_message_add(fx->st, "tokp", rcpts, 1, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_add(fx->st, "tokp", NULL, rcpts, 1, T0, T0 + 10 * DAY, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_probe_claim(fx->st, "tokp", "one@EXAMPLE.com", T0, DAY, to, sizeof(to), err, sizeof(err)),
 			 STORE_OK);
 	assert_string_equal(to, "One@example.com");
@@ -633,7 +633,7 @@ static void test_copy(void **state)
 	for (int d = 0; d < 3; d++)
 		record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
 	record(fx, "u@example.com", "hard", "userunknown", T0, 0, "");
-	assert_int_equal(store_message_add(fx->st, "tok1", rcpts, 1, T0, T0 + DAY, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_add(fx->st, "tok1", NULL, rcpts, 1, T0, T0 + DAY, err, sizeof(err)), STORE_OK);
 	m = store_verp_map(fx->st);
 	assert_int_equal(m->put(m->ctx, "id1", "long@example.com", T0), 0);
 	/* into a new store of the same backend */

@@ -1,7 +1,8 @@
 /* test_store_rates.c: unit tests of a list's reputation in the store
  * (lib/store.h, tables list_counts and list_states): counts added up per
  * list and interval (case-insensitively), read back from a time on, old
- * intervals purged; pause, resume and the once-per-window warning. On
+ * intervals purged; bounces counted for their list (the trigger of
+ * 0005-list-rates.sql); pause, resume and the once-per-window warning. On
  * SQLite, and on PostgreSQL when tests/run gives one (store_fixture.h). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 struct fixture {
 	char pgname[64];
 	struct store *st;
+	struct policy pol;
 };
 
 static int setup(void **state)
@@ -34,6 +36,7 @@ static int setup(void **state)
 		fail_msg("cannot make a database");
 	if (store_open(path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
 		fail_msg("%s", err);
+	policy_defaults(&fx->pol);
 	*state = fx;
 	return 0;
 }
@@ -190,12 +193,60 @@ static void test_warn_once(void **state)
 	assert_string_equal(s.warned_at, "2026-12-07T13:00:00Z");
 }
 
+/* record: a bounce of rcpt of class cls at when, verified or not. */
+static void record(struct fixture *fx, const char *rcpt, const char *cls, int verified, time_t when)
+{
+	struct store_bounce b = {
+		.received_at = when, .recipient = rcpt, .verified = verified,
+		.return_path = "bounces+x@bounce.example.org", .queue_id = rcpt, .message_token = "", .kind = "dsn",
+		.action = "failed", .status = strcmp(cls, "hard") ? "4.2.2" : "5.1.1", .reason = "userunknown",
+		.class_name = cls, .permanent = !strcmp(cls, "hard"),
+	};
+	char err[256] = "";
+
+	OK(store_bounce_record(fx->st, &b, &fx->pol, NULL, err, sizeof(err)));
+}
+
+static void test_bounces_counted(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_list_sent sent = { "news@lists.example.org", T0, 3, 3 };
+	struct seen s = { 0 };
+	char err[256] = "";
+
+	/* recipient mode's attribution: the list that mailed each address */
+	OK(store_list_seen(fx->st, "News@lists.example.org", "a@example.net", T0 - 60, err, sizeof(err)));
+	OK(store_list_seen(fx->st, "news@lists.example.org", "b@example.net", T0 - 60, err, sizeof(err)));
+	OK(store_list_seen(fx->st, "news@lists.example.org", "c@example.net", T0 - 60, err, sizeof(err)));
+	OK(store_list_seen(fx->st, "news@lists.example.org", "d@example.net", T0 - 60, err, sizeof(err)));
+	OK(store_list_sent_add(fx->st, &sent, 1, 0, err, sizeof(err)));
+	record(fx, "a@example.net", "hard", 1, T0 + 10);
+	record(fx, "b@example.net", "soft", 1, T0 + 20);
+	record(fx, "c@example.net", "complaint", 1, T0 + RATES_BUCKET + 5);
+	/* not counted: unverified, of no known list, a class that is not rated */
+	record(fx, "d@example.net", "hard", 0, T0 + 30);
+	record(fx, "nobody@example.net", "hard", 1, T0 + 40);
+	record(fx, "a@example.net", "delayed", 1, T0 + 50);
+	OK(store_list_buckets(fx->st, 0, NULL, keep_bucket, &s, err, sizeof(err)));
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.lists[0], "news@lists.example.org");
+	assert_int_equal(s.b[0].start, T0);
+	assert_int_equal(s.b[0].c.recipients, 3);
+	assert_int_equal(s.b[0].c.hard, 1);
+	assert_int_equal(s.b[0].c.soft, 1);
+	assert_int_equal(s.b[0].c.complaints, 0);
+	assert_int_equal(s.b[1].start, T0 + RATES_BUCKET);
+	assert_int_equal(s.b[1].c.complaints, 1);
+	assert_int_equal(s.b[1].c.recipients, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pause_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warn_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounces_counted, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,7 +161,7 @@ static void test_message_mode(void **state)
 	size_t n;
 	char err[256];
 
-	assert_int_equal(store_message_add(fx->st, "tok-1", sent, 2, T0, T0 + 86400, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_add(fx->st, "tok-1", NULL, sent, 2, T0, T0 + 86400, err, sizeof(err)), STORE_OK);
 	fx->ctx.verified = 1;
 	fx->ctx.token = "tok-1";
 	fx->ctx.trusted = 1; /* Postfix's own bounce */
@@ -191,7 +191,7 @@ static void test_message_mode_orcpt(void **state)
 	char err[256];
 
 	r[0].recipient_from_orcpt = 1;
-	assert_int_equal(store_message_add(fx->st, "tok-1", sent, 2, T0, T0 + 86400, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_add(fx->st, "tok-1", NULL, sent, 2, T0, T0 + 86400, err, sizeof(err)), STORE_OK);
 	fx->ctx.verified = 1;
 	fx->ctx.token = "tok-1";
 	fx->ctx.trusted = 1;
@@ -221,7 +221,7 @@ static void message_ctx(struct fixture *fx)
 	const char *sent[] = { "one@example.com", "two@example.com", "three@example.com" };
 	char err[256];
 
-	assert_int_equal(store_message_add(fx->st, "tok-2", sent, 3, T0, T0 + 86400, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_message_add(fx->st, "tok-2", NULL, sent, 3, T0, T0 + 86400, err, sizeof(err)), STORE_OK);
 	fx->ctx.verified = 1;
 	fx->ctx.token = "tok-2";
 	fx->ctx.trusted = 0; /* from outside: anyone the message went to may have written it */
@@ -344,7 +344,7 @@ static void test_message_lead_no_probe(void **state)
 		addrs[i] = names[i];
 		many[i] = rcpt(names[i], "5.1.1", BOUNCE_CLASS_HARD, "userunknown");
 	}
-	assert_int_equal(store_message_add(fx->st, "tok-3", addrs, STORE_REPORT_PROBES_MAX + 2, T0, T0 + 86400, err,
+	assert_int_equal(store_message_add(fx->st, "tok-3", NULL, addrs, STORE_REPORT_PROBES_MAX + 2, T0, T0 + 86400, err,
 					   sizeof(err)), STORE_OK);
 	fx->ctx.token = "tok-3";
 	lines = lead(fx, many, STORE_REPORT_PROBES_MAX + 2, BOUNCE_KIND_DSN, &n);
