@@ -77,7 +77,7 @@ PROGRAMS   := $(if $(CLI_SRC),$(BIN)/rebound) $(if $(MILTER_SRC),$(BIN)/rebound-
 TESTS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 .SECONDARY:
-.PHONY: all check check-unit check-deps demo bench fuzz install uninstall clean tests
+.PHONY: all check check-unit check-mailman check-deps demo bench fuzz install uninstall clean tests
 all: $(PROGRAMS)
 
 # The objects rebuild when the compile flags change (CFLAGS, SYSCONFDIR, ...;
@@ -147,6 +147,12 @@ check: check-deps
 	@$(MAKE) --no-print-directory all tests
 	@BUILD=$(BUILD) tests/run all
 
+# The example hooks and the real Mailman 3 end to end alone (make check
+# runs them too): tests/hooks/run, tests/mailman/run (docs/mailman3.md).
+check-mailman: check-deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/run hooks mailman
+
 demo: check-deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
@@ -171,7 +177,8 @@ fuzz:
 
 # FHS: programs in $(BINDIR) and $(SBINDIR), man pages, the example
 # configuration in $(SYSCONFDIR)/rebound, the schema, the Postfix fragments
-# and postconf.sh in $(DATADIR), docs in $(DOCDIR), the systemd unit in
+# and postconf.sh in $(DATADIR), the example event hooks (contrib/hooks/) in
+# $(DATADIR)/hooks, docs in $(DOCDIR), the systemd unit in
 # $(UNITDIR), the tmpfiles.d(5) entry for /run/rebound in $(TMPFILESDIR).
 # Text files name the install paths: written as for
 # PREFIX=/usr/local and SYSCONFDIR=/etc, rewritten here for others.
@@ -199,6 +206,10 @@ install: all
 	    chmod 644 $(DESTDIR)$(UNITDIR)/rebound-milter.service; fi
 	install -d $(DESTDIR)$(TMPFILESDIR)
 	install -m 644 postfix-config/rebound.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rebound.conf
+	install -d $(DESTDIR)$(DATADIR)/hooks
+	for f in contrib/hooks/*; do [ -f "$$f" ] || continue; \
+	    case $$f in *.py) mode=644 ;; *) mode=755 ;; esac; \
+	    t=$(DESTDIR)$(DATADIR)/hooks/$${f##*/}; $(INSTALL_SED) "$$f" >"$$t" && chmod $$mode "$$t" || exit 1; done
 	for d in README.md docs/*.md; do [ -f "$$d" ] || continue; install -m 644 "$$d" $(DESTDIR)$(DOCDIR)/; done
 
 # uninstall: removes what install put there (same PREFIX, SYSCONFDIR,
@@ -210,9 +221,10 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
 	rm -f $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
 	for f in schema/*.sql postfix-config/*; do rm -f $(DESTDIR)$(DATADIR)/$$f; done
+	for f in contrib/hooks/*; do rm -f $(DESTDIR)$(DATADIR)/hooks/$${f##*/}; done
 	rm -f $(DESTDIR)$(UNITDIR)/rebound-milter.service $(DESTDIR)$(TMPFILESDIR)/rebound.conf
 	for d in README.md docs/*.md; do rm -f $(DESTDIR)$(DOCDIR)/$${d##*/}; done
-	-rmdir $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(DATADIR) \
+	-rmdir $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(DATADIR)/hooks $(DESTDIR)$(DATADIR) \
 	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/rebound 2>/dev/null
 
 clean:

@@ -74,6 +74,26 @@ static int in_return_domain(const char *sender, const char *domain)
 	return at && strcasecmp(at + 1, domain) == 0;
 }
 
+/* Mailman's own bounce address with an extension: LIST-bounces+TOKEN@DOMAIN
+ * (its probes, verp_probe_format) and LIST-bounces+USER=DOMAIN@DOMAIN (its
+ * VERP'd deliveries, verp_format); Mailman 2 made the same. */
+static const char LIST_VERP_MARK[] = "-bounces+";
+
+/* list_manager_verp: whether sender is a return path the list manager made
+ * for this one message to get its bounce itself (a probe): rewriting it
+ * would take the bounce away from it (docs/mailman3.md). Its local part
+ * holds LIST_VERP_MARK followed by an extension. */
+static int list_manager_verp(const char *sender)
+{
+	const char *at = strrchr(sender, '@');
+	size_t n = sizeof(LIST_VERP_MARK) - 1;
+
+	for (const char *p = sender; at && p + n < at; p++)
+		if (strncasecmp(p, LIST_VERP_MARK, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* store_failed: apply on_store_error to a store (or map) failure. */
 static void store_failed(const struct state *st, struct rewrite_result *out)
 {
@@ -229,6 +249,8 @@ void rewrite_decide(const struct state *st, const struct rewrite_msg *m, const s
 		out->why = "null sender";
 	} else if (in_return_domain(m->sender, st->cfg->return_domain)) {
 		out->why = "sender already in return_domain";
+	} else if (list_manager_verp(m->sender)) {
+		out->why = "sender is the list manager's own VERP or probe address";
 	} else if (m->nrecipients == 0) {
 		out->why = "no recipients";
 	} else if (!rules_match(&st->rules, &m->select)) {

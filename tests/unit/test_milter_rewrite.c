@@ -91,6 +91,22 @@ static void test_skips(void **state)
 	decide(fx, "news@lists.example.com", NULL, 0, NULL, NULL, &r);
 	assert_int_equal(r.action, REWRITE_NONE);
 	assert_string_equal(r.why, "no recipients");
+	/* Mailman's probe (verp_probe_format) and VERP'd delivery (verp_format)
+	 * return paths: the list manager wants those bounces itself */
+	decide(fx, "news-bounces+3f2a9c81d0e4b7@lists.example.com", one, 1, NULL, NULL, &r);
+	assert_int_equal(r.action, REWRITE_NONE);
+	assert_string_equal(r.why, "sender is the list manager's own VERP or probe address");
+	decide(fx, "News-Bounces+a=example.net@lists.example.com", one, 1, NULL, NULL, &r);
+	assert_int_equal(r.action, REWRITE_NONE);
+	assert_string_equal(r.why, "sender is the list manager's own VERP or probe address");
+	/* its plain bounce address (every list post), an empty extension, and
+	 * the mark in the domain are list mail as usual */
+	decide(fx, "news-bounces@lists.example.com", one, 1, NULL, NULL, &r);
+	assert_int_equal(r.action, REWRITE_CHGFROM);
+	decide(fx, "news-bounces+@lists.example.com", one, 1, NULL, NULL, &r);
+	assert_int_equal(r.action, REWRITE_CHGFROM);
+	decide(fx, "news@x-bounces+y.lists.example.com", one, 1, NULL, NULL, &r);
+	assert_int_not_equal(r.why ? strcmp(r.why, "sender is the list manager's own VERP or probe address") : 1, 0);
 	decide(fx, "news@other.example.com", one, 1, NULL, NULL, &r);
 	assert_int_equal(r.action, REWRITE_NONE);
 	assert_string_equal(r.why, "not list mail");
