@@ -85,6 +85,10 @@ static const struct config_entry config_table[] = {
 	{ "rate_pause_action", T_ENUM, OFF(rate_pause_action), "hold", 0, 0, rate_pause_action_choices, NULL },
 	{ "rate_overrides", T_LIST, OFF(rate_overrides), "", 0, 0, NULL, check_rate_override },
 	{ "rate_interval", T_DURATION, OFF(rate_interval), "1m", 1, 3600, NULL, NULL },
+	/* event hooks, run by `rebound hooks run` (lib/hooks.c, docs/hooks.md) */
+	{ "event_hook", T_STR, OFF(event_hook), "", 0, 0, NULL, check_path },
+	{ "event_hook_timeout", T_DURATION, OFF(event_hook_timeout), "30s", 1, 3600, NULL, NULL },
+	{ "event_hook_give_up", T_DURATION, OFF(event_hook_give_up), "3d", 600, 30 * DAY, NULL, NULL },
 };
 #define NENTRIES (sizeof(config_table) / sizeof(config_table[0]))
 

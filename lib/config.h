@@ -78,6 +78,12 @@ struct config {
 	int rate_pause_action; /* enum rates_action */
 	struct config_list rate_overrides; /* "LIST:name=value" items */
 	long rate_interval; /* rebound-milter: write counts, evaluate, re-read pauses */
+	/* `rebound hooks run` (lib/hooks.c): the program run once per event
+	 * ("" = none), how long it may take, and the age of an event at which
+	 * retries stop */
+	char *event_hook;
+	long event_hook_timeout;
+	long event_hook_give_up;
 };
 
 /* config_load: read and validate FILE (CONFIG_DEFAULT_PATH if NULL).

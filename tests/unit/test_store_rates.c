@@ -2,7 +2,7 @@
  * (lib/store.h, tables list_counts and list_states): counts added up per
  * list and interval (case-insensitively), read back from a time on, old
  * intervals purged; bounces counted for their list (the trigger of
- * 0005-list-rates.sql); pause, resume and the once-per-window warning. On
+ * 0006-list-rates.sql); pause, resume and the once-per-window warning. On
  * SQLite, and on PostgreSQL when tests/run gives one (store_fixture.h). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
--- pgsql/0005-list-rates.sql: a list's reputation (version 5), the twin of
--- ../0005-list-rates.sql. Applied as pgsql/0001-initial.sql is; this file
+-- pgsql/0006-list-rates.sql: a list's reputation (version 6), the twin of
+-- ../0006-list-rates.sql. Applied as pgsql/0001-initial.sql is; this file
 -- and its copy in lib/store_schema.c must stay identical
 -- (tests/unit/test_store.c checks). With several MTAs on one database the
 -- counts and the pause are shared.

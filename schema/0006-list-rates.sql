@@ -1,4 +1,4 @@
--- 0005-list-rates.sql: a list's reputation (user_version 5). Applied as
+-- 0006-list-rates.sql: a list's reputation (user_version 6). Applied as
 -- 0001-initial.sql is; this file and its copy in lib/store_schema.c must
 -- stay identical (tests/unit/test_store.c checks). docs/reputation.md
 -- explains the rates, docs/schema.md the columns.
