@@ -9,6 +9,7 @@
 #include "rates.h"
 #include "store.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,7 +281,22 @@ int cmd_resume(struct cli *cli, int argc, char **argv)
 	}
 	if ((status = open_store(cli, 0, &st, err, sizeof(err))) != STORE_OK)
 		return store_fail("resume", status, err);
-	status = store_list_resume(st, argv[1], time(NULL), &was, err, sizeof(err));
+	{
+		char list[VERP_ADDRESS_MAX + 1];
+		struct store_event_new e = { .at = time(NULL), .type = "list-resumed", .address = "", .lists = list,
+					     .cause = "manual", .reason = "rebound resume" };
+
+		/* lists are kept in lower case (list_counts, list_states) */
+		for (size_t i = 0; i <= strlen(argv[1]); i++)
+			list[i] = (char)tolower((unsigned char)argv[1][i]);
+
+		if ((status = store_begin(st, err, sizeof(err))) == STORE_OK &&
+		    (status = store_list_resume(st, argv[1], e.at, &was, err, sizeof(err))) == STORE_OK &&
+		    (!was || (status = store_event_add(st, &e, NULL, err, sizeof(err))) == STORE_OK))
+			status = store_commit(st, err, sizeof(err));
+		else
+			store_rollback(st);
+	}
 	store_close(st);
 	if (status == STORE_NOTFOUND) {
 		fprintf(stderr, "rebound resume: ");

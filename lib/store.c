@@ -391,7 +391,7 @@ const char *store_copy_table_name(enum store_copy_table t)
 {
 	static const char *const names[STORE_COPY_NTABLES] = {
 		"recipients", "bounces", "messages", "message_recipients", "verp_ids", "probes", "list_recipients",
-		"events",
+		"events", "list_states",
 	};
 
 	return (unsigned)t < STORE_COPY_NTABLES ? names[t] : "";

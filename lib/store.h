@@ -364,6 +364,7 @@ enum store_copy_table {
 	STORE_COPY_PROBES,
 	STORE_COPY_LIST_RECIPIENTS,
 	STORE_COPY_EVENTS,
+	STORE_COPY_LIST_STATES,
 	STORE_COPY_NTABLES
 };
 /* store_copy_table_name: "recipients", "bounces", ... */

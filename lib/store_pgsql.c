@@ -1644,6 +1644,8 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"SELECT id, " ISO("created_at") ", type, address, lists, cause, reason, status, class, bounce_id, hook_state, "
 	"hook_attempts, " ISO("hook_next_at") ", hook_lease_owner, " ISO("hook_lease_until") ", hook_note "
 	"FROM events ORDER BY id",
+	"SELECT list, paused::int, " ISO("paused_at") ", pause_reason, " ISO("resumed_at") ", " ISO("warned_at")
+	", warn_reason FROM list_states ORDER BY list",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1664,8 +1666,10 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"hook_state, hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note) "
 	"VALUES ($1::bigint, $2::timestamptz, $3, $4::citext, $5, $6, $7, $8, $9, $10::bigint, $11, $12::int, "
 	"$13::timestamptz, $14, $15::timestamptz, $16)",
+	"INSERT INTO list_states (list, paused, paused_at, pause_reason, resumed_at, warned_at, warn_reason) "
+	"VALUES ($1::citext, $2::int::boolean, $3::timestamptz, $4, $5::timestamptz, $6::timestamptz, $7)",
 };
-static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 21, 4, 2, 4, 3, 4, 16 };
+static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 21, 4, 2, 4, 3, 4, 16, 7 };
 
 static enum store_status pg_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
 				      char *err, size_t errlen)

@@ -1649,6 +1649,7 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"SELECT recipient, list, first_sent_at, last_sent_at FROM list_recipients ORDER BY recipient, list",
 	"SELECT id, created_at, type, address, lists, cause, reason, status, class, bounce_id, hook_state, "
 	"hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note FROM events ORDER BY id",
+	"SELECT list, paused, paused_at, pause_reason, resumed_at, warned_at, warn_reason FROM list_states ORDER BY list",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1666,6 +1667,8 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO events (id, created_at, type, address, lists, cause, reason, status, class, bounce_id, "
 	"hook_state, hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	"INSERT INTO list_states (list, paused, paused_at, pause_reason, resumed_at, warned_at, warn_reason) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
 static enum store_status sq_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,

@@ -38,6 +38,7 @@ static char **paused;          /* sorted lowercased lists; under lock */
 static size_t npaused;         /* under lock */
 static atomic_int any_paused;  /* npaused != 0, read without the lock */
 static struct store *tick_store; /* main thread only */
+static char *tick_database;       /* what tick_store has open (a reload may change it) */
 
 /* lower_copy: list lowercased into buf; -1 if it does not fit. */
 static int lower_copy(const char *list, char *buf, size_t len)
@@ -152,6 +153,14 @@ static struct store *tick_open(const struct config *cfg)
 {
 	char err[512];
 
+	if (tick_store && strcmp(tick_database, cfg->database)) {
+		store_close(tick_store); /* the configuration names another database */
+		tick_store = NULL;
+	}
+	if (!tick_store) {
+		g_free(tick_database);
+		tick_database = g_strdup(cfg->database);
+	}
 	if (!tick_store &&
 	    store_open(cfg->database, cfg->database_timeout, STORE_CREATE, &tick_store, err, sizeof(err)) != STORE_OK) {
 		log_error("reputation: cannot open the store: %s", err);
@@ -286,6 +295,50 @@ static void lists_free(struct lists *ls)
 	g_free(ls->l);
 }
 
+/* list_event: in st's open transaction, the event type about list
+ * (docs/hooks.md): address "", lists: the list. */
+static enum store_status list_event(struct store *st, const char *type, const char *list, const char *cause,
+				    const char *why, time_t now, char *err, size_t errlen)
+{
+	struct store_event_new e = { .at = now, .type = type, .address = "", .lists = list, .cause = cause,
+				     .reason = why };
+
+	return store_event_add(st, &e, NULL, err, errlen);
+}
+
+/* list_pause: pause list and record its event, in one transaction; *was: it
+ * was paused already (another MTA got there first: no event). */
+static enum store_status list_pause(struct store *st, const char *list, time_t now, const char *why, int *was, char *err,
+			       size_t errlen)
+{
+	enum store_status status = store_begin(st, err, errlen);
+
+	if (status == STORE_OK && (status = store_list_pause(st, list, now, why, was, err, errlen)) == STORE_OK &&
+	    !*was)
+		status = list_event(st, "list-paused", list, "rate", why, now, err, errlen);
+	if (status == STORE_OK)
+		return store_commit(st, err, errlen);
+	store_rollback(st);
+	return status;
+}
+
+/* list_warn: claim the window's warning about list and record its event, in
+ * one transaction; *claimed: this call gives the warning. */
+static enum store_status list_warn(struct store *st, const char *list, time_t now, long window, const char *why,
+			      int *claimed, char *err, size_t errlen)
+{
+	enum store_status status = store_begin(st, err, errlen);
+
+	if (status == STORE_OK &&
+	    (status = store_list_warn_claim(st, list, now, window, why, claimed, err, errlen)) == STORE_OK &&
+	    *claimed)
+		status = list_event(st, "rate-warning", list, "rate", why, now, err, errlen);
+	if (status == STORE_OK)
+		return store_commit(st, err, errlen);
+	store_rollback(st);
+	return status;
+}
+
 /* evaluate: every list's rates at now; pauses and warnings. Fills the
  * new cache of paused lists (lowercased, sorted). -1 on a store error. */
 static int evaluate(const struct config *cfg, struct store *st, time_t now, GPtrArray *now_paused)
@@ -311,7 +364,7 @@ static int evaluate(const struct config *cfg, struct store *st, time_t now, GPtr
 		rates_window_sum(r->b, r->n, now, lim.window, r->resumed, &sum);
 		rates_evaluate(&sum, &lim, &v);
 		if (v.level == RATES_PAUSE && !r->paused) {
-			if (store_list_pause(st, r->list, now, v.why, &was, err, sizeof(err)) != STORE_OK) {
+			if (list_pause(st, r->list, now, v.why, &was, err, sizeof(err)) != STORE_OK) {
 				log_error("reputation: cannot pause list <%s>: %s", r->list, err);
 				rc = -1;
 				break;
@@ -322,8 +375,7 @@ static int evaluate(const struct config *cfg, struct store *st, time_t now, GPtr
 					 v.why, lim.action == RATES_ACTION_HOLD ? "held (Postfix's hold queue)"
 									      : "deferred (tempfail)", r->list);
 		} else if (v.level == RATES_WARN) {
-			if (store_list_warn_claim(st, r->list, now, lim.window, v.why, &claimed, err, sizeof(err)) !=
-			    STORE_OK) {
+			if (list_warn(st, r->list, now, lim.window, v.why, &claimed, err, sizeof(err)) != STORE_OK) {
 				log_error("reputation: cannot record a warning for list <%s>: %s", r->list, err);
 				rc = -1;
 				break;
@@ -384,4 +436,6 @@ void reputation_shutdown(void)
 	cache_install(empty);
 	if (tick_store)
 		tick_broken();
+	g_free(tick_database);
+	tick_database = NULL;
 }
