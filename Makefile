@@ -199,11 +199,11 @@ install: all
 	chmod 644 $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
 	for f in schema/*.sql; do [ -f "$$f" ] || continue; install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schema/; done
 	for f in postfix-config/*; do [ -f "$$f" ] || continue; \
-	    case $$f in *.example|*.service|*.tmpfiles) continue ;; *.sh) mode=755 ;; *) mode=644 ;; esac; \
+	    case $$f in *.example|*.service|*.timer|*.tmpfiles) continue ;; *.sh) mode=755 ;; *) mode=644 ;; esac; \
 	    t=$(DESTDIR)$(DATADIR)/$$f; $(INSTALL_SED) "$$f" >"$$t" && chmod $$mode "$$t" || exit 1; done
-	if [ -f postfix-config/rebound-milter.service ]; then install -d $(DESTDIR)$(UNITDIR); \
-	    $(INSTALL_SED) postfix-config/rebound-milter.service >$(DESTDIR)$(UNITDIR)/rebound-milter.service && \
-	    chmod 644 $(DESTDIR)$(UNITDIR)/rebound-milter.service; fi
+	install -d $(DESTDIR)$(UNITDIR)
+	for u in postfix-config/*.service postfix-config/*.timer; do [ -f "$$u" ] || continue; \
+	    t=$(DESTDIR)$(UNITDIR)/$${u#postfix-config/}; $(INSTALL_SED) "$$u" >"$$t" && chmod 644 "$$t" || exit 1; done
 	install -d $(DESTDIR)$(TMPFILESDIR)
 	install -m 644 postfix-config/rebound.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rebound.conf
 	install -d $(DESTDIR)$(DATADIR)/hooks
@@ -222,7 +222,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSCONFDIR)/rebound/rebound.conf.example
 	for f in schema/*.sql postfix-config/*; do rm -f $(DESTDIR)$(DATADIR)/$$f; done
 	for f in contrib/hooks/*; do rm -f $(DESTDIR)$(DATADIR)/hooks/$${f##*/}; done
-	rm -f $(DESTDIR)$(UNITDIR)/rebound-milter.service $(DESTDIR)$(TMPFILESDIR)/rebound.conf
+	for u in postfix-config/*.service postfix-config/*.timer; do rm -f $(DESTDIR)$(UNITDIR)/$${u#postfix-config/}; done
+	rm -f $(DESTDIR)$(TMPFILESDIR)/rebound.conf
 	for d in README.md docs/*.md; do rm -f $(DESTDIR)$(DOCDIR)/$${d##*/}; done
 	-rmdir $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/postfix-config $(DESTDIR)$(DATADIR)/hooks $(DESTDIR)$(DATADIR) \
 	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/rebound 2>/dev/null

@@ -42,6 +42,9 @@ int cmd_suppress(struct cli *cli, int argc, char **argv);
 int cmd_unsuppress(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_purge(struct cli *cli, int argc, char **argv);
+int cmd_events(struct cli *cli, int argc, char **argv);
+/* cli/cmd_hooks.c: `rebound hooks run` */
+int cmd_hooks(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
 int cmd_db(struct cli *cli, int argc, char **argv);
 int cmd_verp(struct cli *cli, int argc, char **argv);

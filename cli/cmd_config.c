@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 static void config_usage(FILE *fp)
 {
@@ -18,7 +19,8 @@ static void config_usage(FILE *fp)
 		    "keys) and the bounce_rules file if set, then prints the effective settings.\n"
 		    "Exits 0 when all are valid, 78 when not, with FILE:LINE: and the reason on\n"
 		    "stderr. Warns (exit 0) when return_domain is an example domain\n"
-		    "(example.org, ...).\n");
+		    "(example.org, ...), and when event_hook is not an executable file that only\n"
+		    "its owner may change (it may be installed later).\n");
 }
 
 /* config_check_secret: secret_file loads (lib/secret.c: mode, keys) and a
@@ -61,6 +63,26 @@ static int config_check_rules(const struct config *cfg)
 	return CLI_OK;
 }
 
+/* config_check_hook: event_hook, if set, names a regular file with an
+ * execute bit that neither group nor others may write: else a warning
+ * (`rebound hooks run` retries events while the hook cannot be run). */
+static void config_check_hook(const struct config *cfg)
+{
+	struct stat sb;
+
+	if (!*cfg->event_hook)
+		return;
+	if (stat(cfg->event_hook, &sb) < 0)
+		fprintf(stderr, "rebound: warning: %s: event_hook %s: %m\n", cfg->path, cfg->event_hook);
+	else if (!S_ISREG(sb.st_mode) || !(sb.st_mode & 0111))
+		fprintf(stderr, "rebound: warning: %s: event_hook %s is not an executable file\n", cfg->path,
+			cfg->event_hook);
+	else if (sb.st_mode & 022)
+		fprintf(stderr, "rebound: warning: %s: event_hook %s may be changed by its group or others "
+				"(mode %03o): it runs as the rebound user\n",
+			cfg->path, cfg->event_hook, (unsigned)(sb.st_mode & 0777));
+}
+
 /* config_is_example_domain: domain is, or is under, a domain reserved for
  * examples (RFC 2606): example.com, example.net, example.org, .example. */
 static int config_is_example_domain(const char *domain)
@@ -97,6 +119,7 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "rebound: warning: %s: return_domain %s is a domain reserved for examples "
 				"(RFC 2606): set your own, with an MX record for this server\n",
 			cfg->path, cfg->return_domain);
+	config_check_hook(cfg);
 	config_print(cfg, stdout);
 	return CLI_OK;
 }

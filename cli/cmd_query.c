@@ -1,11 +1,12 @@
 /* cmd_query.c: the query commands of `rebound` over the store: list,
- * show, suppressed, suppress, unsuppress, stats, purge. Output for people
+ * show, suppressed, suppress, unsuppress, stats, purge, events. Output for people
  * (aligned table), --json (JSON Lines) and --csv for programs; errors on
  * stderr. Exit codes in rebound(1): 0 ok, 1 unknown address or database
  * error, 2 usage, 75 database busy or locked, 78 configuration. */
 #include "bounce.h"
 #include "cli.h"
 #include "cmd_query_fmt.h"
+#include "hooks.h"
 #include "store.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@
 /* Options; each command allows some (mask of OPT_*). */
 enum {
 	OPT_SINCE = 1 << 0, OPT_CLASS = 1 << 1, OPT_REASON = 1 << 2, OPT_LIMIT = 1 << 3,
-	OPT_FORMAT = 1 << 4, OPT_OLDER = 1 << 5, OPT_LIST = 1 << 6,
+	OPT_FORMAT = 1 << 4, OPT_OLDER = 1 << 5, OPT_LIST = 1 << 6, OPT_AFTER = 1 << 7,
 };
 
 /* Bounces `rebound list` shows without --limit. */
@@ -41,6 +42,7 @@ struct qopts {
 	int limit_set; /* --limit given (0: no limit) */
 	const char *class_name, *reason;
 	const char *list; /* --list ADDRESS */
+	long long after;  /* events --after ID */
 	int reason_text; /* --reason is text of one's own (suppress), not a reason word */
 	enum fmt_kind fmt;
 	char **args;
@@ -99,12 +101,14 @@ static int query_parse(struct qopts *q, int argc, char **argv)
 		{ "csv", no_argument, NULL, 'x' },
 		{ "older-than", required_argument, NULL, 'o' },
 		{ "list", required_argument, NULL, 'L' },
+		{ "after", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct { int opt, mask; } need[] = {
 		{ 's', OPT_SINCE }, { 'C', OPT_CLASS }, { 'r', OPT_REASON }, { 'n', OPT_LIMIT },
 		{ 'j', OPT_FORMAT }, { 'x', OPT_FORMAT }, { 'o', OPT_OLDER }, { 'L', OPT_LIST },
+		{ 'a', OPT_AFTER },
 	};
 	long d;
 	int c;
@@ -190,6 +194,17 @@ static int query_parse(struct qopts *q, int argc, char **argv)
 			}
 			q->list = optarg;
 			break;
+		case 'a': {
+			char *end;
+
+			errno = 0;
+			q->after = strtoll(optarg, &end, 10);
+			if (!*optarg || *end || q->after < 0 || errno) {
+				fprintf(stderr, "rebound %s: bad event id \"%s\"\n", q->name, optarg);
+				goto usage;
+			}
+			break;
+		}
 		case 'j': q->fmt = FMT_JSON; break;
 		case 'x': q->fmt = FMT_CSV; break;
 		}
@@ -273,7 +288,8 @@ static int query_start(struct cli *cli, struct qopts *q, int argc, char **argv, 
 	}
 	/* root would create the database owned by root, and every bounce
 	 * after it would be deferred (rebound-pipe cannot write it) */
-	if ((flags & STORE_CREATE) && geteuid() == 0 && access(cli_database(cli), F_OK) < 0 && errno == ENOENT) {
+	if ((flags & STORE_CREATE) && geteuid() == 0 && !store_is_server(cli_database(cli)) &&
+	    access(cli_database(cli), F_OK) < 0 && errno == ENOENT) {
 		fprintf(stderr, "rebound %s: %s does not exist; refusing to create it as root (it would belong to\n"
 				"root, and rebound-pipe could not write it): create it first as the user of rebound-pipe,\n"
 				"e.g. runuser -u rebound -- rebound init\n",
@@ -675,8 +691,9 @@ int cmd_purge(struct cli *cli, int argc, char **argv)
 {
 	struct qopts q = {
 		.name = "purge", .usage = "--older-than DURATION",
-		.help = "Deletes bounces older than DURATION (e.g. 180d) and active addresses whose last\n"
-			"bounce is older; suppressed addresses stay. Also deletes expired message tokens,\n"
+		.help = "Deletes bounces and events older than DURATION (e.g. 180d; events whatever\n"
+			"their hook's state) and active addresses whose last bounce is older;\n"
+			"suppressed addresses stay. Also deletes expired message tokens,\n"
 			"and VERP ids and list attributions unused for 366 days (the longest\n"
 			"tag_lifetime and a day) or DURATION if longer.\n",
 		.allowed = OPT_OLDER,
@@ -693,7 +710,77 @@ int cmd_purge(struct cli *cli, int argc, char **argv)
 	status = store_purge(st, now - q.older_than, now,
 			     now - (q.older_than > VERP_ID_KEEP ? q.older_than : VERP_ID_KEEP), &res, err, sizeof(err));
 	if (status == STORE_OK)
-		printf("purged: %ld bounces, %ld recipients, %ld messages, %ld verp ids, %ld list attributions\n",
-		       res.bounces, res.recipients, res.messages, res.verp_ids, res.list_recipients);
+		printf("purged: %ld bounces, %ld recipients, %ld messages, %ld verp ids, %ld list attributions, "
+		       "%ld events\n",
+		       res.bounces, res.recipients, res.messages, res.verp_ids, res.list_recipients, res.events);
 	return query_end(&q, st, status, err, CLI_OK);
+}
+
+/* --- events ----------------------------------------------------------------- */
+
+static const struct fmt_col event_cols[] = {
+	{ "id", 1, 0 }, { "created_at", 0, 0 }, { "type", 0, 0 }, { "address", 0, 0 }, { "lists", 0, 0 },
+	{ "cause", 0, 0 }, { "reason", 0, 0 }, { "status", 0, 0 }, { "class", 0, 0 }, { "bounce_id", 1, 0 },
+	{ "hook", 0, 0 },
+};
+
+struct events_out {
+	struct fmt f;
+	int json, failed;
+};
+
+static int event_out(void *ctx, const struct store_event *e)
+{
+	struct events_out *o = ctx;
+	char id[32], bid[32];
+	const char *v[] = { id, e->created_at, e->type, e->address, e->lists, e->cause, e->reason, e->status,
+			    e->class_name, bid, e->hook_state };
+
+	if (o->json) {
+		/* the object a hook reads on its standard input (docs/hooks.md) */
+		char *line = hooks_event_json(e);
+
+		if (!line || printf("%s\n", line) < 0)
+			o->failed = 1;
+		free(line);
+		return o->failed;
+	}
+	snprintf(id, sizeof(id), "%lld", e->id);
+	snprintf(bid, sizeof(bid), "%lld", e->bounce_id);
+	fmt_row(&o->f, v);
+	return 0;
+}
+
+int cmd_events(struct cli *cli, int argc, char **argv)
+{
+	struct qopts q = {
+		.name = "events", .usage = "[--after ID] [--limit N] [--json|--csv]",
+		.help = "Prints the events (suppressed, unsuppressed: changes of an address's state),\n"
+			"oldest first, those with an id greater than ID only: a list manager keeps the\n"
+			"last id it handled and polls with --after. --json: one object a line, as a hook\n"
+			"reads it (docs/hooks.md). bounce_id is 0 (JSON: null) for a change by hand;\n"
+			"hook: the delivery to event_hook (pending, done, failed, expired).\n",
+		.allowed = OPT_AFTER | OPT_LIMIT | OPT_FORMAT,
+	};
+	struct events_out o = { .json = 0 };
+	struct store *st;
+	enum store_status status = STORE_OK;
+	char err[512] = "";
+	int rc = query_start(cli, &q, argc, argv, STORE_READONLY, &st);
+
+	if (rc >= 0)
+		return rc;
+	o.json = q.fmt == FMT_JSON;
+	if (!o.json)
+		fmt_begin(&o.f, q.fmt, stdout, event_cols, NCOLS(event_cols));
+	if (st)
+		status = store_events_list(st, q.after, q.limit, event_out, &o, err, sizeof(err));
+	if (o.json) {
+		rc = o.failed || fflush(stdout) != 0 || ferror(stdout) ? CLI_FAIL : CLI_OK;
+		if (rc != CLI_OK)
+			fprintf(stderr, "rebound events: cannot write the output\n");
+	} else {
+		rc = finish(&o.f, q.name);
+	}
+	return query_end(&q, st, status, err, rc);
 }

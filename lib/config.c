@@ -71,6 +71,10 @@ static const struct config_entry config_table[] = {
 	{ "list_services", T_LIST, OFF(list_services), "", 0, 0, NULL, NULL },
 	{ "list_headers", T_BOOL, OFF(list_headers), "no", 0, 0, NULL, NULL },
 	{ "on_store_error", T_ENUM, OFF(on_store_error), "tempfail", 0, 0, on_store_error_choices, NULL },
+	/* event hooks, run by `rebound hooks run` (lib/hooks.c, docs/hooks.md) */
+	{ "event_hook", T_STR, OFF(event_hook), "", 0, 0, NULL, check_path },
+	{ "event_hook_timeout", T_DURATION, OFF(event_hook_timeout), "30s", 1, 3600, NULL, NULL },
+	{ "event_hook_give_up", T_DURATION, OFF(event_hook_give_up), "3d", 600, 30 * DAY, NULL, NULL },
 };
 #define NENTRIES (sizeof(config_table) / sizeof(config_table[0]))
 

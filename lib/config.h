@@ -68,6 +68,13 @@ struct config {
 	struct config_list list_services;
 	int list_headers;
 	int on_store_error; /* enum config_on_store_error */
+
+	/* `rebound hooks run` (lib/hooks.c): the program run once per event
+	 * ("" = none), how long it may take, and the age of an event at which
+	 * retries stop */
+	char *event_hook;
+	long event_hook_timeout;
+	long event_hook_give_up;
 };
 
 /* config_load: read and validate FILE (CONFIG_DEFAULT_PATH if NULL).

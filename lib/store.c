@@ -345,6 +345,43 @@ enum store_status store_probe_release(struct store *st, const char *recipient, t
 	return st->ops->probe_release(st, recipient, now, err, errlen);
 }
 
+enum store_status store_events_list(struct store *st, long long after, long limit, store_event_fn fn, void *ctx,
+				    char *err, size_t errlen)
+{
+	return st->ops->events_list(st, after, limit, fn, ctx, err, errlen);
+}
+
+enum store_status store_event_add(struct store *st, const struct store_event_new *e, long long *id, char *err,
+				  size_t errlen)
+{
+	if (!e || !e->type || !*e->type || !e->cause || !*e->cause) {
+		store_err(err, errlen, "store_event_add: no type or cause");
+		return STORE_ERROR;
+	}
+	return st->ops->event_add(st, e, id, err, errlen);
+}
+
+enum store_status store_hook_claim(struct store *st, const char *owner, time_t now, long lease, store_event_fn fn,
+				   void *ctx, int *claimed, char *err, size_t errlen)
+{
+	return st->ops->hook_claim(st, owner, now, lease, fn, ctx, claimed, err, errlen);
+}
+
+enum store_status store_hook_finish(struct store *st, long long id, const char *owner, const char *state,
+				    time_t next_at, const char *note, char *err, size_t errlen)
+{
+	static const char *const states[] = { "pending", "done", "failed", "expired" };
+	int ok = 0;
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		ok |= state && !strcmp(state, states[i]);
+	if (!ok || !owner) {
+		store_err(err, errlen, "store_hook_finish: bad state or no owner");
+		return STORE_ERROR;
+	}
+	return st->ops->hook_finish(st, id, owner, state, next_at, note ? note : "", err, errlen);
+}
+
 const struct verp_map *store_verp_map(struct store *st)
 {
 	return st->ops->verp_map(st);
@@ -354,6 +391,7 @@ const char *store_copy_table_name(enum store_copy_table t)
 {
 	static const char *const names[STORE_COPY_NTABLES] = {
 		"recipients", "bounces", "messages", "message_recipients", "verp_ids", "probes", "list_recipients",
+		"events",
 	};
 
 	return (unsigned)t < STORE_COPY_NTABLES ? names[t] : "";
@@ -415,6 +453,8 @@ enum store_status store_copy(struct store *src, struct store *dst, struct store_
 		status = src->ops->copy_each(src, c.t, copy_row, &c, err, errlen);
 		if (status == STORE_OK)
 			status = c.status;
+		if (status == STORE_OK)
+			status = dst->ops->copy_put(dst, c.t, NULL, err, errlen);
 		if (status != STORE_OK) {
 			store_rollback(dst);
 			return status;

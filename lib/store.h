@@ -37,7 +37,7 @@ enum store_status {
 
 /* The schema version this program writes (SQLite: PRAGMA user_version;
  * PostgreSQL: the highest row of table schema_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Longest ISO time text, with its NUL. */
 #define STORE_TIME_MAX 21
@@ -135,7 +135,10 @@ const char *store_effect_name(enum store_effect effect);
 /* store_bounce_record: insert the bounce and apply the policy to its
  * recipient. Its list (bounces.list) is found here: the list of the
  * message (message_token) or, in recipient mode, the list that most
- * recently mailed the recipient (store_list_seen). Inside the caller's transaction if one is open (rebound-pipe
+ * recently mailed the recipient (store_list_seen). When the bounce
+ * suppresses its address (STORE_EFFECT_SUPPRESSED) a `suppressed` event
+ * (cause "hard", "soft-limit" or "complaint") is written in the same
+ * transaction; nothing for any other effect. Inside the caller's transaction if one is open (rebound-pipe
  * records all recipients of one bounce in one), else in one of its own.
  * A delivery already recorded (same queue id, return path and recipient
  * within a day: Postfix redelivered after a crash before exit) is not
@@ -191,11 +194,15 @@ enum store_status store_recipient_get(struct store *st, const char *address, sto
 enum store_status store_suppressed_list(struct store *st, store_recipient_fn fn, void *ctx, char *err,
 					size_t errlen);
 /* store_recipient_suppress: suppress by hand (creates the row if needed).
- * *was_suppressed (may be NULL) tells whether it already was. */
+ * *was_suppressed (may be NULL) tells whether it already was. A change of
+ * state writes a `suppressed` event (cause "manual", reason the text) in
+ * the same transaction; an address already suppressed gets none. */
 enum store_status store_recipient_suppress(struct store *st, const char *address, const char *reason, time_t now,
 					   int *was_suppressed, char *err, size_t errlen);
 /* store_recipient_unsuppress: back to active, soft count reset (bounces
- * before now no longer count). STORE_NOTFOUND if unknown. */
+ * before now no longer count). STORE_NOTFOUND if unknown. An address that
+ * was suppressed gets an `unsuppressed` event (cause "manual") in the
+ * same transaction; one that was active gets none. */
 enum store_status store_recipient_unsuppress(struct store *st, const char *address, time_t now,
 					     int *was_suppressed, char *err, size_t errlen);
 
@@ -217,11 +224,12 @@ enum store_status store_stats(struct store *st, time_t since, const char *list, 
 			      char *err, size_t errlen);
 
 struct store_purge_result {
-	long bounces, recipients, messages, verp_ids, list_recipients;
+	long bounces, recipients, messages, verp_ids, list_recipients, events;
 };
 /* store_purge: delete, in batches of a few thousand rows each in a short
  * transaction of its own (unless the caller holds one), so that writers
- * never wait long: bounces received before `before`, active recipients
+ * never wait long: bounces received and events made before `before`
+ * (whatever their hooks' state), active recipients
  * whose last bounce is before it, messages whose token expired by now,
  * probes sent before it (not counted in res), and VERP ids and list
  * attributions (list_recipients) unused since verp_before (0: keep them). Suppressed addresses
@@ -268,6 +276,61 @@ typedef int (*store_list_fn)(void *ctx, const char *list, const char *last_sent_
 enum store_status store_lists_of(struct store *st, const char *address, store_list_fn fn, void *ctx, char *err,
 				 size_t errlen);
 
+/* --- Events (docs/hooks.md) -------------------------------------------------
+ * Every change of an address's state, in the transaction that makes it;
+ * ids only grow and are never reused. Each event is also delivered once
+ * to event_hook by `rebound hooks run` (lib/hooks.c), which claims it with
+ * a lease (store_hook_claim) and records the outcome (store_hook_finish). */
+
+struct store_event {
+	long long id;
+	const char *created_at;
+	const char *type;    /* "suppressed", "unsuppressed" (others may come) */
+	const char *address;
+	const char *lists;   /* the attributed lists, separated by single spaces; "" none */
+	const char *cause;   /* "hard", "soft-limit", "complaint", "manual" */
+	const char *reason;  /* the bounce's reason word, or the text given by hand */
+	const char *status, *class_name; /* of the bounce; "" by hand */
+	long long bounce_id; /* bounces.id of the bounce, 0 by hand */
+	const char *hook_state; /* "pending", "done", "failed", "expired" */
+	long hook_attempts;     /* runs started (claims) */
+	const char *hook_next_at, *hook_note;
+};
+typedef int (*store_event_fn)(void *ctx, const struct store_event *e);
+
+/* store_events_list: events with an id greater than after, oldest first,
+ * at most limit (0: all). Strings live only during the callback. */
+enum store_status store_events_list(struct store *st, long long after, long limit, store_event_fn fn, void *ctx,
+				    char *err, size_t errlen);
+
+/* A new event of a caller's own (store_bounce_record and the suppression
+ * calls write theirs themselves). NULL strings are "". */
+struct store_event_new {
+	time_t at;
+	const char *type, *address, *lists, *cause, *reason, *status, *class_name;
+	long long bounce_id;
+};
+/* store_event_add: write e, in the caller's transaction if one is open;
+ * *id (may be NULL) gets its id. type and cause must be set. */
+enum store_status store_event_add(struct store *st, const struct store_event_new *e, long long *id, char *err,
+				  size_t errlen);
+
+/* store_hook_claim: claim the oldest event whose hook is due by now (state
+ * pending, hook_next_at <= now, no lease or an expired one, and no older
+ * pending event of the same address: in order per address): its lease
+ * becomes (owner, now + lease seconds) and its attempts grow by one; fn
+ * sees it (hook_attempts counts this run). *claimed: 0 when none was due.
+ * One short transaction; two runners, on one host or many, never claim
+ * one event while a lease holds. */
+enum store_status store_hook_claim(struct store *st, const char *owner, time_t now, long lease, store_event_fn fn,
+				   void *ctx, int *claimed, char *err, size_t errlen);
+/* store_hook_finish: the outcome of event id claimed by owner: state
+ * "done", "failed", "expired", or "pending" again (a retry) due at next_at;
+ * note for people. The lease ends. STORE_NOTFOUND when owner no longer
+ * holds the lease (it expired and another runner took the event). */
+enum store_status store_hook_finish(struct store *st, long long id, const char *owner, const char *state,
+				    time_t next_at, const char *note, char *err, size_t errlen);
+
 /* --- Probes (message mode, rebound-pipe) -------------------------------------
  * A bounce to a message-mode return path that did not come from our own MTA
  * only points at a recipient; rebound-pipe may send that recipient a probe
@@ -299,6 +362,7 @@ enum store_copy_table {
 	STORE_COPY_VERP_IDS,
 	STORE_COPY_PROBES,
 	STORE_COPY_LIST_RECIPIENTS,
+	STORE_COPY_EVENTS,
 	STORE_COPY_NTABLES
 };
 /* store_copy_table_name: "recipients", "bounces", ... */
@@ -312,8 +376,8 @@ struct store_copy_result {
 };
 /* store_copy: every row of src into dst (which must hold no bounces and no
  * recipients yet), in one transaction of dst, then counts dst's rows:
- * the caller compares rows and target. Bounce ids are given anew, in the
- * same order. */
+ * the caller compares rows and target. Bounce and event ids are kept
+ * (pollers of `rebound events` hold event ids; events name bounces). */
 enum store_status store_copy(struct store *src, struct store *dst, struct store_copy_result *res, char *err,
 			     size_t errlen);
 

@@ -45,9 +45,19 @@ struct store_ops {
 	enum store_status (*probe_release)(struct store *st, const char *recipient, time_t now, char *err,
 					   size_t errlen);
 	const struct verp_map *(*verp_map)(struct store *st);
+	enum store_status (*events_list)(struct store *st, long long after, long limit, store_event_fn fn, void *ctx,
+					 char *err, size_t errlen);
+	enum store_status (*event_add)(struct store *st, const struct store_event_new *e, long long *id, char *err,
+				       size_t errlen);
+	enum store_status (*hook_claim)(struct store *st, const char *owner, time_t now, long lease,
+					store_event_fn fn, void *ctx, int *claimed, char *err, size_t errlen);
+	enum store_status (*hook_finish)(struct store *st, long long id, const char *owner, const char *state,
+					 time_t next_at, const char *note, char *err, size_t errlen);
 	/* the raw rows of `rebound db copy` (store_copy) */
 	enum store_status (*copy_each)(struct store *st, enum store_copy_table t, store_copy_fn fn, void *ctx,
 				       char *err, size_t errlen);
+	/* values NULL: table t is complete (PostgreSQL: its id sequence is
+	 * moved past the ids copied) */
 	enum store_status (*copy_put)(struct store *st, enum store_copy_table t, const char *const *values,
 				      char *err, size_t errlen);
 };

@@ -48,6 +48,13 @@
 #define LIST_FILTER \
 	"received_at >= $1::timestamptz AND ($2::text IS NULL OR class = $2::text) " \
 	"AND ($3::text IS NULL OR reason = $3::text) AND ($6::text IS NULL OR list = $6::text)"
+#define EVENT_COLUMNS \
+	"id, " ISO("created_at") ", type, address, lists, cause, reason, status, class, coalesce(bounce_id, 0), " \
+	"hook_state, hook_attempts, " ISO("hook_next_at") ", hook_note"
+/* Lists named in one event at most. */
+#define EVENT_LISTS_MAX 20
+/* The advisory lock that gives event ids in commit order. */
+#define EVENTS_LOCK_KEY "7240115000000016"
 #define RCPT_COLUMNS \
 	"address, state, hard_bounces, soft_bounces, complaints, " ISO_OR_EMPTY("first_bounce_at") ", " \
 	ISO_OR_EMPTY("last_bounce_at") ", " ISO_OR_EMPTY("suppressed_at") ", coalesce(suppressed_reason, '')"
@@ -729,7 +736,7 @@ static enum store_status is_duplicate(struct pg_store *st, const struct store_bo
 }
 
 static enum store_status bounce_insert(struct pg_store *st, const struct store_bounce *b, enum store_effect effect,
-				       const char *list, char *err, size_t errlen)
+				       const char *list, char *id, size_t idlen, char *err, size_t errlen)
 {
 	char when[STORE_TIME_MAX];
 #define S(x) ((x) ? (x) : "")
@@ -741,12 +748,13 @@ static enum store_status bounce_insert(struct pg_store *st, const struct store_b
 	};
 #undef S
 
-	return run(st, "bounce insert",
-		   "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, "
-		   "action, status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, "
-		   "original_message_id, original_envelope_id, effect, list) VALUES ($1::timestamptz, $2::citext, "
-		   "$3::boolean, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::boolean, $14, $15, $16, $17, $18, $19, $20)",
-		   20, params, NULL, err, errlen);
+	return run1(st, "bounce insert",
+		    "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, "
+		    "action, status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, "
+		    "original_message_id, original_envelope_id, effect, list) VALUES ($1::timestamptz, $2::citext, "
+		    "$3::boolean, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::boolean, $14, $15, $16, $17, $18, $19, $20) "
+		    "RETURNING id",
+		    20, params, id, idlen, NULL, err, errlen);
 }
 
 /* bounce_list: the list of bounce b into list (STORE_LIST_MAX + 1 bytes):
@@ -772,11 +780,53 @@ static enum store_status bounce_list(struct pg_store *st, const struct store_bou
 		    1, params, list, STORE_LIST_MAX + 1, NULL, err, errlen);
 }
 
+/* event_insert: one row of events; lists NULL: computed from the
+ * attribution of address, with list (the bounce's, "" for none) first.
+ * Under the events lock to the commit: ids are taken in commit order, so
+ * that `rebound events --after ID` never misses a row committed late. */
+static enum store_status event_insert(struct pg_store *st, time_t at, const char *type, const char *address,
+				      const char *cause, const char *reason, const char *status_code,
+				      const char *class_name, long long bounce_id, const char *list, const char *lists,
+				      long long *id, char *err, size_t errlen)
+{
+	char when[STORE_TIME_MAX], bid[24], buf[24];
+	const char *params[] = { iso(at, when), type, address, cause, reason ? reason : "",
+				 status_code ? status_code : "", class_name ? class_name : "", NULL,
+				 lists ? lists : list };
+	enum store_status status;
+
+	if (bounce_id > 0) {
+		snprintf(bid, sizeof(bid), "%lld", bounce_id);
+		params[7] = bid;
+	}
+	if ((status = run(st, "events lock", "SELECT pg_advisory_xact_lock(" EVENTS_LOCK_KEY ")", 0, NULL, NULL, err,
+			  errlen)) != STORE_OK)
+		return status;
+	status = lists ? run1(st, "event insert",
+			      "INSERT INTO events (created_at, type, address, lists, cause, reason, status, class, "
+			      "bounce_id, hook_next_at) VALUES ($1::timestamptz, $2::text, $3::citext, $9::text, "
+			      "$4::text, $5::text, $6::text, $7::text, $8::bigint, $1::timestamptz) RETURNING id",
+			      9, params, buf, sizeof(buf), NULL, err, errlen)
+		       : run1(st, "event insert",
+			      "INSERT INTO events (created_at, type, address, lists, cause, reason, status, class, "
+			      "bounce_id, hook_next_at) VALUES ($1::timestamptz, $2::text, $3::citext, "
+			      "coalesce((SELECT string_agg(list, ' ' ORDER BY o, t DESC, list COLLATE \"C\") FROM ("
+			      "SELECT list, o, t FROM (SELECT $9::text AS list, 0 AS o, NULL::timestamptz AS t "
+			      "WHERE $9::text <> '' UNION ALL SELECT list, 1, last_sent_at FROM list_recipients "
+			      "WHERE recipient = $3::citext AND list <> $9::text) AS a "
+			      "ORDER BY o, t DESC, list COLLATE \"C\" LIMIT " STR(EVENT_LISTS_MAX) ") AS l), ''), "
+			      "$4::text, $5::text, $6::text, $7::text, $8::bigint, $1::timestamptz) RETURNING id",
+			      9, params, buf, sizeof(buf), NULL, err, errlen);
+	if (status == STORE_OK && id)
+		*id = atoll(buf);
+	return status;
+}
+
 static enum store_status record_once(struct pg_store *st, const struct store_bounce *b, const struct policy *p,
 				     enum store_effect *e, char *err, size_t errlen)
 {
 	enum store_status status;
-	char list[STORE_LIST_MAX + 1];
+	char list[STORE_LIST_MAX + 1], bid[24];
 	int own, dup;
 
 	*e = STORE_EFFECT_UNVERIFIED;
@@ -792,7 +842,15 @@ static enum store_status record_once(struct pg_store *st, const struct store_bou
 		goto out;
 	if ((status = bounce_list(st, b, list, err, errlen)) != STORE_OK)
 		goto out;
-	status = bounce_insert(st, b, *e, list, err, errlen);
+	if ((status = bounce_insert(st, b, *e, list, bid, sizeof(bid), err, errlen)) != STORE_OK)
+		goto out;
+	if (*e == STORE_EFFECT_SUPPRESSED) {
+		enum policy_verdict v = policy_judge(b->class_name, b->reason);
+
+		status = event_insert(st, b->received_at, "suppressed", b->recipient,
+				      v == POLICY_HARD ? "hard" : v == POLICY_COMPLAINT ? "complaint" : "soft-limit",
+				      b->reason, b->status, b->class_name, atoll(bid), list, NULL, NULL, err, errlen);
+	}
 out:
 	return tx_close(st, own, status, err, errlen);
 }
@@ -990,6 +1048,10 @@ static enum store_status change_once(struct pg_store *st, const char *address, i
 	if (suppress) {
 		const char *params[] = { address, iso(now, when), reason && *reason ? reason : "by hand" };
 
+		if (strcmp(state, "suppressed") &&
+		    (status = event_insert(st, now, "suppressed", address, "manual", params[2], "", "", 0, "", NULL,
+					   NULL, err, errlen)) != STORE_OK)
+			goto out;
 		status = run(st, "suppress",
 			     "UPDATE recipients SET state = 'suppressed', suppressed_at = $2::timestamptz, "
 			     "suppressed_reason = $3::text WHERE address = $1::citext",
@@ -997,6 +1059,10 @@ static enum store_status change_once(struct pg_store *st, const char *address, i
 	} else {
 		const char *params[] = { address, iso(now, when) };
 
+		if (!strcmp(state, "suppressed") &&
+		    (status = event_insert(st, now, "unsuppressed", address, "manual", "", "", "", 0, "", NULL, NULL,
+					   err, errlen)) != STORE_OK)
+			goto out;
 		status = run(st, "unsuppress",
 			     "UPDATE recipients SET state = 'active', suppressed_at = NULL, suppressed_reason = NULL, "
 			     "soft_bounces = 0, counted_since = $2::timestamptz WHERE address = $1::citext",
@@ -1126,14 +1192,16 @@ static enum store_status pg_purge(struct store *base, time_t before, time_t now,
 		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
 		"DELETE FROM list_recipients WHERE (recipient, list) IN (SELECT recipient, list FROM list_recipients "
 		"WHERE last_sent_at < $1::timestamptz LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
+		"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < $1::timestamptz "
+		"LIMIT " STR(PURGE_BATCH) " FOR UPDATE SKIP LOCKED)",
 		/* the counts of whole days now gone */
 		"DELETE FROM bounce_counts WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')::date",
 	};
 	struct pg_store *st = pg(base);
 	long probes = 0; /* not counted in res */
 	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids,
-			   &res->list_recipients, NULL };
-	time_t when[] = { before, before, now, before, verp_before, verp_before, before };
+			   &res->list_recipients, &res->events, NULL };
+	time_t when[] = { before, before, now, before, verp_before, verp_before, before, before };
 	enum store_status status;
 
 	memset(res, 0, sizeof(*res));
@@ -1318,6 +1386,130 @@ static enum store_status pg_lists_of(struct store *base, const char *address, st
 	return STORE_OK;
 }
 
+/* each_event: hand every EVENT_COLUMNS row of res to fn. */
+static void each_event(PGresult *res, store_event_fn fn, void *ctx)
+{
+	for (int i = 0; i < PQntuples(res); i++) {
+#define V(c) PQgetvalue(res, i, c)
+		struct store_event e = {
+			.id = atoll(V(0)), .created_at = V(1), .type = V(2), .address = V(3), .lists = V(4),
+			.cause = V(5), .reason = V(6), .status = V(7), .class_name = V(8), .bounce_id = atoll(V(9)),
+			.hook_state = V(10), .hook_attempts = atol(V(11)), .hook_next_at = V(12), .hook_note = V(13),
+		};
+#undef V
+		if (fn && fn(ctx, &e))
+			break;
+	}
+}
+
+static enum store_status pg_events_list(struct store *base, long long after, long limit, store_event_fn fn,
+					void *ctx, char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char a[24], l[24];
+	const char *params[] = { a, limit > 0 ? l : NULL };
+	enum store_status status;
+	PGresult *res;
+
+	if (st->empty)
+		return STORE_OK;
+	snprintf(a, sizeof(a), "%lld", after);
+	snprintf(l, sizeof(l), "%ld", limit);
+	arm(st);
+	if ((status = run(st, "events",
+			  "SELECT " EVENT_COLUMNS " FROM events WHERE id > $1::bigint ORDER BY id LIMIT $2::bigint", 2,
+			  params, &res, err, errlen)) != STORE_OK)
+		return status;
+	each_event(res, fn, ctx);
+	PQclear(res);
+	return STORE_OK;
+}
+
+static enum store_status pg_event_add(struct store *base, const struct store_event_new *e, long long *id, char *err,
+				      size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	enum store_status status;
+	int own = !st->in_tx;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	for (int i = 0;; i++) {
+		int mine;
+
+		arm(st);
+		if ((status = tx_open(st, &mine, err, errlen)) != STORE_OK)
+			return status;
+		status = event_insert(st, e->at, e->type, e->address ? e->address : "", e->cause, e->reason, e->status,
+				      e->class_name, e->bounce_id, "", e->lists ? e->lists : "", id, err, errlen);
+		status = tx_close(st, mine, status, err, errlen);
+		if (status == STORE_OK || !own || !st->conflict || i >= CONFLICT_RETRIES)
+			return status;
+	}
+}
+
+static enum store_status pg_hook_claim(struct store *base, const char *owner, time_t now, long lease,
+				       store_event_fn fn, void *ctx, int *claimed, char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char when[STORE_TIME_MAX], until[STORE_TIME_MAX];
+	const char *params[] = { owner, iso(now, when), iso(now + lease, until) };
+	enum store_status status;
+	PGresult *res;
+
+	*claimed = 0;
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	arm(st);
+	/* one statement: its own transaction unless the caller holds one;
+	 * SKIP LOCKED: a row another runner is claiming is passed over, and
+	 * its address's later events wait behind it (NOT EXISTS) */
+	if ((status = run(st, "hook claim",
+			  "UPDATE events SET hook_lease_owner = $1::text, hook_lease_until = $3::timestamptz, "
+			  "hook_attempts = hook_attempts + 1 WHERE id = (SELECT e.id FROM events e "
+			  "WHERE e.hook_state = 'pending' AND e.hook_next_at <= $2::timestamptz "
+			  "AND (e.hook_lease_until IS NULL OR e.hook_lease_until <= $2::timestamptz) "
+			  "AND NOT EXISTS (SELECT 1 FROM events p WHERE p.hook_state = 'pending' "
+			  "AND p.address = e.address AND p.id < e.id) ORDER BY e.id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+			  "AND hook_state = 'pending' AND (hook_lease_until IS NULL OR hook_lease_until <= $2::timestamptz) "
+			  "RETURNING " EVENT_COLUMNS,
+			  3, params, &res, err, errlen)) != STORE_OK)
+		return status;
+	*claimed = PQntuples(res);
+	each_event(res, fn, ctx);
+	PQclear(res);
+	return STORE_OK;
+}
+
+static enum store_status pg_hook_finish(struct store *base, long long id, const char *owner, const char *state,
+					time_t next_at, const char *note, char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char sid[24], when[STORE_TIME_MAX];
+	const char *params[] = { sid, owner, state, iso(next_at, when), note };
+	enum store_status status;
+	PGresult *res;
+	int n;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	snprintf(sid, sizeof(sid), "%lld", id);
+	arm(st);
+	if ((status = run(st, "hook outcome",
+			  "UPDATE events SET hook_state = $3::text, hook_next_at = $4::timestamptz, hook_note = $5::text, "
+			  "hook_lease_owner = NULL, hook_lease_until = NULL WHERE id = $1::bigint "
+			  "AND hook_lease_owner = $2::text",
+			  5, params, &res, err, errlen)) != STORE_OK)
+		return status;
+	n = atoi(PQcmdTuples(res));
+	PQclear(res);
+	if (n != 1) {
+		store_err(err, errlen, "event %lld: the lease of %s is gone", id, owner);
+		return STORE_NOTFOUND;
+	}
+	return STORE_OK;
+}
+
 /* pg_probe_claim: store_probe_claim in the caller's transaction or one of
  * its own. */
 static enum store_status pg_probe_claim(struct store *base, const char *token, const char *recipient, time_t now,
@@ -1442,13 +1634,16 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	" FROM recipients ORDER BY address",
 	"SELECT " ISO("received_at") ", recipient, verified::int, return_path, queue_id, message_token, kind, "
 	"action, status, smtp_code, reason, class, permanent::int, diagnostic, remote_mta, reporting_mta, "
-	"original_message_id, original_envelope_id, effect, list FROM bounces ORDER BY id",
+	"original_message_id, original_envelope_id, effect, list, id FROM bounces ORDER BY id",
 	"SELECT token, " ISO("created_at") ", " ISO("expires_at") ", list FROM messages ORDER BY token",
 	"SELECT token, recipient FROM message_recipients ORDER BY token, recipient",
 	"SELECT id, recipient, " ISO("created_at") ", " ISO("last_used_at") " FROM verp_ids ORDER BY id",
 	"SELECT recipient, token, " ISO("sent_at") " FROM probes ORDER BY recipient",
 	"SELECT recipient, list, " ISO("first_sent_at") ", " ISO("last_sent_at")
 	" FROM list_recipients ORDER BY recipient, list",
+	"SELECT id, " ISO("created_at") ", type, address, lists, cause, reason, status, class, bounce_id, hook_state, "
+	"hook_attempts, " ISO("hook_next_at") ", hook_lease_owner, " ISO("hook_lease_until") ", hook_note "
+	"FROM events ORDER BY id",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1456,8 +1651,8 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"$4::int, $5::int, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9, $10::timestamptz)",
 	"INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, action, "
 	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, original_message_id, "
-	"original_envelope_id, effect, list) VALUES ($1::timestamptz, $2::citext, $3::int::boolean, $4, $5, $6, $7, "
-	"$8, $9, $10, $11, $12, $13::int::boolean, $14, $15, $16, $17, $18, $19, $20)",
+	"original_envelope_id, effect, list, id) VALUES ($1::timestamptz, $2::citext, $3::int::boolean, $4, $5, $6, "
+	"$7, $8, $9, $10, $11, $12, $13::int::boolean, $14, $15, $16, $17, $18, $19, $20, $21::bigint)",
 	"INSERT INTO messages (token, created_at, expires_at, list) VALUES ($1, $2::timestamptz, $3::timestamptz, $4)",
 	"INSERT INTO message_recipients (token, recipient) VALUES ($1, $2::citext)",
 	"INSERT INTO verp_ids (id, recipient, created_at, last_used_at) "
@@ -1465,8 +1660,12 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO probes (recipient, token, sent_at) VALUES ($1::citext, $2, $3::timestamptz)",
 	"INSERT INTO list_recipients (recipient, list, first_sent_at, last_sent_at) "
 	"VALUES ($1::citext, $2, $3::timestamptz, $4::timestamptz)",
+	"INSERT INTO events (id, created_at, type, address, lists, cause, reason, status, class, bounce_id, "
+	"hook_state, hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note) "
+	"VALUES ($1::bigint, $2::timestamptz, $3, $4::citext, $5, $6, $7, $8, $9, $10::bigint, $11, $12::int, "
+	"$13::timestamptz, $14, $15::timestamptz, $16)",
 };
-static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 20, 4, 2, 4, 3, 4 };
+static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 21, 4, 2, 4, 3, 4, 16 };
 
 static enum store_status pg_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
 				      char *err, size_t errlen)
@@ -1500,6 +1699,16 @@ static enum store_status pg_copy_put(struct store *base, enum store_copy_table t
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	arm(st);
+	if (!values) {
+		/* the ids were copied as they were: the sequence goes past them */
+		if (t == STORE_COPY_BOUNCES)
+			return run(st, "copy", "SELECT setval(pg_get_serial_sequence('bounces', 'id'), "
+				   "(SELECT coalesce(max(id), 0) + 1 FROM bounces), false)", 0, NULL, NULL, err, errlen);
+		if (t == STORE_COPY_EVENTS)
+			return run(st, "copy", "SELECT setval(pg_get_serial_sequence('events', 'id'), "
+				   "(SELECT coalesce(max(id), 0) + 1 FROM events), false)", 0, NULL, NULL, err, errlen);
+		return STORE_OK;
+	}
 	return run(st, "copy", copy_insert[t], copy_ncols[t], values, NULL, err, errlen);
 }
 
@@ -1522,6 +1731,10 @@ static const struct store_ops pg_ops = {
 	.message_has = pg_message_has,
 	.list_seen = pg_list_seen,
 	.lists_of = pg_lists_of,
+	.events_list = pg_events_list,
+	.event_add = pg_event_add,
+	.hook_claim = pg_hook_claim,
+	.hook_finish = pg_hook_finish,
 	.probe_claim = pg_probe_claim,
 	.probe_release = pg_probe_release,
 	.verp_map = pg_verp_map,

@@ -54,6 +54,11 @@ enum stmt_id {
 	S_LIST_SEEN_GET,
 	S_LIST_SEEN_PUT,
 	S_LISTS_OF,
+	S_EVENT_INSERT,
+	S_EVENT_INSERT_LISTS,
+	S_EVENTS_LIST,
+	S_HOOK_CLAIM,
+	S_HOOK_FINISH,
 	S_COUNT
 };
 
@@ -67,6 +72,13 @@ enum stmt_id {
 	"AND (?6 IS NULL OR list = ?6)"
 /* the newest ?5 rows, handed oldest first */
 #define NEWEST(inner) "SELECT * FROM (" inner " ORDER BY received_at DESC, id DESC LIMIT ?5) ORDER BY 2, 1"
+#define EVENT_COLUMNS \
+	"id, created_at, type, address, lists, cause, reason, status, class, ifnull(bounce_id, 0), " \
+	"hook_state, hook_attempts, hook_next_at, hook_note"
+/* Lists named in one event at most. */
+#define EVENT_LISTS_MAX 20
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define RCPT_COLUMNS \
 	"address, state, hard_bounces, soft_bounces, complaints, ifnull(first_bounce_at, ''), " \
 	"ifnull(last_bounce_at, ''), ifnull(suppressed_at, ''), ifnull(suppressed_reason, '')"
@@ -136,6 +148,28 @@ static const char *const stmt_sql[S_COUNT] = {
 			    "SET last_sent_at = max(last_sent_at, excluded.last_sent_at)",
 	[S_LISTS_OF] = "SELECT list, last_sent_at FROM list_recipients WHERE recipient = ?1 "
 		       "ORDER BY last_sent_at DESC, list",
+	/* the lists: ?9 (the bounce's, "" for none) first, then the others
+	 * that mailed the address, latest first */
+	[S_EVENT_INSERT] = "INSERT INTO events (created_at, type, address, lists, cause, reason, status, class, "
+			   "bounce_id, hook_next_at) VALUES (?1, ?2, ?3, "
+			   "ifnull((SELECT group_concat(list, ' ') FROM (SELECT list FROM ("
+			   "SELECT ?9 AS list, 0 AS o, '' AS t WHERE ?9 <> '' UNION ALL "
+			   "SELECT list, 1, last_sent_at FROM list_recipients WHERE recipient = ?3 AND list <> ?9) "
+			   "ORDER BY o, t DESC, list LIMIT " STR(EVENT_LISTS_MAX) ")), ''), "
+			   "?4, ?5, ?6, ?7, ?8, ?1)",
+	[S_EVENT_INSERT_LISTS] = "INSERT INTO events (created_at, type, address, lists, cause, reason, status, "
+				 "class, bounce_id, hook_next_at) VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8, ?1)",
+	[S_EVENTS_LIST] = "SELECT " EVENT_COLUMNS " FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+	/* the oldest due event whose address has no older pending one */
+	[S_HOOK_CLAIM] = "UPDATE events SET hook_lease_owner = ?1, hook_lease_until = ?3, "
+			 "hook_attempts = hook_attempts + 1 WHERE id = (SELECT e.id FROM events e "
+			 "WHERE e.hook_state = 'pending' AND e.hook_next_at <= ?2 "
+			 "AND (e.hook_lease_until IS NULL OR e.hook_lease_until <= ?2) "
+			 "AND NOT EXISTS (SELECT 1 FROM events p WHERE p.hook_state = 'pending' "
+			 "AND p.address = e.address AND p.id < e.id) ORDER BY e.id LIMIT 1) "
+			 "RETURNING " EVENT_COLUMNS,
+	[S_HOOK_FINISH] = "UPDATE events SET hook_state = ?3, hook_next_at = ?4, hook_note = ?5, "
+			  "hook_lease_owner = NULL, hook_lease_until = NULL WHERE id = ?1 AND hook_lease_owner = ?2",
 };
 
 struct sqlite_store {
@@ -742,6 +776,45 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
+/* event_insert: one row of events; lists NULL: computed from the
+ * attribution of address, with list (the bounce's, "" for none) first. */
+static enum store_status event_insert(struct sqlite_store *st, time_t at, const char *type, const char *address,
+				      const char *cause, const char *reason, const char *status_code,
+				      const char *class_name, long long bounce_id, const char *list, const char *lists,
+				      char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s = stmt(st, lists ? S_EVENT_INSERT_LISTS : S_EVENT_INSERT, &status, err, errlen);
+	int rc;
+
+	if (!s)
+		return status;
+	BIND(bind_time(s, 1, at));
+	BIND(bind_text(s, 2, type));
+	BIND(bind_text(s, 3, address));
+	BIND(bind_text(s, 4, cause));
+	BIND(bind_text(s, 5, reason));
+	BIND(bind_text(s, 6, status_code));
+	BIND(bind_text(s, 7, class_name));
+	BIND(bounce_id > 0 ? sqlite3_bind_int64(s, 8, bounce_id) : sqlite3_bind_null(s, 8));
+	BIND(bind_text(s, 9, lists ? lists : list));
+	return step_done(st, s, "event insert", err, errlen);
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+/* bounce_event: the `suppressed` event of bounce b, just inserted (the last
+ * row of bounces), which suppressed its address. */
+static enum store_status bounce_event(struct sqlite_store *st, const struct store_bounce *b, const char *list,
+				      char *err, size_t errlen)
+{
+	enum policy_verdict v = policy_judge(b->class_name, b->reason);
+	const char *cause = v == POLICY_HARD ? "hard" : v == POLICY_COMPLAINT ? "complaint" : "soft-limit";
+
+	return event_insert(st, b->received_at, "suppressed", b->recipient, cause, b->reason, b->status,
+			    b->class_name, (long long)sqlite3_last_insert_rowid(st->db), list, NULL, err, errlen);
+}
+
 static enum store_status sq_bounce_record(struct store *base, const struct store_bounce *b, const struct policy *p,
 				      enum store_effect *effect, char *err, size_t errlen)
 {
@@ -770,6 +843,8 @@ static enum store_status sq_bounce_record(struct store *base, const struct store
 	if ((status = bounce_list(st, b, list, err, errlen)) != STORE_OK)
 		goto out;
 	status = bounce_insert(st, b, e, list, err, errlen);
+	if (status == STORE_OK && e == STORE_EFFECT_SUPPRESSED)
+		status = bounce_event(st, b, list, err, errlen);
 out:
 	status = tx_close(st, own, status, err, errlen);
 	if (status == STORE_OK && effect)
@@ -970,7 +1045,14 @@ static enum store_status sq_change_state(struct store *base, const char *address
 	BIND(bind_time(s, 2, now));
 	if (suppress)
 		BIND(bind_text(s, 3, reason && *reason ? reason : "by hand"));
-	status = step_done(st, s, suppress ? "suppress" : "unsuppress", err, errlen);
+	if ((status = step_done(st, s, suppress ? "suppress" : "unsuppress", err, errlen)) != STORE_OK)
+		goto out;
+	/* an event only for a change: suppressed -> suppressed (a new
+	 * reason) and active -> active are none */
+	if (suppress != !strcmp(state, "suppressed"))
+		status = event_insert(st, now, suppress ? "suppressed" : "unsuppressed", address, "manual",
+				      suppress ? (reason && *reason ? reason : "by hand") : "", "", "", 0, "", NULL, err,
+				      errlen);
 	goto out;
 bind_fail:
 	status = fail(st, rc, "bind", err, errlen);
@@ -1060,8 +1142,6 @@ static enum store_status sq_stats(struct store *base, time_t since, const char *
 /* Rows deleted per transaction by purge: a few milliseconds of the write
  * lock each, so that a pipe waiting for it never waits long. */
 #define PURGE_BATCH 2000
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 static enum store_status sq_purge(struct store *base, time_t before, time_t now, time_t verp_before,
 				  struct store_purge_result *res, char *err, size_t errlen)
@@ -1080,13 +1160,15 @@ static enum store_status sq_purge(struct store *base, time_t before, time_t now,
 		STR(PURGE_BATCH) ")",
 		"DELETE FROM list_recipients WHERE (recipient, list) IN (SELECT recipient, list FROM list_recipients "
 		"WHERE last_sent_at < ?1 LIMIT " STR(PURGE_BATCH) ")",
+		"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ?1 ORDER BY created_at LIMIT "
+		STR(PURGE_BATCH) ")",
 		/* the counts of whole days now gone, and keys counted down to 0 */
 		"DELETE FROM bounce_counts WHERE day < substr(?1, 1, 10) OR n <= 0",
 	};
 	long probes = 0; /* not counted in res */
 	long *counts[] = { &res->bounces, &res->recipients, &res->messages, &probes, &res->verp_ids,
-			   &res->list_recipients, NULL };
-	time_t when[] = { before, before, now, before, verp_before, verp_before, before };
+			   &res->list_recipients, &res->events, NULL };
+	time_t when[] = { before, before, now, before, verp_before, verp_before, before, before };
 	enum store_status status = STORE_OK;
 
 	memset(res, 0, sizeof(*res));
@@ -1299,8 +1381,16 @@ static enum store_status sq_list_seen(struct store *base, const char *list, cons
 	store_time_format(now - STORE_LIST_REFRESH, fresh);
 	if (*last && strcmp(last, fresh) > 0)
 		return STORE_OK;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+	/* A commit of its own is not synced to disk (synchronous = NORMAL,
+	 * WAL): a power loss may forget the last attributions (their bounces
+	 * then name no list), never a bounce; the next FULL commit (any
+	 * other write) syncs them. It saves the milter an fdatasync per
+	 * recipient-mode message (docs/verp.md, "Attribution"). */
+	own = sqlite3_get_autocommit(st->db);
+	if (own && (status = exec(st, "PRAGMA synchronous = NORMAL", err, errlen)) != STORE_OK)
 		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		goto sync;
 	if (!(s = stmt(st, S_LIST_SEEN_PUT, &status, err, errlen)))
 		goto out;
 	BIND(bind_text(s, 1, recipient));
@@ -1311,7 +1401,18 @@ static enum store_status sq_list_seen(struct store *base, const char *list, cons
 bind_fail:
 	status = fail(st, rc, "bind", err, errlen);
 out:
-	return tx_close(st, own, status, err, errlen);
+	status = tx_close(st, own, status, err, errlen);
+sync:
+	if (own) {
+		char e2[256];
+		enum store_status s2 = exec(st, "PRAGMA synchronous = FULL", e2, sizeof(e2));
+
+		if (s2 != STORE_OK && status == STORE_OK) {
+			store_err(err, errlen, "%s", e2);
+			status = s2;
+		}
+	}
+	return status;
 }
 
 static enum store_status sq_lists_of(struct store *base, const char *address, store_list_fn fn, void *ctx,
@@ -1336,6 +1437,146 @@ static enum store_status sq_lists_of(struct store *base, const char *address, st
 	return status;
 bind_fail:
 	return fail(st, rc, "bind", err, errlen);
+}
+
+/* each_event: step s (bound) and hand every EVENT_COLUMNS row to fn;
+ * *n: rows seen. */
+static enum store_status each_event(struct sqlite_store *st, sqlite3_stmt *s, store_event_fn fn, void *ctx, int *n,
+				    char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	int rc, stop = 0;
+
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_event e = {
+			.id = sqlite3_column_int64(s, 0),
+			.created_at = col(s, 1),
+			.type = col(s, 2),
+			.address = col(s, 3),
+			.lists = col(s, 4),
+			.cause = col(s, 5),
+			.reason = col(s, 6),
+			.status = col(s, 7),
+			.class_name = col(s, 8),
+			.bounce_id = sqlite3_column_int64(s, 9),
+			.hook_state = col(s, 10),
+			.hook_attempts = (long)sqlite3_column_int64(s, 11),
+			.hook_next_at = col(s, 12),
+			.hook_note = col(s, 13),
+		};
+
+		(*n)++;
+		/* a stop ends a read; an UPDATE ... RETURNING is stepped to
+		 * its end all the same */
+		if (!stop && fn && fn(ctx, &e) && (stop = 1) && sqlite3_stmt_readonly(s))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		status = fail(st, rc, "read events", err, errlen);
+	sqlite3_reset(s);
+	return status;
+}
+
+static enum store_status sq_events_list(struct store *base, long long after, long limit, store_event_fn fn,
+					void *ctx, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s;
+	int rc, n;
+
+	if (no_schema(st))
+		return STORE_OK;
+	if (!(s = stmt(st, S_EVENTS_LIST, &status, err, errlen)))
+		return status;
+	BIND(sqlite3_bind_int64(s, 1, after));
+	BIND(sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1));
+	return each_event(st, s, fn, ctx, &n, err, errlen);
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+static enum store_status sq_event_add(struct store *base, const struct store_event_new *e, long long *id, char *err,
+				      size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	int own;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	status = event_insert(st, e->at, e->type, e->address ? e->address : "", e->cause, e->reason, e->status,
+			      e->class_name, e->bounce_id, "", e->lists ? e->lists : "", err, errlen);
+	if (status == STORE_OK && id)
+		*id = (long long)sqlite3_last_insert_rowid(st->db);
+	return tx_close(st, own, status, err, errlen);
+}
+
+static enum store_status sq_hook_claim(struct store *base, const char *owner, time_t now, long lease,
+				       store_event_fn fn, void *ctx, int *claimed, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+	int own = 0, rc;
+
+	*claimed = 0;
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(s = stmt(st, S_HOOK_CLAIM, &status, err, errlen)))
+		goto out;
+	BIND(bind_text(s, 1, owner));
+	BIND(bind_time(s, 2, now));
+	BIND(bind_time(s, 3, now + lease));
+	status = each_event(st, s, fn, ctx, claimed, err, errlen);
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	status = tx_close(st, own, status, err, errlen);
+	if (status != STORE_OK)
+		*claimed = 0;
+	return status;
+}
+
+static enum store_status sq_hook_finish(struct store *base, long long id, const char *owner, const char *state,
+					time_t next_at, const char *note, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+	int own = 0, rc;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(s = stmt(st, S_HOOK_FINISH, &status, err, errlen)))
+		goto out;
+	BIND(sqlite3_bind_int64(s, 1, id));
+	BIND(bind_text(s, 2, owner));
+	BIND(bind_text(s, 3, state));
+	BIND(bind_time(s, 4, next_at));
+	BIND(bind_text(s, 5, note));
+	if ((status = step_done(st, s, "hook outcome", err, errlen)) == STORE_OK && sqlite3_changes(st->db) != 1) {
+		store_err(err, errlen, "event %lld: the lease of %s is gone", id, owner);
+		status = STORE_NOTFOUND;
+	}
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+out:
+	if (status == STORE_NOTFOUND) {
+		/* nothing written: end the transaction, keep the status */
+		tx_close(st, own, STORE_OK, NULL, 0);
+		return STORE_NOTFOUND;
+	}
+	return tx_close(st, own, status, err, errlen);
 }
 
 /* verp_put: struct verp_map's put on the verp_ids table. An id already
@@ -1400,12 +1641,14 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"suppressed_at, suppressed_reason, counted_since FROM recipients ORDER BY address",
 	"SELECT received_at, recipient, verified, return_path, queue_id, message_token, kind, action, status, "
 	"smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, original_message_id, "
-	"original_envelope_id, effect, list FROM bounces ORDER BY id",
+	"original_envelope_id, effect, list, id FROM bounces ORDER BY id",
 	"SELECT token, created_at, expires_at, list FROM messages ORDER BY token",
 	"SELECT token, recipient FROM message_recipients ORDER BY token, recipient",
 	"SELECT id, recipient, created_at, last_used_at FROM verp_ids ORDER BY id",
 	"SELECT recipient, token, sent_at FROM probes ORDER BY recipient",
 	"SELECT recipient, list, first_sent_at, last_sent_at FROM list_recipients ORDER BY recipient, list",
+	"SELECT id, created_at, type, address, lists, cause, reason, status, class, bounce_id, hook_state, "
+	"hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note FROM events ORDER BY id",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1413,13 +1656,16 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	"INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, action, "
 	"status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, original_message_id, "
-	"original_envelope_id, effect, list) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	"original_envelope_id, effect, list, id) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
 	"INSERT INTO messages (token, created_at, expires_at, list) VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO message_recipients (token, recipient) VALUES (?1, ?2)",
 	"INSERT INTO verp_ids (id, recipient, created_at, last_used_at) VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO probes (recipient, token, sent_at) VALUES (?1, ?2, ?3)",
 	"INSERT INTO list_recipients (recipient, list, first_sent_at, last_sent_at) VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO events (id, created_at, type, address, lists, cause, reason, status, class, bounce_id, "
+	"hook_state, hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
 };
 
 static enum store_status sq_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
@@ -1458,6 +1704,8 @@ static enum store_status sq_copy_put(struct store *base, enum store_copy_table t
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
+	if (!values)
+		return STORE_OK; /* the end of a table: nothing to do here */
 	if ((rc = sqlite3_prepare_v2(st->db, copy_insert[t], -1, &s, NULL)) != SQLITE_OK)
 		return fail(st, rc, "copy", err, errlen);
 	n = sqlite3_bind_parameter_count(s);
@@ -1488,6 +1736,10 @@ static const struct store_ops sqlite_ops = {
 	.message_has = sq_message_has,
 	.list_seen = sq_list_seen,
 	.lists_of = sq_lists_of,
+	.events_list = sq_events_list,
+	.event_add = sq_event_add,
+	.hook_claim = sq_hook_claim,
+	.hook_finish = sq_hook_finish,
 	.probe_claim = sq_probe_claim,
 	.probe_release = sq_probe_release,
 	.verp_map = sq_verp_map,
