@@ -15,7 +15,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	/* the mailbox is full */
 	{ "account is exceeding their quota", REASON(mailboxfull) },
 	{ "does not have enough space", REASON(mailboxfull) },
-	{ "mailbox exceeded the local limit", REASON(mailboxfull) },
 	{ "over the allowed quota", REASON(mailboxfull) },
 	{ "quota violation for", REASON(mailboxfull) },
 	{ "the user's space has been used up", REASON(mailboxfull) },
@@ -71,7 +70,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "exceeded the size limit", REASON(mesgtoobig) },
 	{ "message file too big", REASON(mesgtoobig) },
 	{ "message size limit", REASON(mesgtoobig) },
-	{ "mail size limit", REASON(mesgtoobig) },
 	{ "size limit exceeded", REASON(mesgtoobig) },
 	{ "message exceeds local size limit", REASON(mesgtoobig) },
 	{ "too large for this recipient", REASON(mesgtoobig) },
@@ -111,7 +109,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mailbox is inactive", REASON(suspend) },
 	{ "mailbox inactive", REASON(suspend) },
 	{ "mailbox unavailable or disabled", REASON(suspend) },
-	{ "is disabled", REASON(suspend) },
+	{ "is disabled", REASON(suspend) }, /* Yahoo "This mailbox is disabled (554.30)"
+						   * (senders.yahooinc.com/smtp-error-codes) */
 	{ "not an active address", REASON(suspend) },
 	{ "user suspended", REASON(suspend) },
 	{ "has been suspended", REASON(suspend) },
@@ -144,7 +143,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "relay not permitted", REASON(norelaying) },
 	{ "relaying is not allowed", REASON(norelaying) },
 	{ "not permitted to relay", REASON(norelaying) },
-	{ "unable to relay", REASON(norelaying) },
+	{ "unable to relay", REASON(norelaying) }, /* Exchange "550 5.7.1 Unable to relay"
+							 * (learn.microsoft.com/en-us/exchange/mail-flow-best-practices/
+							 * non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online) */
 	{ "we do not relay", REASON(norelaying) },
 	{ "no relaying", REASON(norelaying) },
 	{ "not allowed to relay", REASON(norelaying) },
@@ -153,13 +154,15 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "cannot relay", REASON(norelaying) },
 	{ "relay prohibited", REASON(norelaying) },
 	/* sender authentication (SPF, DKIM, DMARC) */
+	/* SPF's explanation URL: Mail::SPF::Query's Query.pm, $DEFAULT_EXPLANATION
+	 * "Please see http://spf.pobox.com/why.html?sender=..." */
 	{ "//spf.pobox.com", REASON(authfailure) },
-	{ "please inspect your spf settings", REASON(authfailure) },
+	/* SPF, DKIM, DMARC */
 	{ "spf check: fail", REASON(authfailure) },
 	{ "dmarc", REASON(authfailure) },
 	{ "spf check failed", REASON(authfailure) },
 	{ "spf validation", REASON(authfailure) },
-	{ "spf record", REASON(authfailure) },
+	{ "spf record", REASON(authfailure) }, /* the sender's SPF policy (RFC 7208) */
 	{ "spf fail", REASON(authfailure) },
 	{ "spf: ", REASON(authfailure) },
 	{ "sender policy framework", REASON(authfailure) },
@@ -169,7 +172,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "not permitted by domain", REASON(authfailure) },
 	{ "authentication checks", REASON(authfailure) },
 	{ "sender authentication", REASON(authfailure) },
-	{ "unauthenticated email", REASON(authfailure) },
+	{ "unauthenticated email", REASON(authfailure) }, /* Gmail: "Unauthenticated email from D is
+							 * not accepted due to domain's DMARC policy"
+							 * (support.google.com/a/answer/3726730) */
 	{ "not pass authentication", REASON(authfailure) },
 	{ "dkim signature", REASON(authfailure) },
 	{ "dkim check", REASON(authfailure) },
@@ -177,9 +182,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "dkim=fail", REASON(authfailure) },
 	{ "dkim verification", REASON(authfailure) },
 	{ "no passing dkim", REASON(authfailure) },
+	/* Gmail's "550 5.7.26 This message does not have authentication
+	 * information or fails to pass authentication checks"
+	 * (support.google.com/a/answer/3726730) */
 	{ "authentication information", REASON(authfailure) },
 	/* reverse DNS (PTR) required */
-	{ "bad dns ptr resource record", REASON(requireptr) },
+	/* reverse DNS (PTR) required */
 	{ "the corresponding forward dns entry does not point to the sending ip", REASON(requireptr) },
 	{ "unresolvable relay host name", REASON(requireptr) },
 	{ "reverse dns", REASON(requireptr) },
@@ -191,7 +199,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "cannot resolve your address", REASON(requireptr) },
 	{ "cannot resolve your hostname", REASON(requireptr) },
 	{ "client host rejected: cannot find your", REASON(requireptr) },
-	{ "ip name lookup failed", REASON(requireptr) },
+	{ "ip name lookup failed", REASON(requireptr) }, /* Sendmail cf/m4/proto.m4, FEATURE(`require_rdns'):
+							 * "550 Relaying denied. IP name lookup failed" */
 	{ "mismatches client ip", REASON(requireptr) },
 	/* "service permits ... unverifyable sending ips" (Sisimai Reason::RequirePTR's pair) */
 	{ "unverifyable sending ip", REASON(requireptr) },
@@ -318,7 +327,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "not our customer", REASON(userunknown) },
 	{ "we do not have a customer", REASON(userunknown) },
 	{ "user not exist", REASON(userunknown) },
-	{ "is not a registered", REASON(userunknown) },
 	{ "unknown recipients", REASON(userunknown) },
 	{ "destination address does not exist", REASON(userunknown) },
 	{ "unknown account", REASON(userunknown) },
@@ -327,17 +335,22 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "recipient doesn't exist", REASON(userunknown) },
 	{ "mailbox doesn't exist", REASON(userunknown) },
 	{ "invalid final delivery userid", REASON(userunknown) },
-	{ "check if address is correct", REASON(userunknown) },
 	{ "recipientnotfound", REASON(userunknown) },
 	/* refusals that give no cause: last, so that --explain and
 	 * bounce_generic_rcpt_phrases see a specific phrase first */
+	/* Postfix's reply to an access(5) REJECT without text ("<a>: Recipient
+	 * address rejected: Access denied"), Exchange Online's 550 5.4.1
+	 * (learn.microsoft.com/en-us/exchange/mail-flow-best-practices/
+	 * non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online) */
 	{ "recipient address rejected: access denied", REASON(userunknown) },
+	/* more refusals that give no cause */
 	{ "recipient address rejected: invalid", REASON(userunknown) },
 	{ "recipient address rejected: undeliverable", REASON(userunknown) },
 	{ "recipient address rejected. ", REASON(userunknown) },
 	{ "recipient rejected", REASON(userunknown) },
 	{ "recipient invalid", REASON(userunknown) },
-	{ "invalid recipient", REASON(userunknown) },
+	{ "invalid recipient", REASON(userunknown) }, /* Mimecast "550 Invalid Recipient"
+								 * (community.mimecast.com/s/article/Mimecast-SMTP-Error-Codes-842605754) */
 	{ "invalid address", REASON(userunknown) },
 	/* the host or domain does not exist */
 	{ "smtpsend.dns.nonexistentdomain", REASON(hostunknown) },
@@ -368,9 +381,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	/* block lists (before "spam": spamhaus is a list) */
 	{ "blacklist", REASON(blocked) },
 	{ "blocklist", REASON(blocked) },
-	{ "block list", REASON(blocked) },
+	{ "block list", REASON(blocked) }, /* Outlook.com "Part of their network is on our block
+						  * list (S3150)" (sendersupport.olc.protection.outlook.com/pm/troubleshooting.aspx) */
 	{ "black list", REASON(blocked) },
-	{ "spamhaus", REASON(blocked) },
+	{ "spamhaus", REASON(blocked) }, /* a DNSBL operator: Yahoo [BL21] "on Spamhaus PBL"
+						 * (senders.yahooinc.com/smtp-error-codes), iCloud
+						 * (support.apple.com/en-us/102322) */
 	{ "spamcop", REASON(blocked) },
 	{ "dnsbl", REASON(blocked) },
 	{ "rbl", REASON(blocked) },
@@ -382,7 +398,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	/* spam */
 	{ " ube,", REASON(spamdetected) },
 	{ " ube ", REASON(spamdetected) },
-	{ "scored as spam", REASON(spamdetected) },
 	/* a link in the message is on a URI block list (URIBL, SURBL): the
 	 * content, not the sending host (Sisimai Reason::SpamDetected) */
 	{ "blacklisted url in message", REASON(spamdetected) },
@@ -432,10 +447,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "your server requires confirmation", REASON(blocked) },
 	{ "you are not allowed to connect", REASON(blocked) },
 	{ "your access to submit messages to this e-mail system has been rejected", REASON(blocked) },
-	{ "user complaints", REASON(badreputation) },
+	{ "user complaints", REASON(badreputation) }, /* Yahoo [TSS04] "... unexpected volume or user
+							 * complaints" (senders.yahooinc.com/smtp-error-codes) */
 	{ "poor reputation", REASON(badreputation) },
 	{ "bad reputation", REASON(badreputation) },
-	{ "low reputation", REASON(badreputation) },
+	{ "low reputation", REASON(badreputation) }, /* Gmail 421 4.7.0 "very low reputation of the sending
+							 * IP address" (support.google.com/a/answer/3726730) */
 	{ "sender reputation", REASON(badreputation) },
 	{ "ip reputation", REASON(badreputation) },
 	{ "reputation", REASON(badreputation) },
@@ -447,11 +464,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "connections not accepted", REASON(blocked) },
 	{ "is blocked", REASON(blocked) },
 	{ "been blocked", REASON(blocked) },
-	{ "blocked by", REASON(blocked) },
 	{ "blocked using", REASON(blocked) },
 	{ "ip blocked", REASON(blocked) },
 	{ "blocked ip", REASON(blocked) },
-	{ "banned sending ip", REASON(blocked) },
+	{ "banned sending ip", REASON(blocked) }, /* Exchange Online "550 5.7.606-649 Access denied, banned
+							 * sending IP" (learn.microsoft.com/en-us/exchange/mail-flow-best-practices/
+							 * non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online) */
 	{ "too many unwanted messages", REASON(blocked) },
 	{ "invalid ip for sending", REASON(blocked) },
 	{ "banned", REASON(blocked) },
@@ -469,7 +487,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "service not available", REASON(blocked) },
 	/* the remote refuses this client */
 	{ "no access from", REASON(blocked) },
-	{ "not accepting connections", REASON(blocked) },
+	{ "not accepting connections", REASON(blocked) }, /* iCloud Mail "ESMTP not accepting connections"
+								 * (support.apple.com/en-us/102322) */
 	/* message content and format */
 	{ "too many \"received\" headers", REASON(contenterror) },
 	{ "?p=rfcmessagenoncompliant", REASON(notcompliantrfc) },
@@ -487,7 +506,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "rfc 822", REASON(notcompliantrfc) },
 	{ "not rfc compliant", REASON(notcompliantrfc) },
 	{ "multiple addresses in from", REASON(notcompliantrfc) },
-	{ "duplicate header", REASON(notcompliantrfc) },
+	{ "duplicate header", REASON(notcompliantrfc) }, /* RFC 5322 3.6: fields that may occur once */
 	{ "duplicate header", REASON(contenterror) },
 	/* policy, filtering, rejection */
 	{ "resolver.rst.notauthorized", REASON(rejected) },
@@ -517,7 +536,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "not member article from ", REASON(rejected) },
 	{ "null sender is not allowed", REASON(rejected) },
 	{ "returned mail not accepted here", REASON(rejected) },
-	{ "sending this from a different address or alias using the ", REASON(rejected) },
 	{ "sender is spammer", REASON(rejected) },
 	{ "sender not pre-approved", REASON(rejected) },
 	{ "sender domain is empty", REASON(rejected) },
@@ -554,7 +572,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "does not accept mail from", REASON(filtered) },
 	{ "recipient not authorized", REASON(filtered) },
 	{ "sender was rejected", REASON(rejected) },
-	{ "purported responsible address", REASON(rejected) },
+	{ "purported responsible address", REASON(rejected) }, /* RFC 4407: Sender ID's PRA, the sender */
 	{ "sending to/from an address", REASON(rejected) },
 	{ "sender address rejected", REASON(rejected) },
 	{ "'send mail as'", REASON(rejected) },
@@ -564,12 +582,11 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "sender is blocked", REASON(rejected) },
 	{ "domain of sender address", REASON(rejected) },
 	{ "sender verify failed", REASON(rejected) },
-	{ "sender address", REASON(rejected) },
+	{ "sender address", REASON(rejected) }, /* Postfix src/smtpd/smtpd_check.c: "Sender address rejected: ..." */
 	{ "envelope sender", REASON(rejected) },
 	{ "your sender", REASON(rejected) },
 	{ "invalid sender", REASON(rejected) },
 	/* security */
-	{ "resolver.rst.authrequired", REASON(securityerror) },
 	{ "account not subscribed to ses", REASON(securityerror) },
 	{ "authentication credentials invalid", REASON(securityerror) },
 	{ "authentication failure", REASON(securityerror) },
@@ -583,7 +600,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "requires tls", REASON(securityerror) },
 	{ "must issue a starttls", REASON(securityerror) },
 	{ "certificate", REASON(securityerror) },
-	{ "authentication required", REASON(securityerror) },
+	{ "authentication required", REASON(securityerror) }, /* RFC 4954 6: "530 5.7.0 Authentication required" */
 	{ "authentication failed", REASON(securityerror) },
 	{ "must be authenticated", REASON(securityerror) },
 	{ "encryption", REASON(securityerror) },
@@ -640,9 +657,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail system full", REASON(systemfull) },
 	{ "out of memory", REASON(systemerror) },
 	{ "loops back to myself", REASON(systemerror) },
-	/* a remote system's own failure in general words; no vendor's list
-	 * (the k-fold check, docs/accuracy.md: two corpus messages, one fold) */
-	{ "system error", REASON(systemerror) },
+	/* a remote system's own failure in general words ("local error" is
+	 * RFC 5321 4.2.3's text for 451: "Requested action aborted: local
+	 * error in processing") */
 	{ "internal error", REASON(systemerror) },
 	{ "local error", REASON(systemerror) },
 	{ "server error", REASON(systemerror) },
@@ -667,7 +684,7 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "maximum forwarding loop count exceeded", REASON(networkerror) },
 	{ "message looping", REASON(networkerror) },
 	{ "unable to resolve route ", REASON(networkerror) },
-	{ "network error", REASON(networkerror) },
+	{ "network error", REASON(networkerror) }, /* OpenSMTPD smtpd/mta.c: "Network error on destination MXs" */
 	{ "establish an smtp connection", REASON(networkerror) },
 	{ "routing loop", REASON(networkerror) }, /* RFC 3463 X.4.6 "Routing loop detected" */
 	/* a message that loops (RFC 5321 6.3) */
@@ -698,7 +715,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "queue.expired", REASON(expired) },
 	{ "has been frozen", REASON(expired) },
 	{ "was frozen on arrival by ", REASON(expired) },
-	{ "could not find a gateway for", REASON(expired) },
 	{ "it has not been collected after", REASON(expired) },
 	{ "server did not respond", REASON(expired) },
 	{ "was not reachable within the allowed queue period", REASON(expired) },
@@ -718,7 +734,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "envelope expired", REASON(expired) }, /* OpenSMTPD smtpd/queue.c (bounce_final_phrases) */
 	{ "been in the queue too long", REASON(expired) },
 	{ "did not accept our requests to connect", REASON(expired) },
-	{ "message will be retried", REASON(expired) },
 	{ "retry time", REASON(expired) },
 	{ "delivery time expired", REASON(expired) },
 	{ "delivery expired", REASON(expired) },

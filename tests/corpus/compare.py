@@ -265,12 +265,15 @@ def kfold_check(binary, top, got):
     --explain), against the held-out sets: tests/heldout/*/ and flufl.bounce's
     data when installed."""
     held = os.path.join(top, "tests", "heldout")
-    outside = sorted(os.path.join(held, d, f) for d in os.listdir(held) if os.path.isdir(os.path.join(held, d))
-                     for f in os.listdir(os.path.join(held, d)) if f.endswith(".eml"))
+    made = sorted(os.path.join(held, d, f) for d in os.listdir(held) if os.path.isdir(os.path.join(held, d))
+                  for f in os.listdir(os.path.join(held, d)) if f.endswith(".eml"))
+    outside = list(made)
     flufl = "/usr/lib/python3/dist-packages/flufl/bounce/tests/data"
     if os.path.isdir(flufl):
         outside += sorted(os.path.join(flufl, f) for f in os.listdir(flufl) if f.endswith(".txt"))
-    return kfold.report(got, run_parser(binary, outside, explain=True), top)
+    got_outside = run_parser(binary, outside, explain=True)
+    made_names = {os.path.basename(f) for f in made}
+    return kfold.report(got, got_outside, top, {k: v for k, v in got_outside.items() if k in made_names})
 
 
 def why(m):
@@ -395,10 +398,24 @@ src/smtp/smtp_trouble.c, a manual page such as errno(3); another bounce
 parser's module is no source: its test corpus is this corpus), the
 provider's published list named in the remote host table's source field,
 the table's own source (RFC 3463 for the status table), or for a rule
-decided in code its entry in `kfold.CODE_SOURCES`. The rules for which no
-source has been found yet are listed in `kfold.ALLOW`, each with why; that
-list may only shrink. The lines below give, for each one-fold rule, the
+decided in code its entry in `kfold.CODE_SOURCES`, or a bounce the real MTA
+wrote on loopback that the rule decides too (tests/heldout/*/: Courier's
+"No such domain" is backed so). The rules for which no source has been found
+yet are listed in `kfold.ALLOW`, each with what the corpus loses without it;
+that list may only shrink. The lines below give, for each one-fold rule, the
 source the check found (`source:`) or its ALLOW entry.
+
+Issue 14 (2026-12-07): when the check was made able to fail, 82 of the 165
+one-fold rules named a source and 83 were allowed. Since, sources were found
+for more, 13 phrase rows no source backs and whose messages other rows decide
+as well were removed (no corpus line changed), and the rows that took over
+their messages were sourced or allowed in turn: now 161 one-fold rules, 107
+with a source, 54 in ALLOW. Removing all the
+rows behind them (43 table rows) was measured: set-of-emails recipient
+99.7%, hard/soft 98.1% (634), status 93.5% (604), reason 89.8% (580), against
+100% / 97.2% / 96.9% with them; the held-out sets and flufl's data do not
+change (no held-out message uses them). They stay, listed, until a source is
+found or the lead decides to take that loss.
 
 """
 
