@@ -1,5 +1,5 @@
--- pgsql/0006-stats.sql: `rebound stats` and `rebound suppressed` at a
--- million bounces (version 6), the twin of ../0006-stats.sql. Applied as
+-- pgsql/0007-stats.sql: `rebound stats` and `rebound suppressed` at a
+-- million bounces (version 7), the twin of ../0007-stats.sql. Applied as
 -- pgsql/0001-initial.sql is; this file and its copy in lib/store_schema.c
 -- must stay identical (tests/unit/test_store.c checks).
 

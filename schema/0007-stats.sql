@@ -1,5 +1,5 @@
--- 0006-stats.sql: `rebound stats` and `rebound suppressed` at a million
--- bounces (user_version 6). Applied as 0001-initial.sql is; this file and
+-- 0007-stats.sql: `rebound stats` and `rebound suppressed` at a million
+-- bounces (user_version 7). Applied as 0001-initial.sql is; this file and
 -- its copy in lib/store_schema.c must stay identical (tests/unit/test_store.c
 -- checks).
 
