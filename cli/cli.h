@@ -48,5 +48,11 @@ int cmd_hooks(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
 int cmd_db(struct cli *cli, int argc, char **argv);
 int cmd_verp(struct cli *cli, int argc, char **argv);
+/* cli/cmd_rates.c: a list's reputation */
+int cmd_resume(struct cli *cli, int argc, char **argv);
+int cmd_metrics(struct cli *cli, int argc, char **argv);
+/* stats --by list: cmd_stats hands argv over when cmd_stats_wants_by */
+int cmd_stats_wants_by(int argc, char **argv);
+int cmd_stats_by_list(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -661,7 +661,7 @@ static int stats_out(void *ctx, const struct store_stat *s)
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
 	struct qopts q = {
-		.name = "stats", .usage = "[--since DURATION] [--list LIST] [--json|--csv]",
+		.name = "stats", .usage = "[--since DURATION] [--list LIST] [--json|--csv] | --by list [--json|--csv]",
 		.help = "Counts bounces by class, reason, recipient domain, effect (what the policy\n"
 			"did: counted, not-counted, suppressed, ...) and list (\"-\": none known), and\n"
 			"recipients by state. --list LIST: the bounces of that list only (recipients:\n"
@@ -672,9 +672,11 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 	struct fmt f;
 	enum store_status status = STORE_OK;
 	char err[512] = "";
-	int rc = query_start(cli, &q, argc, argv, STORE_READONLY, &st);
+	int rc;
 
-	if (rc >= 0)
+	if (cmd_stats_wants_by(argc, argv))
+		return cmd_stats_by_list(cli, argc, argv);
+	if ((rc = query_start(cli, &q, argc, argv, STORE_READONLY, &st)) >= 0)
 		return rc;
 	fmt_begin(&f, q.fmt, stdout, stats_cols, NCOLS(stats_cols));
 	if (st) {

@@ -1,6 +1,7 @@
 /* config.c: the table of rebound.conf settings and the main.cf-style
  * reader that fills struct config from it; see config.h. */
 #include "config.h"
+#include "rates.h"
 #include "store.h"
 
 #include <arpa/inet.h>
@@ -14,14 +15,14 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-enum config_type { T_STR, T_BOOL, T_INT, T_DURATION, T_SIZE, T_LIST, T_ENUM };
+enum config_type { T_STR, T_BOOL, T_INT, T_DURATION, T_SIZE, T_LIST, T_ENUM, T_RATE };
 
 struct config_entry {
 	const char *name;
 	enum config_type type;
 	size_t offset;
 	const char *def;      /* default, as written in the file; NULL = required */
-	long min, max;        /* for T_INT, T_DURATION, T_SIZE */
+	long min, max;        /* for T_INT, T_DURATION, T_SIZE, T_RATE (ppm) */
 	const char *const *choices; /* for T_ENUM: index is the stored value */
 	/* extra check on a string value, or on each item of a list;
 	 * returns NULL or a message */
@@ -37,9 +38,12 @@ static const char *check_database(const char *v);
 static const char *check_forward_to(const char *v);
 static const char *check_sender(const char *v);
 static const char *check_network(const char *v);
+static const char *check_rate_override(const char *v);
 static const char *check_trusted_network(const char *v);
 
 static const char *const on_store_error_choices[] = { "tempfail", "accept", NULL };
+/* index: enum rates_action */
+static const char *const rate_pause_action_choices[] = { "hold", "tempfail", NULL };
 
 #define OFF(f) offsetof(struct config, f)
 #define DAY (24L * 3600)
@@ -71,6 +75,16 @@ static const struct config_entry config_table[] = {
 	{ "list_services", T_LIST, OFF(list_services), "", 0, 0, NULL, NULL },
 	{ "list_headers", T_BOOL, OFF(list_headers), "no", 0, 0, NULL, NULL },
 	{ "on_store_error", T_ENUM, OFF(on_store_error), "tempfail", 0, 0, on_store_error_choices, NULL },
+	/* a list's reputation (docs/reputation.md); Amazon SES's levels */
+	{ "rate_bounce_warn", T_RATE, OFF(rate_bounce_warn), "5%", 1, RATES_PPM, NULL, NULL },
+	{ "rate_bounce_pause", T_RATE, OFF(rate_bounce_pause), "10%", 1, RATES_PPM, NULL, NULL },
+	{ "rate_complaint_warn", T_RATE, OFF(rate_complaint_warn), "0.1%", 1, RATES_PPM, NULL, NULL },
+	{ "rate_complaint_pause", T_RATE, OFF(rate_complaint_pause), "0.5%", 1, RATES_PPM, NULL, NULL },
+	{ "rate_window", T_DURATION, OFF(rate_window), "24h", 300, 7 * DAY, NULL, NULL },
+	{ "rate_min_volume", T_INT, OFF(rate_min_volume), "500", 1, 1000000000, NULL, NULL },
+	{ "rate_pause_action", T_ENUM, OFF(rate_pause_action), "hold", 0, 0, rate_pause_action_choices, NULL },
+	{ "rate_overrides", T_LIST, OFF(rate_overrides), "", 0, 0, NULL, check_rate_override },
+	{ "rate_interval", T_DURATION, OFF(rate_interval), "1m", 1, 3600, NULL, NULL },
 	/* event hooks, run by `rebound hooks run` (lib/hooks.c, docs/hooks.md) */
 	{ "event_hook", T_STR, OFF(event_hook), "", 0, 0, NULL, check_path },
 	{ "event_hook_timeout", T_DURATION, OFF(event_hook_timeout), "30s", 1, 3600, NULL, NULL },
@@ -188,6 +202,117 @@ static const char *check_network(const char *v)
 	if (config_parse_net(v, &net) < 0)
 		return "use 192.0.2.0/24, 2001:db8::/32 or an address; a prefix of at most 32 or 128, no host bits below it";
 	return NULL;
+}
+
+/* The settings a rate_overrides item may change: rate_NAME. */
+static const char *const rate_override_names[] = { "bounce_warn", "bounce_pause", "complaint_warn", "complaint_pause",
+						    "window", "min_volume", "pause_action", NULL };
+
+static const struct config_entry *entry_find(const char *name);
+static int entry_set(struct config *cfg, const struct config_entry *e, const char *v, char *msg, size_t msglen);
+
+/* rate_override_split: "LIST:NAME=VALUE" into its parts (list and name
+ * copied into the buffers); the entry rate_NAME, or NULL with *why. */
+static const struct config_entry *rate_override_split(const char *v, char *list, size_t listlen, const char **value,
+							const char **why)
+{
+	const char *colon = strchr(v, ':'), *eq;
+	char name[64];
+
+	*why = "use LIST:NAME=VALUE, e.g. news@lists.example.org:bounce_pause=8%";
+	if (!colon || (size_t)(colon - v) >= listlen || !(eq = strchr(colon, '=')))
+		return NULL;
+	memcpy(list, v, (size_t)(colon - v));
+	list[colon - v] = '\0';
+	if (list[0] == '@' || check_sender(list)) {
+		*why = "LIST must be a list's envelope sender, user@domain";
+		return NULL;
+	}
+	if ((size_t)(eq - colon - 1) >= sizeof(name) - 5)
+		return NULL;
+	snprintf(name, sizeof(name), "rate_%.*s", (int)(eq - colon - 1), colon + 1);
+	for (size_t i = 0; rate_override_names[i]; i++)
+		if (!strcmp(name + 5, rate_override_names[i])) {
+			*value = eq + 1;
+			return entry_find(name);
+		}
+	*why = "NAME must be bounce_warn, bounce_pause, complaint_warn, complaint_pause, window, min_volume or "
+	       "pause_action";
+	return NULL;
+}
+
+static const char *check_rate_override(const char *v)
+{
+	const struct config_entry *e;
+	struct config scratch;
+	const char *value, *why;
+	char list[320], msg[256];
+
+	if (!(e = rate_override_split(v, list, sizeof(list), &value, &why)))
+		return why;
+	memset(&scratch, 0, sizeof(scratch));
+	if (entry_set(&scratch, e, value, msg, sizeof(msg)) < 0)
+		return e->type == T_RATE ? "VALUE must be a percentage (5%, 0.1%) of at most 100%"
+		       : e->type == T_ENUM ? "VALUE of pause_action must be hold or tempfail"
+		       : e->type == T_DURATION ? "VALUE of window must be a time from 5m to 7d"
+					       : "VALUE of min_volume must be a number from 1";
+	return NULL;
+}
+
+void config_rate_limits(const struct config *cfg, const char *list, struct rates_limits *out)
+{
+	struct config c;
+
+	/* the fields rate_override_split can name, in a scratch copy */
+	memset(&c, 0, sizeof(c));
+	c.rate_bounce_warn = cfg->rate_bounce_warn;
+	c.rate_bounce_pause = cfg->rate_bounce_pause;
+	c.rate_complaint_warn = cfg->rate_complaint_warn;
+	c.rate_complaint_pause = cfg->rate_complaint_pause;
+	c.rate_window = cfg->rate_window;
+	c.rate_min_volume = cfg->rate_min_volume;
+	c.rate_pause_action = cfg->rate_pause_action;
+	for (size_t i = 0; list && i < cfg->rate_overrides.n; i++) {
+		const struct config_entry *e;
+		const char *value, *why;
+		char l[320], msg[256];
+
+		e = rate_override_split(cfg->rate_overrides.items[i], l, sizeof(l), &value, &why);
+		if (e && !strcasecmp(l, list))
+			(void)entry_set(&c, e, value, msg, sizeof(msg)); /* checked at load */
+	}
+	out->bounce_warn = c.rate_bounce_warn;
+	out->bounce_pause = c.rate_bounce_pause;
+	out->complaint_warn = c.rate_complaint_warn;
+	out->complaint_pause = c.rate_complaint_pause;
+	out->window = c.rate_window;
+	out->min_volume = c.rate_min_volume;
+	out->action = c.rate_pause_action;
+}
+
+/* rate_levels_check: warn <= pause for the defaults and for each list
+ * that rate_overrides names; -1 with a message. */
+static int rate_levels_check(const struct config *cfg, char *msg, size_t msglen)
+{
+	for (size_t i = 0; i <= cfg->rate_overrides.n; i++) {
+		const char *list = NULL, *value, *why;
+		char l[320];
+		struct rates_limits r;
+
+		if (i < cfg->rate_overrides.n) {
+			if (!rate_override_split(cfg->rate_overrides.items[i], l, sizeof(l), &value, &why))
+				continue;
+			list = l;
+		}
+		config_rate_limits(cfg, list, &r);
+		if (r.bounce_warn > r.bounce_pause || r.complaint_warn > r.complaint_pause) {
+			snprintf(msg, msglen, "%s%s: a warn level above its pause level (rate_bounce_warn <= "
+				 "rate_bounce_pause, rate_complaint_warn <= rate_complaint_pause)",
+				 list ? "rate_overrides for " : "rate_*", list ? list : "");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* check_trusted_network: a network whose bounces confirm recipients
@@ -429,6 +554,13 @@ static int entry_set(struct config *cfg, const struct config_entry *e, const cha
 			return -1;
 		}
 		break;
+	case T_RATE:
+		if (rates_parse(v, &n) < 0) {
+			snprintf(msg, msglen, "%s: bad rate \"%s\" (a percentage of at most 100%% with up to 4 "
+				 "decimals: 5%%, 0.1%%)", e->name, v);
+			return -1;
+		}
+		break;
 	case T_DURATION:
 		if (config_parse_duration(v, &n) < 0) {
 			snprintf(msg, msglen, "%s: bad time value \"%s\" (a number with unit s, m, h, d or w)",
@@ -625,6 +757,10 @@ static int config_parse(const char *file, const char *text, struct config **out,
 		set_err(err, errlen, file, 0, "return_prefix must not contain the recipient_delimiter");
 		goto fail;
 	}
+	if (rate_levels_check(cfg, msg, sizeof(msg)) < 0) {
+		set_err(err, errlen, file, 0, "%s", msg);
+		goto fail;
+	}
 	*out = cfg;
 	return 0;
 fail:
@@ -729,6 +865,12 @@ void config_print(const struct config *cfg, FILE *fp)
 		case T_BOOL: fputs(*(const int *)field ? "yes" : "no", fp); break;
 		case T_INT: case T_SIZE: fprintf(fp, "%ld", *(const long *)field); break;
 		case T_DURATION: print_duration(fp, *(const long *)field); break;
+		case T_RATE: {
+			char buf[RATES_TEXT_MAX];
+
+			fputs(rates_format(*(const long *)field, buf), fp);
+			break;
+		}
 		case T_ENUM: fputs(e->choices[*(const int *)field], fp); break;
 		case T_LIST: {
 			const struct config_list *l = field;

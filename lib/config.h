@@ -69,6 +69,15 @@ struct config {
 	int list_headers;
 	int on_store_error; /* enum config_on_store_error */
 
+	/* A list's reputation (lib/rates.h, docs/reputation.md): levels in
+	 * ppm, per list overridable by rate_overrides (config_rate_limits) */
+	long rate_bounce_warn, rate_bounce_pause;
+	long rate_complaint_warn, rate_complaint_pause;
+	long rate_window;
+	long rate_min_volume;
+	int rate_pause_action; /* enum rates_action */
+	struct config_list rate_overrides; /* "LIST:name=value" items */
+	long rate_interval; /* rebound-milter: write counts, evaluate, re-read pauses */
 	/* `rebound hooks run` (lib/hooks.c): the program run once per event
 	 * ("" = none), how long it may take, and the age of an event at which
 	 * retries stop */
@@ -88,6 +97,14 @@ int config_load_string(const char *name, const char *text, struct config **out,
 		       char *err, size_t errlen);
 
 void config_free(struct config *cfg);
+
+struct rates_limits;
+/* config_rate_limits: the levels, window, minimum volume and pause action
+ * of list (an envelope sender, compared without regard to case): the
+ * rate_* settings, with the list's rate_overrides items applied in order.
+ * config_load has checked every item (and warn <= pause for each list),
+ * so this cannot fail. */
+void config_rate_limits(const struct config *cfg, const char *list, struct rates_limits *out);
 
 /* config_print: write the effective settings, one "name = value" a line,
  * in the table's order, to fp. */

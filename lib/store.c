@@ -391,7 +391,7 @@ const char *store_copy_table_name(enum store_copy_table t)
 {
 	static const char *const names[STORE_COPY_NTABLES] = {
 		"recipients", "bounces", "messages", "message_recipients", "verp_ids", "probes", "list_recipients",
-		"events",
+		"events", "list_states",
 	};
 
 	return (unsigned)t < STORE_COPY_NTABLES ? names[t] : "";
@@ -468,4 +468,42 @@ enum store_status store_copy(struct store *src, struct store *dst, struct store_
 						  errlen)) != STORE_OK)
 			return status;
 	return STORE_OK;
+}
+
+/* --- A list's reputation ---------------------------------------------------- */
+
+enum store_status store_list_sent_add(struct store *st, const struct store_list_sent *rows, size_t n, time_t before,
+				      char *err, size_t errlen)
+{
+	return st->ops->list_sent_add(st, rows, n, before, err, errlen);
+}
+
+enum store_status store_list_buckets(struct store *st, time_t since, const char *list, store_list_bucket_fn fn,
+				     void *ctx, char *err, size_t errlen)
+{
+	return st->ops->list_buckets(st, since, list, fn, ctx, err, errlen);
+}
+
+enum store_status store_list_states(struct store *st, int paused_only, store_list_state_fn fn, void *ctx, char *err,
+				    size_t errlen)
+{
+	return st->ops->list_states(st, paused_only, fn, ctx, err, errlen);
+}
+
+enum store_status store_list_pause(struct store *st, const char *list, time_t now, const char *reason,
+				   int *was_paused, char *err, size_t errlen)
+{
+	return st->ops->list_pause(st, list, now, reason, was_paused, err, errlen);
+}
+
+enum store_status store_list_resume(struct store *st, const char *list, time_t now, int *was_paused, char *err,
+				    size_t errlen)
+{
+	return st->ops->list_resume(st, list, now, was_paused, err, errlen);
+}
+
+enum store_status store_list_warn_claim(struct store *st, const char *list, time_t now, long window,
+					const char *reason, int *claimed, char *err, size_t errlen)
+{
+	return st->ops->list_warn_claim(st, list, now, window, reason, claimed, err, errlen);
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "policy.h"
+#include "rates.h"
 #include "verp.h"
 
 enum store_status {
@@ -37,7 +38,7 @@ enum store_status {
 
 /* The schema version this program writes (SQLite: PRAGMA user_version;
  * PostgreSQL: the highest row of table schema_version). */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Longest ISO time text, with its NUL. */
 #define STORE_TIME_MAX 21
@@ -363,6 +364,7 @@ enum store_copy_table {
 	STORE_COPY_PROBES,
 	STORE_COPY_LIST_RECIPIENTS,
 	STORE_COPY_EVENTS,
+	STORE_COPY_LIST_STATES,
 	STORE_COPY_NTABLES
 };
 /* store_copy_table_name: "recipients", "bounces", ... */
@@ -380,6 +382,61 @@ struct store_copy_result {
  * (pollers of `rebound events` hold event ids; events name bounces). */
 enum store_status store_copy(struct store *src, struct store *dst, struct store_copy_result *res, char *err,
 			     size_t errlen);
+
+/* --- A list's reputation (lib/rates.h, docs/reputation.md) -------------------
+ * Table list_counts: per list (the envelope sender before rebound-milter
+ * rewrote it, compared without regard to case) and 5-minute interval,
+ * what was sent and what came back. Table list_states: a list's pause and
+ * last warning. */
+
+/* What rebound-milter sent for one list in one interval. */
+struct store_list_sent {
+	const char *list;
+	time_t bucket; /* rates_bucket_start() */
+	long messages, recipients;
+};
+/* store_list_sent_add: add rows[0..n) to list_counts and delete counts of
+ * intervals before `before` (0: none). In the caller's transaction if one
+ * is open, else in one of its own. */
+enum store_status store_list_sent_add(struct store *st, const struct store_list_sent *rows, size_t n, time_t before,
+				      char *err, size_t errlen);
+
+/* One interval of one list; list lives only during the callback. */
+typedef int (*store_list_bucket_fn)(void *ctx, const char *list, const struct rates_bucket *b);
+/* store_list_buckets: the intervals that start at or after since (a clock
+ * gone back may have written some after now: they come too), by list,
+ * then interval; list NULL for all lists. */
+enum store_status store_list_buckets(struct store *st, time_t since, const char *list, store_list_bucket_fn fn,
+				     void *ctx, char *err, size_t errlen);
+
+/* A list's state as read back. Strings are never NULL ("" when not set)
+ * and live only during the callback. */
+struct store_list_state {
+	const char *list;
+	int paused;
+	const char *paused_at, *pause_reason, *resumed_at, *warned_at, *warn_reason;
+};
+typedef int (*store_list_state_fn)(void *ctx, const struct store_list_state *s);
+/* store_list_states: every list that was ever paused or warned about, by
+ * list; paused_only: those paused now. */
+enum store_status store_list_states(struct store *st, int paused_only, store_list_state_fn fn, void *ctx, char *err,
+				    size_t errlen);
+
+/* store_list_pause: pause list from now, for reason, unless it is paused
+ * already (*was_paused, may be NULL, tells; then nothing changes). In the
+ * caller's transaction if one is open. */
+enum store_status store_list_pause(struct store *st, const char *list, time_t now, const char *reason,
+				   int *was_paused, char *err, size_t errlen);
+/* store_list_resume: end list's pause at now; counts from before now no
+ * longer count for its rates. STORE_NOTFOUND if it was never paused. */
+enum store_status store_list_resume(struct store *st, const char *list, time_t now, int *was_paused, char *err,
+				    size_t errlen);
+/* store_list_warn_claim: whether a rate warning about list may be given
+ * at now: none was given in the `window` seconds before now (nor after
+ * it: a clock gone back). If so, records now and reason and sets
+ * *claimed; with several MTAs on one database only one of them claims. */
+enum store_status store_list_warn_claim(struct store *st, const char *list, time_t now, long window,
+					const char *reason, int *claimed, char *err, size_t errlen);
 
 /* --- VERP ids -------------------------------------------------------------- */
 

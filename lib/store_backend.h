@@ -60,6 +60,19 @@ struct store_ops {
 	 * moved past the ids copied) */
 	enum store_status (*copy_put)(struct store *st, enum store_copy_table t, const char *const *values,
 				      char *err, size_t errlen);
+	/* a list's reputation */
+	enum store_status (*list_sent_add)(struct store *st, const struct store_list_sent *rows, size_t n,
+					   time_t before, char *err, size_t errlen);
+	enum store_status (*list_buckets)(struct store *st, time_t since, const char *list, store_list_bucket_fn fn,
+					  void *ctx, char *err, size_t errlen);
+	enum store_status (*list_states)(struct store *st, int paused_only, store_list_state_fn fn, void *ctx,
+					 char *err, size_t errlen);
+	enum store_status (*list_pause)(struct store *st, const char *list, time_t now, const char *reason,
+					int *was_paused, char *err, size_t errlen);
+	enum store_status (*list_resume)(struct store *st, const char *list, time_t now, int *was_paused, char *err,
+					 size_t errlen);
+	enum store_status (*list_warn_claim)(struct store *st, const char *list, time_t now, long window,
+					     const char *reason, int *claimed, char *err, size_t errlen);
 };
 
 struct store {

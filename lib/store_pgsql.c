@@ -1644,6 +1644,8 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"SELECT id, " ISO("created_at") ", type, address, lists, cause, reason, status, class, bounce_id, hook_state, "
 	"hook_attempts, " ISO("hook_next_at") ", hook_lease_owner, " ISO("hook_lease_until") ", hook_note "
 	"FROM events ORDER BY id",
+	"SELECT list, paused::int, " ISO("paused_at") ", pause_reason, " ISO("resumed_at") ", " ISO("warned_at")
+	", warn_reason FROM list_states ORDER BY list",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1664,8 +1666,10 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"hook_state, hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note) "
 	"VALUES ($1::bigint, $2::timestamptz, $3, $4::citext, $5, $6, $7, $8, $9, $10::bigint, $11, $12::int, "
 	"$13::timestamptz, $14, $15::timestamptz, $16)",
+	"INSERT INTO list_states (list, paused, paused_at, pause_reason, resumed_at, warned_at, warn_reason) "
+	"VALUES ($1::citext, $2::int::boolean, $3::timestamptz, $4, $5::timestamptz, $6::timestamptz, $7)",
 };
-static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 21, 4, 2, 4, 3, 4, 16 };
+static const int copy_ncols[STORE_COPY_NTABLES] = { 10, 21, 4, 2, 4, 3, 4, 16, 7 };
 
 static enum store_status pg_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
 				      char *err, size_t errlen)
@@ -1712,6 +1716,218 @@ static enum store_status pg_copy_put(struct store *base, enum store_copy_table t
 	return run(st, "copy", copy_insert[t], copy_ncols[t], values, NULL, err, errlen);
 }
 
+
+/* --- A list's reputation ---------------------------------------------------- */
+
+static enum store_status list_sent_once(struct pg_store *st, const struct store_list_sent *rows, size_t n,
+					time_t before, char *err, size_t errlen)
+{
+	enum store_status status;
+	int own;
+
+	arm(st);
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	for (size_t i = 0; i < n && status == STORE_OK; i++) {
+		char bucket[32], msgs[32], rcpts[32];
+		const char *params[] = { rows[i].list, bucket, msgs, rcpts };
+
+		snprintf(bucket, sizeof(bucket), "%lld", (long long)rows[i].bucket);
+		snprintf(msgs, sizeof(msgs), "%ld", rows[i].messages);
+		snprintf(rcpts, sizeof(rcpts), "%ld", rows[i].recipients);
+		status = run(st, "list counts",
+			     "INSERT INTO list_counts AS c (list, bucket, shard, messages, recipients) "
+			     "VALUES (lower($1::text), $2::bigint, 0, $3::bigint, $4::bigint) "
+			     "ON CONFLICT (list, bucket, shard) DO UPDATE SET messages = c.messages + excluded.messages, "
+			     "recipients = c.recipients + excluded.recipients",
+			     4, params, NULL, err, errlen);
+	}
+	if (status == STORE_OK && before) {
+		char b[32];
+		const char *params[] = { b };
+
+		snprintf(b, sizeof(b), "%lld", (long long)before);
+		status = run(st, "list counts purge", "DELETE FROM list_counts WHERE bucket < $1::bigint", 1, params,
+			     NULL, err, errlen);
+	}
+	return tx_close(st, own, status, err, errlen);
+}
+
+static enum store_status pg_list_sent_add(struct store *base, const struct store_list_sent *rows, size_t n,
+					  time_t before, char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	enum store_status status;
+	int own = !st->in_tx;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	for (int i = 0;; i++) {
+		status = list_sent_once(st, rows, n, before, err, errlen);
+		if (status == STORE_OK || !own || !st->conflict || i >= CONFLICT_RETRIES)
+			return status;
+	}
+}
+
+static enum store_status pg_list_buckets(struct store *base, time_t since, const char *list, store_list_bucket_fn fn,
+					 void *ctx, char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char from[32];
+	const char *params[] = { from, list };
+	enum store_status status;
+	PGresult *res;
+
+	if (st->empty)
+		return STORE_OK;
+	snprintf(from, sizeof(from), "%lld", (long long)since);
+	arm(st);
+	status = run(st, "list counts",
+		     "SELECT lower(list::text), bucket, sum(messages), sum(recipients), sum(hard), sum(soft), "
+		     "sum(complaints) FROM list_counts WHERE bucket >= $1::bigint AND ($2::citext IS NULL OR "
+		     "list = $2::citext) GROUP BY 1, 2 ORDER BY lower(list::text) COLLATE \"C\", 2",
+		     2, params, &res, err, errlen);
+	if (status != STORE_OK)
+		return status;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct rates_bucket b = { (time_t)strtoll(PQgetvalue(res, i, 1), NULL, 10),
+					  { strtol(PQgetvalue(res, i, 2), NULL, 10), strtol(PQgetvalue(res, i, 3), NULL, 10),
+					    strtol(PQgetvalue(res, i, 4), NULL, 10), strtol(PQgetvalue(res, i, 5), NULL, 10),
+					    strtol(PQgetvalue(res, i, 6), NULL, 10) } };
+
+		if (fn(ctx, PQgetvalue(res, i, 0), &b))
+			break;
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+static enum store_status pg_list_states(struct store *base, int paused_only, store_list_state_fn fn, void *ctx,
+					char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	const char *params[] = { paused_only ? "t" : "f" };
+	enum store_status status;
+	PGresult *res;
+
+	if (st->empty)
+		return STORE_OK;
+	arm(st);
+	status = run(st, "list states",
+		     "SELECT lower(list::text), paused::int, " ISO_OR_EMPTY("paused_at") ", coalesce(pause_reason, ''), "
+		     ISO_OR_EMPTY("resumed_at") ", " ISO_OR_EMPTY("warned_at") ", coalesce(warn_reason, '') "
+		     "FROM list_states WHERE paused OR NOT $1::boolean ORDER BY lower(list::text) COLLATE \"C\"",
+		     1, params, &res, err, errlen);
+	if (status != STORE_OK)
+		return status;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct store_list_state ls = { PQgetvalue(res, i, 0), atoi(PQgetvalue(res, i, 1)), PQgetvalue(res, i, 2),
+					       PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
+					       PQgetvalue(res, i, 6) };
+
+		if (fn(ctx, &ls))
+			break;
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+/* list_returning: one statement (autocommit unless the caller holds a
+ * transaction) whose rows back are counted into *rows. */
+static enum store_status list_returning(struct pg_store *st, const char *sql, int n, const char *const *params,
+					long *rows, char *err, size_t errlen)
+{
+	enum store_status status;
+	PGresult *res;
+
+	arm(st);
+	if ((status = run(st, "list state", sql, n, params, &res, err, errlen)) != STORE_OK)
+		return status;
+	*rows = PQntuples(res);
+	PQclear(res);
+	return STORE_OK;
+}
+
+static enum store_status pg_list_pause(struct store *base, const char *list, time_t now, const char *reason,
+				       int *was_paused, char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char when[STORE_TIME_MAX];
+	const char *params[] = { list, iso(now, when), reason ? reason : "" };
+	enum store_status status;
+	long rows = 0;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	status = list_returning(st, "INSERT INTO list_states AS s (list, paused, paused_at, pause_reason) "
+				    "VALUES (lower($1::text), true, $2::timestamptz, $3::text) ON CONFLICT (list) DO UPDATE "
+				    "SET paused = true, paused_at = excluded.paused_at, pause_reason = excluded.pause_reason "
+				    "WHERE NOT s.paused RETURNING 1",
+				3, params, &rows, err, errlen);
+	if (status == STORE_OK && was_paused)
+		*was_paused = rows == 0;
+	return status;
+}
+
+static enum store_status pg_list_resume(struct store *base, const char *list, time_t now, int *was_paused, char *err,
+					size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char when[STORE_TIME_MAX];
+	const char *params[] = { list, iso(now, when) };
+	enum store_status status;
+	PGresult *res;
+	int known = 0, paused = 0;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	/* one statement: the row's state before, and the update */
+	arm(st);
+	status = run(st, "list resume",
+		     "WITH old AS (SELECT list, paused FROM list_states WHERE list = $1::citext "
+		     "AND paused_at IS NOT NULL FOR UPDATE), "
+		     "upd AS (UPDATE list_states s SET paused = false, resumed_at = $2::timestamptz FROM old "
+		     "WHERE s.list = old.list AND old.paused RETURNING 1) "
+		     "SELECT old.paused::int FROM old",
+		     2, params, &res, err, errlen);
+	if (status != STORE_OK)
+		return status;
+	if (PQntuples(res) > 0) {
+		known = 1;
+		paused = atoi(PQgetvalue(res, 0, 0));
+	}
+	PQclear(res);
+	if (!known) {
+		store_err(err, errlen, "%s: never paused", list);
+		return STORE_NOTFOUND;
+	}
+	if (was_paused)
+		*was_paused = paused;
+	return STORE_OK;
+}
+
+static enum store_status pg_list_warn_claim(struct store *base, const char *list, time_t now, long window,
+					    const char *reason, int *claimed, char *err, size_t errlen)
+{
+	struct pg_store *st = pg(base);
+	char when[STORE_TIME_MAX], since[STORE_TIME_MAX];
+	const char *params[] = { list, iso(now, when), reason ? reason : "", iso(now - window, since) };
+	enum store_status status;
+	long rows = 0;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	/* a warning stamped after now (the clock went back) still counts */
+	status = list_returning(st, "INSERT INTO list_states AS s (list, warned_at, warn_reason) "
+				    "VALUES (lower($1::text), $2::timestamptz, $3::text) ON CONFLICT (list) DO UPDATE "
+				    "SET warned_at = excluded.warned_at, warn_reason = excluded.warn_reason "
+				    "WHERE s.warned_at IS NULL OR s.warned_at <= $4::timestamptz RETURNING 1",
+				4, params, &rows, err, errlen);
+	if (status == STORE_OK && claimed)
+		*claimed = rows > 0;
+	return status;
+}
+
 static const struct store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -1740,4 +1956,10 @@ static const struct store_ops pg_ops = {
 	.verp_map = pg_verp_map,
 	.copy_each = pg_copy_each,
 	.copy_put = pg_copy_put,
+	.list_sent_add = pg_list_sent_add,
+	.list_buckets = pg_list_buckets,
+	.list_states = pg_list_states,
+	.list_pause = pg_list_pause,
+	.list_resume = pg_list_resume,
+	.list_warn_claim = pg_list_warn_claim,
 };

@@ -149,6 +149,63 @@ static const char migration_0003[] =
 	"END;\n"
 	;
 
+static const char migration_0006[] =
+	"-- 0006-list-rates.sql: a list's reputation (user_version 6). Applied as\n"
+	"-- 0001-initial.sql is; this file and its copy in lib/store_schema.c must\n"
+	"-- stay identical (tests/unit/test_store.c checks). docs/reputation.md\n"
+	"-- explains the rates, docs/schema.md the columns.\n"
+	"\n"
+	"-- What each list sent and got back, per 5-minute interval: messages and\n"
+	"-- recipients written by rebound-milter (added up in memory, written once\n"
+	"-- a rate_interval), bounces and complaints by the trigger below. list: the\n"
+	"-- envelope sender before rebound-milter rewrote it. bucket: the start of\n"
+	"-- the interval, seconds since 1970 UTC. shard: PostgreSQL spreads a key\n"
+	"-- over a few rows; SQLite writes shard 0 only.\n"
+	"CREATE TABLE list_counts (\n"
+	"\tlist TEXT NOT NULL COLLATE NOCASE,\n"
+	"\tbucket INTEGER NOT NULL,\n"
+	"\tshard INTEGER NOT NULL DEFAULT 0,\n"
+	"\tmessages INTEGER NOT NULL DEFAULT 0,\n"
+	"\trecipients INTEGER NOT NULL DEFAULT 0,\n"
+	"\thard INTEGER NOT NULL DEFAULT 0,\n"
+	"\tsoft INTEGER NOT NULL DEFAULT 0,\n"
+	"\tcomplaints INTEGER NOT NULL DEFAULT 0,\n"
+	"\tPRIMARY KEY (list, bucket, shard)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX list_counts_bucket ON list_counts (bucket);\n"
+	"\n"
+	"-- The verified hard and soft bounces and complaints of a known list\n"
+	"-- (bounces.list, 0004-lists.sql), counted in the interval they came in.\n"
+	"-- Nothing on delete: rebound-milter keeps list_counts for 30 days itself.\n"
+	"INSERT INTO list_counts (list, bucket, shard, hard, soft, complaints)\n"
+	"\tSELECT lower(list), CAST(strftime('%s', received_at) AS INTEGER) / 300 * 300, 0,\n"
+	"\t\tsum(class = 'hard'), sum(class = 'soft'), sum(class = 'complaint')\n"
+	"\tFROM bounces WHERE list <> '' AND verified = 1 AND class IN ('hard', 'soft', 'complaint')\n"
+	"\tGROUP BY 1, 2;\n"
+	"CREATE TRIGGER bounces_list_counted AFTER INSERT ON bounces\n"
+	"WHEN NEW.list <> '' AND NEW.verified = 1 AND NEW.class IN ('hard', 'soft', 'complaint') BEGIN\n"
+	"\tINSERT INTO list_counts (list, bucket, shard, hard, soft, complaints)\n"
+	"\tVALUES (lower(NEW.list), CAST(strftime('%s', NEW.received_at) AS INTEGER) / 300 * 300, 0,\n"
+	"\t\tNEW.class = 'hard', NEW.class = 'soft', NEW.class = 'complaint')\n"
+	"\tON CONFLICT (list, bucket, shard) DO UPDATE SET hard = hard + excluded.hard, soft = soft + excluded.soft,\n"
+	"\t\tcomplaints = complaints + excluded.complaints;\n"
+	"END;\n"
+	"\n"
+	"-- A list's pause and last warning: paused = 1 from paused_at (why:\n"
+	"-- pause_reason) until `rebound resume` sets resumed_at; counts from\n"
+	"-- before resumed_at no longer count. warned_at: the last rate warning\n"
+	"-- (one per window).\n"
+	"CREATE TABLE list_states (\n"
+	"\tlist TEXT PRIMARY KEY COLLATE NOCASE,\n"
+	"\tpaused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),\n"
+	"\tpaused_at TEXT,\n"
+	"\tpause_reason TEXT,\n"
+	"\tresumed_at TEXT,\n"
+	"\twarned_at TEXT,\n"
+	"\twarn_reason TEXT\n"
+	") WITHOUT ROWID;\n"
+	;
+
 static const char pgsql_migration_0001[] =
 	"-- pgsql/0001-initial.sql: rebound's first schema on PostgreSQL (version 1),\n"
 	"-- the twin of ../0001-initial.sql (SQLite): same tables, columns and views,\n"
@@ -515,12 +572,73 @@ static const char pgsql_migration_0005[] =
 	;
 
 
+static const char pgsql_migration_0006[] =
+	"-- pgsql/0006-list-rates.sql: a list's reputation (version 6), the twin of\n"
+	"-- ../0006-list-rates.sql. Applied as pgsql/0001-initial.sql is; this file\n"
+	"-- and its copy in lib/store_schema.c must stay identical\n"
+	"-- (tests/unit/test_store.c checks). With several MTAs on one database the\n"
+	"-- counts and the pause are shared.\n"
+	"\n"
+	"-- What each list sent and got back, per 5-minute interval (see the SQLite\n"
+	"-- twin). shard: concurrent writers of one key (one rebound-pipe per\n"
+	"-- bounce) update different rows; a key's count is the sum over its shards.\n"
+	"CREATE TABLE list_counts (\n"
+	"\tlist citext NOT NULL,\n"
+	"\tbucket bigint NOT NULL,\n"
+	"\tshard smallint NOT NULL DEFAULT 0,\n"
+	"\tmessages bigint NOT NULL DEFAULT 0,\n"
+	"\trecipients bigint NOT NULL DEFAULT 0,\n"
+	"\thard bigint NOT NULL DEFAULT 0,\n"
+	"\tsoft bigint NOT NULL DEFAULT 0,\n"
+	"\tcomplaints bigint NOT NULL DEFAULT 0,\n"
+	"\tPRIMARY KEY (list, bucket, shard)\n"
+	");\n"
+	"CREATE INDEX list_counts_bucket ON list_counts (bucket);\n"
+	"\n"
+	"-- The verified hard and soft bounces and complaints of a known list\n"
+	"-- (bounces.list, pgsql/0004-lists.sql), counted in the interval they came\n"
+	"-- in, per statement (rebound-pipe records a bounce's recipients in one).\n"
+	"INSERT INTO list_counts (list, bucket, shard, hard, soft, complaints)\n"
+	"\tSELECT lower(list), (floor(extract(epoch FROM received_at) / 300) * 300)::bigint, 0,\n"
+	"\t\tcount(*) FILTER (WHERE class = 'hard'), count(*) FILTER (WHERE class = 'soft'),\n"
+	"\t\tcount(*) FILTER (WHERE class = 'complaint')\n"
+	"\tFROM bounces WHERE list <> '' AND verified AND class IN ('hard', 'soft', 'complaint')\n"
+	"\tGROUP BY 1, 2;\n"
+	"CREATE FUNCTION bounces_list_count() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"\tINSERT INTO list_counts AS c (list, bucket, shard, hard, soft, complaints)\n"
+	"\tSELECT lower(list), (floor(extract(epoch FROM received_at) / 300) * 300)::bigint, pg_backend_pid() % 8,\n"
+	"\t\tcount(*) FILTER (WHERE class = 'hard'), count(*) FILTER (WHERE class = 'soft'),\n"
+	"\t\tcount(*) FILTER (WHERE class = 'complaint')\n"
+	"\tFROM new_rows WHERE list <> '' AND verified AND class IN ('hard', 'soft', 'complaint')\n"
+	"\tGROUP BY 1, 2, 3 ORDER BY 1, 2\n"
+	"\tON CONFLICT (list, bucket, shard) DO UPDATE SET hard = c.hard + excluded.hard,\n"
+	"\t\tsoft = c.soft + excluded.soft, complaints = c.complaints + excluded.complaints;\n"
+	"\tRETURN NULL;\n"
+	"END\n"
+	"$$;\n"
+	"CREATE TRIGGER bounces_list_counted AFTER INSERT ON bounces REFERENCING NEW TABLE AS new_rows\n"
+	"\tFOR EACH STATEMENT EXECUTE FUNCTION bounces_list_count();\n"
+	"\n"
+	"-- A list's pause and last warning (see the SQLite twin).\n"
+	"CREATE TABLE list_states (\n"
+	"\tlist citext PRIMARY KEY,\n"
+	"\tpaused boolean NOT NULL DEFAULT false,\n"
+	"\tpaused_at timestamptz,\n"
+	"\tpause_reason text,\n"
+	"\tresumed_at timestamptz,\n"
+	"\twarned_at timestamptz,\n"
+	"\twarn_reason text\n"
+	");\n"
+	;
+
 const struct store_migration store_migrations[] = {
 	{ 1, "schema/0001-initial.sql", migration_0001 },
 	{ 2, "schema/0002-probes.sql", migration_0002 },
 	{ 3, "schema/0003-counts.sql", migration_0003 },
 	{ 4, "schema/0004-lists.sql", migration_0004 },
 	{ 5, "schema/0005-events.sql", migration_0005 },
+	{ 6, "schema/0006-list-rates.sql", migration_0006 },
 };
 const size_t store_nmigrations = sizeof(store_migrations) / sizeof(store_migrations[0]);
 
@@ -530,5 +648,6 @@ const struct store_migration store_pgsql_migrations[] = {
 	{ 3, "schema/pgsql/0003-counts.sql", pgsql_migration_0003 },
 	{ 4, "schema/pgsql/0004-lists.sql", pgsql_migration_0004 },
 	{ 5, "schema/pgsql/0005-events.sql", pgsql_migration_0005 },
+	{ 6, "schema/pgsql/0006-list-rates.sql", pgsql_migration_0006 },
 };
 const size_t store_pgsql_nmigrations = sizeof(store_pgsql_migrations) / sizeof(store_pgsql_migrations[0]);

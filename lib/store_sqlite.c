@@ -1649,6 +1649,7 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"SELECT recipient, list, first_sent_at, last_sent_at FROM list_recipients ORDER BY recipient, list",
 	"SELECT id, created_at, type, address, lists, cause, reason, status, class, bounce_id, hook_state, "
 	"hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note FROM events ORDER BY id",
+	"SELECT list, paused, paused_at, pause_reason, resumed_at, warned_at, warn_reason FROM list_states ORDER BY list",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1666,6 +1667,8 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO events (id, created_at, type, address, lists, cause, reason, status, class, bounce_id, "
 	"hook_state, hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	"INSERT INTO list_states (list, paused, paused_at, pause_reason, resumed_at, warned_at, warn_reason) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
 static enum store_status sq_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
@@ -1717,6 +1720,231 @@ static enum store_status sq_copy_put(struct store *base, enum store_copy_table t
 	return status;
 }
 
+
+/* --- A list's reputation ----------------------------------------------------
+ * Called once a rate_interval by rebound-milter and by the CLI: statements
+ * prepared per call, not cached. */
+
+/* prep: prepare sql (fixed text) into *s. */
+static enum store_status prep(struct sqlite_store *st, const char *sql, sqlite3_stmt **s, char *err, size_t errlen)
+{
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+
+	return rc == SQLITE_OK ? STORE_OK : fail(st, rc, "prepare", err, errlen);
+}
+
+/* run_finalize: step s to its end (rows counted into *rows, may be NULL),
+ * then finalize it. */
+static enum store_status run_finalize(struct sqlite_store *st, sqlite3_stmt *s, const char *what, long *rows,
+				      char *err, size_t errlen)
+{
+	enum store_status status = STORE_OK;
+	int rc;
+
+	if (rows)
+		*rows = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (rows)
+			(*rows)++;
+	if (rc != SQLITE_DONE)
+		status = fail(st, rc, what, err, errlen);
+	sqlite3_finalize(s);
+	return status;
+}
+
+static enum store_status sq_list_sent_add(struct store *base, const struct store_list_sent *rows, size_t n,
+					  time_t before, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s = NULL;
+	int own, rc;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = prep(st, "INSERT INTO list_counts (list, bucket, shard, messages, recipients) "
+			   "VALUES (lower(?1), ?2, 0, ?3, ?4) ON CONFLICT (list, bucket, shard) DO UPDATE SET "
+			   "messages = messages + excluded.messages, recipients = recipients + excluded.recipients",
+			   &s, err, errlen)) != STORE_OK)
+		goto out;
+	for (size_t i = 0; i < n && status == STORE_OK; i++) {
+		sqlite3_reset(s);
+		BIND(bind_text(s, 1, rows[i].list));
+		BIND(sqlite3_bind_int64(s, 2, (sqlite3_int64)rows[i].bucket));
+		BIND(sqlite3_bind_int64(s, 3, rows[i].messages));
+		BIND(sqlite3_bind_int64(s, 4, rows[i].recipients));
+		if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+			status = fail(st, rc, "list counts", err, errlen);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (status == STORE_OK && before) {
+		if ((status = prep(st, "DELETE FROM list_counts WHERE bucket < ?1", &s, err, errlen)) != STORE_OK)
+			goto out;
+		BIND(sqlite3_bind_int64(s, 1, (sqlite3_int64)before));
+		status = run_finalize(st, s, "list counts purge", NULL, err, errlen);
+		s = NULL;
+	}
+	goto out;
+bind_fail:
+	status = fail(st, rc, "bind", err, errlen);
+	sqlite3_finalize(s);
+out:
+	return tx_close(st, own, status, err, errlen);
+}
+
+static enum store_status sq_list_buckets(struct store *base, time_t since, const char *list, store_list_bucket_fn fn,
+					 void *ctx, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+	int rc, stop = 0;
+
+	if (no_schema(st))
+		return STORE_OK;
+	if ((status = prep(st, "SELECT list, bucket, sum(messages), sum(recipients), sum(hard), sum(soft), "
+			   "sum(complaints) FROM list_counts WHERE bucket >= ?1 AND (?2 IS NULL OR list = ?2) "
+			   "GROUP BY list, bucket ORDER BY list, bucket", &s, err, errlen)) != STORE_OK)
+		return status;
+	if ((rc = sqlite3_bind_int64(s, 1, (sqlite3_int64)since)) != SQLITE_OK || (rc = bind_opt(s, 2, list)) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return fail(st, rc, "bind", err, errlen);
+	}
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct rates_bucket b = { (time_t)sqlite3_column_int64(s, 1),
+					  { (long)sqlite3_column_int64(s, 2), (long)sqlite3_column_int64(s, 3),
+					    (long)sqlite3_column_int64(s, 4), (long)sqlite3_column_int64(s, 5),
+					    (long)sqlite3_column_int64(s, 6) } };
+
+		stop = fn(ctx, col(s, 0), &b);
+	}
+	if (!stop && rc != SQLITE_DONE)
+		status = fail(st, rc, "list counts", err, errlen);
+	sqlite3_finalize(s);
+	return status;
+}
+
+static enum store_status sq_list_states(struct store *base, int paused_only, store_list_state_fn fn, void *ctx,
+					char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+	int rc, stop = 0;
+
+	if (no_schema(st))
+		return STORE_OK;
+	if ((status = prep(st, "SELECT list, paused, ifnull(paused_at, ''), ifnull(pause_reason, ''), "
+			   "ifnull(resumed_at, ''), ifnull(warned_at, ''), ifnull(warn_reason, '') FROM list_states "
+			   "WHERE paused >= ?1 ORDER BY list", &s, err, errlen)) != STORE_OK)
+		return status;
+	if ((rc = sqlite3_bind_int(s, 1, paused_only ? 1 : 0)) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return fail(st, rc, "bind", err, errlen);
+	}
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_list_state ls = { col(s, 0), sqlite3_column_int(s, 1), col(s, 2), col(s, 3),
+					       col(s, 4), col(s, 5), col(s, 6) };
+
+		stop = fn(ctx, &ls);
+	}
+	if (!stop && rc != SQLITE_DONE)
+		status = fail(st, rc, "list states", err, errlen);
+	sqlite3_finalize(s);
+	return status;
+}
+
+/* list_change: one statement on list_states with list ?1, time ?2 and
+ * text ?3 (may be NULL), time ?4 (0: unbound); *rows: rows it returned. */
+static enum store_status list_change(struct sqlite_store *st, const char *sql, const char *list, time_t t,
+				     const char *text, time_t t2, long *rows, char *err, size_t errlen)
+{
+	enum store_status status;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((status = prep(st, sql, &s, err, errlen)) != STORE_OK)
+		return status;
+	if ((rc = bind_text(s, 1, list)) != SQLITE_OK || (rc = bind_time(s, 2, t)) != SQLITE_OK ||
+	    (text && (rc = bind_text(s, 3, text)) != SQLITE_OK) || (t2 && (rc = bind_time(s, 4, t2)) != SQLITE_OK)) {
+		sqlite3_finalize(s);
+		return fail(st, rc, "bind", err, errlen);
+	}
+	return run_finalize(st, s, "list state", rows, err, errlen);
+}
+
+static enum store_status sq_list_pause(struct store *base, const char *list, time_t now, const char *reason,
+				       int *was_paused, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	long rows = 0;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	/* one statement: a row back only when this call paused it */
+	status = list_change(st, "INSERT INTO list_states (list, paused, paused_at, pause_reason) "
+			     "VALUES (lower(?1), 1, ?2, ?3) ON CONFLICT (list) DO UPDATE SET paused = 1, "
+			     "paused_at = excluded.paused_at, pause_reason = excluded.pause_reason "
+			     "WHERE list_states.paused = 0 RETURNING 1", list, now, reason ? reason : "", 0, &rows,
+			     err, errlen);
+	if (status == STORE_OK && was_paused)
+		*was_paused = rows == 0;
+	return status;
+}
+
+static enum store_status sq_list_resume(struct store *base, const char *list, time_t now, int *was_paused, char *err,
+					size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	long paused = 0, known = 0;
+	int own;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = list_change(st, "SELECT 1 FROM list_states WHERE list = ?1 AND paused_at IS NOT NULL "
+				  "AND ?2 IS NOT NULL", list, now, NULL, 0, &known, err, errlen)) != STORE_OK ||
+	    (status = list_change(st, "UPDATE list_states SET paused = 0, resumed_at = ?2 WHERE list = ?1 "
+				  "AND paused = 1 RETURNING 1", list, now, NULL, 0, &paused, err, errlen)) != STORE_OK)
+		return tx_close(st, own, status, err, errlen);
+	if (!known) {
+		store_err(err, errlen, "%s: never paused", list);
+		status = STORE_NOTFOUND;
+		if (own)
+			sq_rollback(&st->base);
+		return status;
+	}
+	if (was_paused)
+		*was_paused = paused > 0;
+	return tx_close(st, own, status, err, errlen);
+}
+
+static enum store_status sq_list_warn_claim(struct store *base, const char *list, time_t now, long window,
+					    const char *reason, int *claimed, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	long rows = 0;
+
+	if ((status = writable(st, err, errlen)) != STORE_OK)
+		return status;
+	/* a warning stamped after now (the clock went back) still counts */
+	status = list_change(st, "INSERT INTO list_states (list, warned_at, warn_reason) VALUES (lower(?1), ?2, ?3) "
+			     "ON CONFLICT (list) DO UPDATE SET warned_at = excluded.warned_at, "
+			     "warn_reason = excluded.warn_reason "
+			     "WHERE list_states.warned_at IS NULL OR list_states.warned_at <= ?4 RETURNING 1",
+			     list, now, reason ? reason : "", now - window, &rows, err, errlen);
+	if (status == STORE_OK && claimed)
+		*claimed = rows > 0;
+	return status;
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -1745,4 +1973,10 @@ static const struct store_ops sqlite_ops = {
 	.verp_map = sq_verp_map,
 	.copy_each = sq_copy_each,
 	.copy_put = sq_copy_put,
+	.list_sent_add = sq_list_sent_add,
+	.list_buckets = sq_list_buckets,
+	.list_states = sq_list_states,
+	.list_pause = sq_list_pause,
+	.list_resume = sq_list_resume,
+	.list_warn_claim = sq_list_warn_claim,
 };

@@ -20,6 +20,8 @@
 #include <time.h>
 
 #include "log.h"
+#include "rates.h"
+#include "reputation.h"
 #include "rewrite.h"
 #include "rules.h"
 #include "state.h"
@@ -51,6 +53,7 @@ struct store_ref {
 
 struct conn {
 	int no_chgfrom;         /* the MTA cannot change the sender: tempfail */
+	int quarantine;         /* the MTA offers QUARANTINE (hold a paused list's mail) */
 	int nr_mail, nr_rcpt, nr_hdr; /* steps that expect no reply */
 	struct msg *msg;
 	struct store_ref store; /* taken or opened when first needed; .store NULL if none */
@@ -291,7 +294,8 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
 		*pf1 = f1 & (skip | SMFIP_NORCPT | SMFIP_NOHDRS);
 		return SMFIS_CONTINUE;
 	}
-	*pf0 = SMFIF_CHGFROM | (f0 & SMFIF_SETSYMLIST);
+	*pf0 = SMFIF_CHGFROM | (f0 & (SMFIF_SETSYMLIST | SMFIF_QUARANTINE));
+	c->quarantine = !!(f0 & SMFIF_QUARANTINE);
 	/* No replies to MAIL, RCPT and headers saves round trips on a unix
 	 * socket. Over TCP it costs more than it saves: Postfix then sends
 	 * those small packets back to back, and Nagle's algorithm on its
@@ -434,6 +438,35 @@ static sfsistat eom_tempfail(SMFICTX *ctx, const char *qid, const char *from, si
 	return SMFIS_TEMPFAIL;
 }
 
+/* eom_paused: a message of a paused list (docs/reputation.md): held in
+ * Postfix's hold queue (rewritten as usual, so that `postsuper -H` sends
+ * it on as it would have gone) or deferred, as the list's
+ * rate_pause_action says. Not counted as sent. An MTA that cannot hold
+ * (no QUARANTINE) gets a deferral. */
+static sfsistat eom_paused(SMFICTX *ctx, const struct conn *c, const struct msg *m, const char *qid,
+			   const char *from, struct rewrite_result *res)
+{
+	struct rates_limits lim;
+	char reason[2 * VERP_ADDRESS_MAX + 64];
+
+	config_rate_limits(m->st->cfg, m->sender, &lim);
+	if (lim.action == RATES_ACTION_HOLD && c->quarantine) {
+		if (smfi_chgfrom(ctx, res->return_path, res->args[0] ? res->args : NULL) != MI_SUCCESS)
+			return eom_tempfail(ctx, qid, from, m->nrcpts, "the MTA refused the sender change");
+		snprintf(reason, sizeof(reason), "rebound: list <%s> is paused (rebound resume %s)", from, from);
+		if (smfi_quarantine(ctx, reason) != MI_SUCCESS)
+			return eom_tempfail(ctx, qid, from, m->nrcpts, "the MTA refused to hold a paused list's message");
+		log_info("%s: from=<%s>, return_path=<%s>, nrcpt=%zu: held: the list is paused", qid, from,
+			 res->return_path, m->nrcpts);
+		return SMFIS_CONTINUE;
+	}
+	if (lim.action == RATES_ACTION_HOLD)
+		log_warn("%s: the MTA cannot hold messages (no milter QUARANTINE): deferring instead", qid);
+	log_info("%s: from=<%s>, nrcpt=%zu: deferred: the list is paused", qid, from, m->nrcpts);
+	smfi_setreply(ctx, "451", "4.7.1", "rebound-milter: this list is paused for its bounce or complaint rate");
+	return SMFIS_TEMPFAIL;
+}
+
 static sfsistat cb_eom(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
@@ -444,6 +477,7 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	struct rewrite_msg rm;
 	struct rewrite_store rs = { conn_store_get, conn_store_broken, c };
 	sfsistat ret = SMFIS_CONTINUE;
+	time_t now = time(NULL);
 
 	log_sanitize(sqid, sizeof(sqid), qid && *qid ? qid : "NOQUEUE");
 	if (!m)
@@ -472,7 +506,7 @@ static sfsistat cb_eom(SMFICTX *ctx)
 		.envid = m->envid,
 		.select = { m->sender, m->sasl_user, m->client_addr, m->service, m->list_header },
 	};
-	rewrite_decide(m->st, &rm, &rs, time(NULL), res);
+	rewrite_decide(m->st, &rm, &rs, now, res);
 	switch (res->action) {
 	case REWRITE_NONE:
 		if (res->detail[0])
@@ -490,6 +524,12 @@ static sfsistat cb_eom(SMFICTX *ctx)
 		break;
 	}
 	case REWRITE_CHGFROM:
+		/* list mail: a paused list's is held or deferred, others counted */
+		if (reputation_paused(m->sender)) {
+			ret = eom_paused(ctx, c, m, sqid, from, res);
+			break;
+		}
+		reputation_count(m->sender, m->nrcpts, now);
 		if (smfi_chgfrom(ctx, res->return_path, res->args[0] ? res->args : NULL) != MI_SUCCESS) {
 			ret = eom_tempfail(ctx, sqid, from, m->nrcpts, "the MTA refused the sender change");
 			break;
@@ -534,7 +574,7 @@ static sfsistat cb_close(SMFICTX *ctx)
 static struct smfiDesc callbacks_filter = {
 	.xxfi_name = "rebound-milter",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = SMFIF_CHGFROM | SMFIF_SETSYMLIST,
+	.xxfi_flags = SMFIF_CHGFROM | SMFIF_SETSYMLIST | SMFIF_QUARANTINE,
 	.xxfi_connect = NULL,
 	.xxfi_helo = NULL,
 	.xxfi_envfrom = cb_envfrom,

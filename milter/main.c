@@ -5,10 +5,12 @@
  * configured user, load the keys and rules as that user, then run
  * libmilter in a thread of its own while this thread handles signals:
  * SIGHUP reloads (the new configuration is used only if it is valid),
- * SIGTERM and SIGINT stop within a bounded time. */
+ * SIGTERM and SIGINT stop within a bounded time; and once a rate_interval
+ * it writes the lists' counts and evaluates their rates (reputation.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "reputation.h"
 #include "stdfds.h"
 #include "state.h"
 
@@ -128,13 +131,33 @@ static void libmilter_settle(void)
 	nanosleep(&pause, NULL);
 }
 
+/* tick: reputation_tick under the current configuration. */
+static void tick(int final)
+{
+	struct state *st = state_acquire();
+
+	if (st)
+		reputation_tick(st->cfg, time(NULL), final);
+	state_release(st);
+}
+
+/* tick_interval_ms: the current rate_interval. */
+static long tick_interval_ms(void)
+{
+	struct state *st = state_acquire();
+	long ms = st ? st->cfg->rate_interval * 1000 : 60000;
+
+	state_release(st);
+	return ms;
+}
+
 /* run: the main loop; returns when asked to stop or libmilter ended. */
 static int run(const char *path, const struct config *boot, const char *unix_path)
 {
 	struct sigaction sa;
 	sigset_t block;
 	pthread_t thread;
-	struct timespec t0;
+	struct timespec t0, last_tick;
 	int milter_done = 0, rc;
 	char c;
 
@@ -165,9 +188,26 @@ static int run(const char *path, const struct config *boot, const char *unix_pat
 	}
 	libmilter_settle();
 	log_info("started, listening on %s", boot->milter_socket);
+	clock_gettime(CLOCK_MONOTONIC, &last_tick);
 	for (;;) {
-		ssize_t n = read(signal_pipe[0], &c, 1);
+		struct pollfd pfd = { .fd = signal_pipe[0], .events = POLLIN };
+		long wait = tick_interval_ms() - ms_since(&last_tick);
+		ssize_t n;
 
+		if (wait <= 0) {
+			tick(0);
+			clock_gettime(CLOCK_MONOTONIC, &last_tick);
+			continue;
+		}
+		if ((rc = poll(&pfd, 1, (int)wait)) == 0)
+			continue;
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		n = read(signal_pipe[0], &c, 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0 || c == 'T')
@@ -196,6 +236,8 @@ static int run(const char *path, const struct config *boot, const char *unix_pat
 	}
 	if (callbacks_active() > 0)
 		log_warn("stopping with %d message(s) still open after %ld ms", callbacks_active(), ms_since(&t0));
+	/* the counts since the last tick */
+	tick(1);
 	if (milter_done)
 		pthread_join(thread, NULL);
 	else
@@ -354,6 +396,7 @@ out:
 	if (unix_path && unlink(unix_path) < 0 && errno != ENOENT)
 		log_warn("cannot remove socket %s: %s", unix_path, strerror(errno));
 	callbacks_shutdown();
+	reputation_shutdown();
 	state_shutdown();
 	config_free(boot);
 	/* a start-up that failed: the waiting parent exits with rc */

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "rates.h"
 
 #define BASE "return_domain = bounce.example.org\nsecret_file = /etc/rebound/secret\n"
 
@@ -196,6 +197,59 @@ static void test_duration(void **state)
 	assert_int_equal(config_parse_duration("99999999999999999999d", &v), -1);
 }
 
+static void test_rate_limits(void **state)
+{
+	(void)state;
+	struct config *cfg = load_ok(BASE);
+	struct rates_limits r;
+
+	/* Amazon SES's levels by default */
+	config_rate_limits(cfg, "news@lists.example.org", &r);
+	assert_int_equal(r.bounce_warn, 50000);
+	assert_int_equal(r.bounce_pause, 100000);
+	assert_int_equal(r.complaint_warn, 1000);
+	assert_int_equal(r.complaint_pause, 5000);
+	assert_int_equal(r.window, 86400);
+	assert_int_equal(r.min_volume, 500);
+	assert_int_equal(r.action, RATES_ACTION_HOLD);
+	assert_int_equal(cfg->rate_interval, 60);
+	config_free(cfg);
+
+	cfg = load_ok(BASE "rate_bounce_pause = 12.5%\nrate_pause_action = tempfail\n"
+			   "rate_overrides = News@Lists.example.org:bounce_pause=8%,\n"
+			   "    news@lists.example.org:min_volume=100 news@lists.example.org:window=1h\n"
+			   "    bulk@lists.example.org:pause_action=hold news@lists.example.org:bounce_pause=9%\n");
+	config_rate_limits(cfg, "news@LISTS.example.org", &r);
+	assert_int_equal(r.bounce_pause, 90000); /* the last item wins */
+	assert_int_equal(r.min_volume, 100);
+	assert_int_equal(r.window, 3600);
+	assert_int_equal(r.action, RATES_ACTION_TEMPFAIL);
+	config_rate_limits(cfg, "bulk@lists.example.org", &r);
+	assert_int_equal(r.bounce_pause, 125000);
+	assert_int_equal(r.action, RATES_ACTION_HOLD);
+	config_rate_limits(cfg, "other@lists.example.org", &r);
+	assert_int_equal(r.bounce_pause, 125000);
+	assert_int_equal(r.action, RATES_ACTION_TEMPFAIL);
+	config_free(cfg);
+
+	load_err(BASE "rate_bounce_warn = 5\n", "t.conf:3: rate_bounce_warn: bad rate \"5\"");
+	load_err(BASE "rate_bounce_pause = 101%\n", "rate_bounce_pause: bad rate");
+	load_err(BASE "rate_complaint_pause = 0%\n", "rate_complaint_pause: value \"0%\" out of range");
+	load_err(BASE "rate_window = 1m\n", "rate_window: value \"1m\" out of range");
+	load_err(BASE "rate_window = 8d\n", "rate_window: value \"8d\" out of range");
+	load_err(BASE "rate_pause_action = drop\n", "rate_pause_action: bad value");
+	load_err(BASE "rate_bounce_warn = 20%\n", "rate_*: a warn level above its pause level");
+	load_err(BASE "rate_overrides = news@lists.example.org:bounce_warn=11%\n",
+		 "rate_overrides for news@lists.example.org: a warn level above its pause level");
+	load_err(BASE "rate_overrides = news@lists.example.org\n", "use LIST:NAME=VALUE");
+	load_err(BASE "rate_overrides = @lists.example.org:window=1h\n", "LIST must be");
+	load_err(BASE "rate_overrides = news@lists.example.org:colour=red\n", "NAME must be");
+	load_err(BASE "rate_overrides = news@lists.example.org:bounce_pause=8\n", "VALUE must be a percentage");
+	load_err(BASE "rate_overrides = news@lists.example.org:window=10d\n", "VALUE of window");
+	load_err(BASE "rate_overrides = news@lists.example.org:min_volume=0\n", "VALUE of min_volume");
+	load_err(BASE "rate_overrides = news@lists.example.org:pause_action=bounce\n", "VALUE of pause_action");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_parse_net),
 		cmocka_unit_test(test_list_items),
 		cmocka_unit_test(test_trusted_networks),
+		cmocka_unit_test(test_rate_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
