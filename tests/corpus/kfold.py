@@ -102,14 +102,9 @@ ALLOW = {
     'phrase "you are not a member of this mailing list"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-fml-02.eml
     'phrase "ディレクトリには見つかりません"': "Domino/Notes Japanese NDR text; no IBM/HCL document found yet",  # lhost-domino-02.eml
     'phrase "ディレクトリのリストにありません"': "Domino/Notes Japanese NDR text; no IBM/HCL document found yet",  # lhost-notes-02.eml
-    'rhost aol: "type=mx: malformed or unexpected name server reply"': "the provider's replies; no published list of it found yet; without it on the corpus: hardsoft -1, reason -1",  # rhost-aol-06.eml
     'rhost franceptt: code 102': "the provider's replies; no published list of it found yet",  # rhost-franceptt-06.eml
-    'rhost franceptt: code 108': "the provider's replies; no published list of it found yet",  # rhost-franceptt-10.eml
     'rhost franceptt: code 426': "the provider's replies; no published list of it found yet",  # rhost-franceptt-05.eml
     'rhost franceptt: code 505': "the provider's replies; no published list of it found yet",  # rhost-franceptt-08.eml
-    'rhost franceptt: code 999': "the provider's replies; no published list of it found yet",  # rhost-franceptt-07.eml
-    'rhost nttdocomo: "504 command parameter not implemented"': "the provider's replies; no published list of it found yet; without it on the corpus: reason -1",  # lhost-postfix-53.eml
-    'rhost nttdocomo: status 5.2.0': "the provider's replies; no published list of it found yet",  # rhost-nttdocomo-01.eml
     'rhost verizon: "no such user here"': "the provider's replies; no published list of it found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-verizon-02.eml
     'rhost verizon: "no valid recipients for this mm"': "the provider's replies; no published list of it found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-verizon-01.eml
 }
