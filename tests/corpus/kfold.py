@@ -60,13 +60,11 @@ CODE_SOURCES = {
 ALLOW = {
     'phrase "553 HOST does not exist"': "no MTA source or vendor document found yet (issue 14)",  # lhost-exim-37.eml
     'phrase "\'send mail as\'"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-googleworkspace-01.eml
-    'phrase "account is locked"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-qmail-10.eml
     'phrase "address wasn’t found"': "no MTA source or vendor document found yet (issue 14)",  # lhost-office365-01.eml
     'phrase "blacklisted url in message"': "no MTA source or vendor document found yet; without it on the corpus: nothing on the corpus (a unit test reads it)",  # lhost-imailserver-06.eml
     'phrase "connection rate limit"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-09.eml
     'phrase "could not load drd for domain"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-40.eml
     'phrase "delivery failed N attempts"': "no MTA source or vendor document found yet (issue 14)",  # lhost-imailserver-04.eml
-    'phrase "dns lookup failure"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-dragonfly-04.eml
     'phrase "dns query failed"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-office365-06.eml
     'phrase "duplicated message-id"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-fml-03.eml
     'phrase "has been delayed"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-gmail-08.eml
