@@ -86,6 +86,9 @@ const struct bounce_rhost_row bounce_rhost_rows[] = {
 
 	/* AOL: its resolver's words */
 	T("aol", "host or domain name not found", hostunknown),
+	/* Postfix src/dns/dns_lookup.c writes "Name service error for name=%s type=%s:
+	 * Malformed or unexpected name server reply" for a DNS lookup that failed
+	 * otherwise than "not found": here the MX lookup of the AOL domain */
 	T("aol", "type=mx: malformed or unexpected name server reply", notaccept),
 
 	/* Cloudflare Email Routing */
@@ -153,7 +156,9 @@ const struct bounce_rhost_row bounce_rhost_rows[] = {
 	C("franceptt", "103", blocked),      /* service refused */
 	C("franceptt", "104", toomanyconn),  /* too many connections, slow down */
 	C("franceptt", "105", undefined),    /* try again later: no cause given */
-	C("franceptt", "108", undefined),
+	C("franceptt", "108", undefined),    /* "421 service refused errors such as OFR_108":
+					 * a temporary refusal, no cause given (www.suped.com/learn/
+					 * email-deliverability/what-to-do-when-orangefr-is-having-email-delivery-issues) */
 	C("franceptt", "109", undefined),
 	C("franceptt", "201", undefined),
 	C("franceptt", "305", securityerror), /* invalid authentication code */
@@ -175,7 +180,9 @@ const struct bounce_rhost_row bounce_rhost_rows[] = {
 	C("franceptt", "510", blocked),
 	C("franceptt", "513", undefined),
 	C("franceptt", "514", mesgtoobig),    /* message size limit */
-	C("franceptt", "999", blocked),       /* service refused */
+	C("franceptt", "999", blocked),       /* service refused: "421 OFR_999 IP Suspended (2 Hours)",
+					 * the sending IP suspended after earlier breaches
+					 * (bentonow.com/smtp-errors/orange/ofr-999) */
 
 	/* GoDaddy: "IBnnn" */
 	C("godaddy", "ib401", securityerror), /* authentication not allowed inbound */
@@ -544,11 +551,16 @@ const struct bounce_rhost_row bounce_rhost_rows[] = {
 	/* NTT DOCOMO: its status and the command it answered decide */
 	S("nttdocomo", "5.1.1", NULL, userunknown),
 	S("nttdocomo", "5.0.911", NULL, userunknown),
-	S("nttdocomo", "5.2.0", NULL, filtered), /* "550 Unknown user" after DATA: its filter */
+	S("nttdocomo", "5.2.0", NULL, filtered), /* "550 Unknown user" after DATA: its filter.
+		 * mfsmax.docomo.ne.jp accepts RCPT TO and answers "550 Unknown user" after
+		 * the end of DATA when the recipient's refusal settings reject the mail
+		 * (akisoftware.com/pmsrv/help/docomo.html, an SMTP log of it; NTT's FAQ
+		 * support.ntt.com/mail/faq/detail/pid2300000e64: "Unknown user" may be the
+		 * recipient's refusal setting against unwanted mail) */
 	T("nttdocomo", "552 too much mail data", mailboxfull),
 	T("nttdocomo", "552 too many recipients", toomanyconn),
 	T("nttdocomo", "503 bad sequence of commands", syntaxerror),
-	T("nttdocomo", "504 command parameter not implemented", syntaxerror),
+	T("nttdocomo", "504 command parameter not implemented", syntaxerror), /* RFC 5321 4.2.2 */
 	{ "nttdocomo", "5.0.0", NULL, "RCPT", NULL, NULL, REASON(userunknown) },
 	{ "nttdocomo", "5.0.0", NULL, "DATA", NULL, NULL, REASON(rejected) },
 

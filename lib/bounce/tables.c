@@ -97,7 +97,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "account has been suspended", REASON(suspend) },
 	{ "account is suspended", REASON(suspend) },
 	{ "account suspended", REASON(suspend) },
-	{ "account is locked", REASON(suspend) },
+	{ "account is locked", REASON(suspend) }, /* vpopmail vdelivermail.c: "vdelivermail: account is locked
+						   * email bounced %s@%s", exit 100, for an account flagged BOUNCE_MAIL */
 	{ "temporary locked", REASON(suspend) },
 	{ "account is blocked", REASON(suspend) },
 	{ "temporarily locked", REASON(suspend) },
@@ -377,7 +378,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "mail for this domain", REASON(hostunknown) },
 	{ "not have a dns", REASON(hostunknown) },
 	{ "dns lookup failed", REASON(hostunknown) },
-	{ "dns lookup failure", REASON(hostunknown) },
+	{ "dns lookup failure", REASON(hostunknown) }, /* dma (DragonFly Mail Agent) net.c: "DNS lookup
+							 * failure: host %s not found" when the MX list of the domain fails */
 	/* block lists (before "spam": spamhaus is a list) */
 	{ "blacklist", REASON(blocked) },
 	{ "blocklist", REASON(blocked) },

@@ -60,13 +60,11 @@ CODE_SOURCES = {
 ALLOW = {
     'phrase "553 HOST does not exist"': "no MTA source or vendor document found yet (issue 14)",  # lhost-exim-37.eml
     'phrase "\'send mail as\'"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-googleworkspace-01.eml
-    'phrase "account is locked"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-qmail-10.eml
     'phrase "address wasn’t found"': "no MTA source or vendor document found yet (issue 14)",  # lhost-office365-01.eml
     'phrase "blacklisted url in message"': "no MTA source or vendor document found yet; without it on the corpus: nothing on the corpus (a unit test reads it)",  # lhost-imailserver-06.eml
     'phrase "connection rate limit"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-09.eml
     'phrase "could not load drd for domain"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-40.eml
     'phrase "delivery failed N attempts"': "no MTA source or vendor document found yet (issue 14)",  # lhost-imailserver-04.eml
-    'phrase "dns lookup failure"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-dragonfly-04.eml
     'phrase "dns query failed"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-office365-06.eml
     'phrase "duplicated message-id"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-fml-03.eml
     'phrase "has been delayed"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-gmail-08.eml
@@ -102,14 +100,9 @@ ALLOW = {
     'phrase "you are not a member of this mailing list"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-fml-02.eml
     'phrase "ディレクトリには見つかりません"': "Domino/Notes Japanese NDR text; no IBM/HCL document found yet",  # lhost-domino-02.eml
     'phrase "ディレクトリのリストにありません"': "Domino/Notes Japanese NDR text; no IBM/HCL document found yet",  # lhost-notes-02.eml
-    'rhost aol: "type=mx: malformed or unexpected name server reply"': "the provider's replies; no published list of it found yet; without it on the corpus: hardsoft -1, reason -1",  # rhost-aol-06.eml
     'rhost franceptt: code 102': "the provider's replies; no published list of it found yet",  # rhost-franceptt-06.eml
-    'rhost franceptt: code 108': "the provider's replies; no published list of it found yet",  # rhost-franceptt-10.eml
     'rhost franceptt: code 426': "the provider's replies; no published list of it found yet",  # rhost-franceptt-05.eml
     'rhost franceptt: code 505': "the provider's replies; no published list of it found yet",  # rhost-franceptt-08.eml
-    'rhost franceptt: code 999': "the provider's replies; no published list of it found yet",  # rhost-franceptt-07.eml
-    'rhost nttdocomo: "504 command parameter not implemented"': "the provider's replies; no published list of it found yet; without it on the corpus: reason -1",  # lhost-postfix-53.eml
-    'rhost nttdocomo: status 5.2.0': "the provider's replies; no published list of it found yet",  # rhost-nttdocomo-01.eml
     'rhost verizon: "no such user here"': "the provider's replies; no published list of it found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-verizon-02.eml
     'rhost verizon: "no valid recipients for this mm"': "the provider's replies; no published list of it found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-verizon-01.eml
 }
