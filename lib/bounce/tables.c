@@ -402,7 +402,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ " ube ", REASON(spamdetected) },
 	/* a link in the message is on a URI block list (URIBL, SURBL): the
 	 * content, not the sending host (Sisimai Reason::SpamDetected) */
-	{ "blacklisted url in message", REASON(spamdetected) },
+	{ "blacklisted url in message", REASON(spamdetected) }, /* exim_surbl, Erik Mugele's Exim Perl
+								 * URI block list check (www.teuton.org/~ejm/exim_surbl),
+								 * sub uribllookup: "Blacklisted URL in message. (DOMAIN)
+								 * in [black]. See http://lookup.uribl.com." */
 	{ "uribl", REASON(spamdetected) },
 	{ "message content rejected", REASON(spamdetected) },
 	{ "spam classification", REASON(spamdetected) },
@@ -513,9 +516,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	/* policy, filtering, rejection */
 	{ "resolver.rst.notauthorized", REASON(rejected) },
 	/* a mailing list that takes posts from its members only (fml's
-	 * refusals; Sisimai Lhost::FML) */
-	{ "you are not a member of this mailing list", REASON(rejected) },
-	{ "not member article from", REASON(rejected) },
+	 * refusals: the fml format's default, below) */
+	{ "not member article from", REASON(rejected) }, /* fml kern/fml.pl RejectHandler (fmlorg/fml4):
+							   * "NOT MEMBER article from $From_address" */
 	{ "header error", REASON(policyviolation) }, /* "554 5.7.9 Header error": the header broke a policy */
 	{ "because the recipient is not accepting mail with attachments", REASON(policyviolation) },
 	{ "because the recipient is not accepting mail with embedded images", REASON(policyviolation) },
@@ -621,7 +624,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "resolver.adr.badprimary", REASON(systemerror) },
 	/* a mailing list manager stopped a loop (fml: "Duplicated Message-ID",
 	 * "Loop Back Warning"; Sisimai Lhost::FML) */
-	{ "duplicated message-id", REASON(systemerror) },
+	{ "duplicated message-id", REASON(systemerror) }, /* fml kern/fml.pl DupMessageIdP (fmlorg/fml4): a
+							    * Message-ID seen before is a loop, "Loop Alert:
+							    * Duplicated Message-ID", "... in <$MAIL_LIST>." */
 	{ "has detected a loop condition", REASON(systemerror) },
 	{ "loop back warning", REASON(systemerror) },
 	{ "resolver.adr.invalidinsmtp", REASON(systemerror) },
@@ -856,13 +861,17 @@ const struct bounce_format bounce_formats[] = {
 	{ "googlegroups", "googlegroups.com", NULL, NULL, NULL, REASON(rejected), NULL },
 	{ "v5sendmail", "----- unsent message follows -----", "----- transcript of session follows -----",
 	  "----- unsent message follows -----", NULL, REASON_NONE, NULL },
-	/* fml (a mailing list manager, fml.org): its own notices that a post
-	 * was refused ("You are not a member of this mailing list <list>.",
-	 * "Duplicated Message-ID in <list>."), sent as -admin with a
-	 * Message-ID of its own ("<200504292334.FML12345.list@host>"); a
-	 * post it distributes keeps its author's Message-ID (Sisimai
-	 * Lhost::FML) */
-	{ "fml", "x-mlserver: fml", NULL, "original mail as follows:", NULL, REASON_NONE, ".fml" },
+	/* fml (a mailing list manager, fml.org): its own notices, sent as
+	 * -admin with a Message-ID of its own (kern/fml.pl GenMessageId:
+	 * "<${CurrentTime}.FML${GenMessageId}$$.$MAIL_LIST>"); a post it
+	 * distributes keeps its author's Message-ID. Its notices refuse a
+	 * post (kern/fml.pl in fmlorg/fml4: RejectHandler mails the sender
+	 * "You $From_address are not member" with the list's deny file and
+	 * the maintainer "NOT MEMBER article from"; "reject mail from",
+	 * "Spam mail from a spammer is rejected"), so rejected is the
+	 * default; its loop alerts ("Duplicated Message-ID", "has detected a
+	 * loop condition") have phrase rows above. */
+	{ "fml", "x-mlserver: fml", NULL, "original mail as follows:", NULL, REASON(rejected), ".fml" },
 };
 const size_t bounce_nformats = N(bounce_formats);
 

@@ -590,6 +590,39 @@ static void test_fml_notices(void **state)
 	bounce_report_free(rep);
 }
 
+/* fml's notices refuse a post (kern/fml.pl RejectHandler sends the list's
+ * own deny file, whose words are the list owner's): the format's default
+ * decides when no phrase does; its loop alerts keep their phrase. */
+static void test_fml_default(void **state)
+{
+	static const char deny[] =
+		"From: list-admin@lists.example.org\nTo: bounces@bounce.example.org\n"
+		"Subject: You bounces@bounce.example.org are not member (list ML)\n"
+		"Message-ID: <202612070123.FML4713.list@lists.example.org>\n"
+		"X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n\n"
+		"Posting to <list@lists.example.org> is open to subscribers only.\n";
+	static const char loop[] =
+		"From: list-admin@lists.example.org\nTo: list-admin@lists.example.org\n"
+		"Subject: Loop Alert: dup X-ML-Info: (list ML)\n"
+		"Message-ID: <202612070123.FML4714.list@lists.example.org>\n"
+		"X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n\n"
+		"fml <list@lists.example.org> has detected a loop condition so that\n"
+		"input mail has already our ML X-ML-Info: field.\n";
+	struct bounce_report *rep;
+	const struct bounce_rcpt *r;
+
+	(void)state;
+	r = parse_one(deny, NULL, &rep);
+	assert_string_equal(r->recipient, "list@lists.example.org");
+	assert_string_equal(r->reason, "rejected");
+	assert_string_equal(r->rule, "format fml");
+	bounce_report_free(rep);
+	r = parse_one(loop, NULL, &rep);
+	assert_string_equal(r->reason, "systemerror");
+	assert_string_equal(r->rule, "phrase \"has detected a loop condition\"");
+	bounce_report_free(rep);
+}
+
 /* A warning without DSN fields whose words say the message is still
  * queued is delayed (it must not count as a soft bounce); a final
  * failure's words are not. */
@@ -636,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_summary_status),
 		cmocka_unit_test(test_envelope_expired_is_final),
 		cmocka_unit_test(test_fml_notices),
+		cmocka_unit_test(test_fml_default),
 		cmocka_unit_test(test_warning_without_dsn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
