@@ -324,6 +324,24 @@ static void test_token_phrases(void **state)
 	run(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* Providers' words made general: Exchange Online's "X wasn't found at
+ * domain" (either apostrophe) is an unknown user; "No MX" as a word, what
+ * ever follows it, a domain that takes no mail; inside a word it is not. */
+static void test_provider_words(void **state)
+{
+	(void)state;
+	static const struct want cases[] = {
+		{ "", "", "", "Your message to alice@example.com couldn't be delivered.\nalice wasn't found at example.com.",
+		  "userunknown", BOUNCE_CLASS_HARD, NULL },
+		{ "", "", "", "The email address wasn\xe2\x80\x99t found at the destination domain.",
+		  "userunknown", BOUNCE_CLASS_HARD, NULL },
+		{ "", "", "No mx record found for domain=example.com", "", "notaccept", BOUNCE_CLASS_HARD, NULL },
+		{ "", "", "No MX found for domain example.com", "", "notaccept", BOUNCE_CLASS_HARD, NULL },
+		{ "", "", "Casino mx host unavailable", "", "onhold", BOUNCE_CLASS_SOFT, NULL },
+	};
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 /* A Sendmail transcript before the recipient's summary line is that
  * recipient's: the command and the reply it answered. */
 static void test_transcript_before_recipient(void **state)
@@ -628,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_status_choice),
 		cmocka_unit_test(test_host_summary_line),
 		cmocka_unit_test(test_token_phrases),
+		cmocka_unit_test(test_provider_words),
 		cmocka_unit_test(test_transcript_before_recipient),
 		cmocka_unit_test(test_refused_at_connection),
 		cmocka_unit_test(test_name_addr),
