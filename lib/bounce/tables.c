@@ -752,7 +752,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "delivery time expired", REASON(expired) },
 	{ "delivery expired", REASON(expired) },
 	{ "message expired", REASON(expired) },
-	{ "has been delayed", REASON(expired) },
 	{ "could not be delivered for", REASON(expired) },
 	{ "was not delivered within", REASON(expired) },
 	{ "too long in queue", REASON(expired) },

@@ -43,6 +43,9 @@ SOURCE_RE = re.compile(
 # start of their --explain text and where they come from.
 CODE_SOURCES = {
     "action ": "RFC 3464 2.3.3 (the Action field) and RFC 3463 3.1 (class 2: success)",
+    "still queued": "RFC 3464 2.3.3 (Action \"delayed\": the MTA will continue to attempt delivery), said in words "
+                    "by a report without DSN fields (bounce_queued_phrases: Gmail's \"Message will be retried\", "
+                    "Exim's \"Delivery attempts will continue\", OpenSMTPD's \"is kept in the queue\")",
     "status 2.": "RFC 3463 3.1 (class 2: success)",
     "diagnostic type x-unix": "RFC 3464 2.3.6 (diagnostic-type); Sendmail's sendmail/deliver.c writes "
                               "\"X-Unix\" for a local mailer's exit status",
@@ -64,7 +67,6 @@ ALLOW = {
     'phrase "could not load drd for domain"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-40.eml
     'phrase "delivery failed N attempts"': "no MTA source or vendor document found yet (issue 14)",  # lhost-imailserver-04.eml
     'phrase "duplicated message-id"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-fml-03.eml
-    'phrase "has been delayed"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-gmail-08.eml
     'phrase "host not reachable"': "no MTA source or vendor document found yet; without it on the corpus: status -2, reason -2",  # lhost-zoho-04.eml lhost-zoho-05.eml
     'phrase "insecure mail relay"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-v5sendmail-06.eml
     'phrase "invalid final delivery userid"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-imailserver-03.eml

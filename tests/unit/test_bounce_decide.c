@@ -629,9 +629,32 @@ static void test_warning_without_dsn(void **state)
 		"  alice@example.com\n    retry timeout exceeded\n\n"
 		"------ This is a copy of the message, including all the headers. ------\n";
 
+	/* a warning whose words name no cause: still queued, so expired
+	 * (RFC 3464's "delayed" in words); one that names a cause keeps it */
+	static const char retried[] =
+		"From: mailer-daemon@mx.example.org\n"
+		"To: bounces@bounce.example.org\nSubject: Undelivered Mail\n\n"
+		"----- The following addresses had errors -----\n"
+		"[Address: <alice@example.com>, ResponseCode 421, Nothing more]\n\n"
+		"Message will be retried for 4 more day(s)\n";
+	static const char full[] =
+		"From: mailer-daemon@mx.example.org\n"
+		"To: bounces@bounce.example.org\nSubject: Undelivered Mail\n\n"
+		"----- The following addresses had errors -----\n"
+		"[Address: <alice@example.com>, ResponseCode 452, Mailbox full]\n\n"
+		"Message will be retried for 4 more day(s)\n";
+	static const char said_nothing[] =
+		"From: mailer-daemon@mx.example.org\n"
+		"To: bounces@bounce.example.org\nSubject: Undelivered Mail\n\n"
+		"----- The following addresses had errors -----\n"
+		"[Address: <alice@example.com>, ResponseCode 421, Nothing more]\n";
+
 	(void)state;
 	expect(gmail, "alice@example.com", "expired", BOUNCE_CLASS_DELAYED, "4.0.947");
 	expect(exim, "alice@example.com", "expired", BOUNCE_CLASS_SOFT, "5.0.947");
+	expect(retried, "alice@example.com", "expired", BOUNCE_CLASS_DELAYED, NULL);
+	expect(full, "alice@example.com", "mailboxfull", BOUNCE_CLASS_DELAYED, NULL);
+	expect(said_nothing, "alice@example.com", "onhold", BOUNCE_CLASS_SOFT, NULL);
 }
 
 int main(void)
