@@ -399,9 +399,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "rbl", REASON(blocked) },
 	{ "unrouteable address", REASON(hostunknown) }, /* Exim src/route.c: "Unrouteable address" */
 	{ "an mx or srv record indicated no smtp service", REASON(notaccept) }, /* Exim src/routers/dnslookup.c */
-	/* no MX for the domain: OpenSMTPD smtpd/mta.c "No MX found for domain";
-	 * a word, whatever follows ("No MX record found for domain=...") */
-	{ " no mx ", REASON(notaccept) },
+	{ " no mx ", REASON(notaccept) }, /* no MX for the domain: OpenSMTPD smtpd/mta.c "No MX
+					    * found for domain"; a word, whatever follows */
 	{ "couldn't find a mail exchanger", REASON(notaccept) },
 	/* spam */
 	{ " ube,", REASON(spamdetected) },
@@ -583,10 +582,11 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "purported responsible address", REASON(rejected) }, /* RFC 4407: Sender ID's PRA, the sender */
 	{ "sending to/from an address", REASON(rejected) },
 	{ "sender address rejected", REASON(rejected) },
-	/* Gmail's "Send mail as" (a From address of another account): it "works only if
-	 * you already own the email account linked to the alternate address", verified
-	 * by Gmail (support.google.com/mail/answer/22370): a refused alias is the sender */
-	{ "'send mail as'", REASON(rejected) },
+	{ "'send mail as'", REASON(rejected) }, /* Gmail's "Send mail as", a From address of
+						  * another account: it "works only if you already own the
+						  * email account linked to the alternate address", verified
+						  * by Gmail (support.google.com/mail/answer/22370): a
+						  * refused alias is the sender refused */
 	{ "sender rejected", REASON(rejected) },
 	{ "sender denied", REASON(rejected) },
 	{ "sender blocked", REASON(rejected) },
@@ -720,10 +720,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "can't connect", REASON(networkerror) },
 	{ "cannot connect", REASON(networkerror) },
 	{ "malformed or unexpected name server reply", REASON(networkerror) },
-	/* Microsoft 365: "450 4.4.312 DNS query failed": the DNS query for the
-	 * destination's addresses failed (learn.microsoft.com/en-us/defender-office-365/
-	 * connectors-mail-flow-intelligence) */
-	{ "dns query failed", REASON(networkerror) },
+	{ "dns query failed", REASON(networkerror) }, /* Microsoft 365: "450 4.4.312 DNS query
+							 * failed", the DNS query for the destination's addresses
+							 * failed (learn.microsoft.com/en-us/defender-office-365/
+							 * connectors-mail-flow-intelligence) */
 	{ "host not found, try again", REASON(networkerror) },
 	/* expiry */
 	{ "queue.expired", REASON(expired) },
