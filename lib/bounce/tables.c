@@ -477,7 +477,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "banned sending ip", REASON(blocked) }, /* Exchange Online "550 5.7.606-649 Access denied, banned
 							 * sending IP" (learn.microsoft.com/en-us/exchange/mail-flow-best-practices/
 							 * non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online) */
-	{ "too many unwanted messages", REASON(blocked) },
 	{ "invalid ip for sending", REASON(blocked) },
 	{ "banned", REASON(blocked) },
 	{ "access denied", REASON(blocked) },

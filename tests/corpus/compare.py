@@ -428,8 +428,11 @@ apostrophe) for "address wasn’t found"; " no mx " (OpenSMTPD's "No MX found
 for domain") for "no mx record" and "no mx found"; and the code rule "still
 queued" (a report without DSN fields whose words say the message will be
 retried is expired, as Action delayed is: RFC 3464 2.3.3) for "has been
-delayed". No corpus line and no held-out figure changed. The "k-fold sources"
-line below has the counts now.
+delayed"; Outlook.com's own codes (RP-001..003, SC-002..004, DY-001/002,
+OU-001, from its postmaster's troubleshooting page) became remote host rows,
+and "too many unwanted messages" (SC-004's older words), which then decided
+nothing, went. No corpus line and no held-out figure changed. The "k-fold
+sources" line below has the counts now.
 
 """
 

@@ -89,7 +89,6 @@ ALLOW = {
     'phrase "spam."': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-exim-55.eml
     'phrase "temporary locked"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-amazonses-19.eml
     'phrase "the account or domain may not exist"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-exim-31.eml
-    'phrase "too many unwanted messages"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-ezweb-08.eml
     'phrase "unverifyable sending ip"': "no MTA source or vendor document found yet; without it on the corpus: status +2, reason -2",  # lhost-exim-38.eml lhost-exim-41.eml
     'phrase "user not exist"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-mcafee-05.eml
     'phrase "user not found"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, reason -1",  # lhost-postfix-76.eml
