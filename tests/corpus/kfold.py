@@ -43,6 +43,9 @@ SOURCE_RE = re.compile(
 # start of their --explain text and where they come from.
 CODE_SOURCES = {
     "action ": "RFC 3464 2.3.3 (the Action field) and RFC 3463 3.1 (class 2: success)",
+    "still queued": "RFC 3464 2.3.3 (Action \"delayed\": the MTA will continue to attempt delivery), said in words "
+                    "by a report without DSN fields (bounce_queued_phrases: Gmail's \"Message will be retried\", "
+                    "Exim's \"Delivery attempts will continue\", OpenSMTPD's \"is kept in the queue\")",
     "status 2.": "RFC 3463 3.1 (class 2: success)",
     "diagnostic type x-unix": "RFC 3464 2.3.6 (diagnostic-type); Sendmail's sendmail/deliver.c writes "
                               "\"X-Unix\" for a local mailer's exit status",
@@ -59,13 +62,9 @@ CODE_SOURCES = {
 # fail (issue 14); a new rule may not be added here.
 ALLOW = {
     'phrase "553 HOST does not exist"': "no MTA source or vendor document found yet (issue 14)",  # lhost-exim-37.eml
-    'phrase "\'send mail as\'"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-googleworkspace-01.eml
-    'phrase "address wasn’t found"': "no MTA source or vendor document found yet (issue 14)",  # lhost-office365-01.eml
     'phrase "connection rate limit"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-09.eml
     'phrase "could not load drd for domain"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-40.eml
     'phrase "delivery failed N attempts"': "Ipswitch IMail (X-Mailer: <SMTP32 ...>); searched: the pages and docs indexes (searches for the texts found IMail's help at docs.ipswitch.com, not these texts), the code index (only other bounce parsers' tables hold the words); no IMail document shows them",  # lhost-imailserver-04.eml
-    'phrase "dns query failed"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-office365-06.eml
-    'phrase "has been delayed"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-gmail-08.eml
     'phrase "host not reachable"': "no MTA source or vendor document found yet; without it on the corpus: status -2, reason -2",  # lhost-zoho-04.eml lhost-zoho-05.eml
     'phrase "insecure mail relay"': "a remote site's reply to MAIL (\"550 Insecure Mail Relay\") in an old Sendmail V5 transcript; searched: the code index (only other bounce parsers' tables hold it, no MTA source); no MTA found that writes it; without it on the corpus: status -1, reason -1",  # lhost-v5sendmail-06.eml
     'phrase "invalid final delivery userid"': "Ipswitch IMail (X-Mailer: <SMTP32 ...>); searched: the pages and docs indexes (searches for the texts found IMail's help at docs.ipswitch.com, not these texts), the code index (only other bounce parsers' tables hold the words); no IMail document shows them; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-imailserver-03.eml
@@ -74,7 +73,6 @@ ALLOW = {
     'phrase "mailbox exceeds allowed size"': "Ipswitch IMail (X-Mailer: <SMTP32 ...>); searched: the pages and docs indexes (searches for the texts found IMail's help at docs.ipswitch.com, not these texts), the code index (only other bounce parsers' tables hold the words); no IMail document shows them; without it on the corpus: status -1, reason -1",  # lhost-imailserver-02.eml
     'phrase "mailfolder is full"': "qmail at GoDaddy (secureserver.net, \"child status 100...\" from its local delivery program); such text is a site's own (vpopmail's vdelivermail.c prints a site's .over-quota.msg, default \"user is over quota\"); searched: the code index (only bounce parsers); no document; without it on the corpus: status -1, reason -1",  # lhost-x4-01.eml
     'phrase "no access from"': "a remote site's reply to MAIL (\"501 ... no access from mail server [IP] which is an open relay\") in an old Sendmail V5 transcript; searched: the code index (only other bounce parsers); no MTA found that writes it; without it on the corpus: status -1, reason -1",  # lhost-v5sendmail-07.eml
-    'phrase "no mx record"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-yahoo-09.eml
     'phrase "no relaying"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-dragonfly-15.eml
     'phrase "not configured to relay"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-44.eml
     'phrase "not listed in domino directory"': "Domino/Notes router text; searched: HCL/IBM Domino admin help (help.hcl-software.com, help*_admin.nsf mirrors), IBM technote collections, the code index (only other bounce parsers' tables hold the words); nothing of IBM/HCL shows them; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-domino-01.eml
@@ -89,14 +87,13 @@ ALLOW = {
     'phrase "spam."': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-exim-55.eml
     'phrase "temporary locked"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-amazonses-19.eml
     'phrase "the account or domain may not exist"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-exim-31.eml
-    'phrase "too many unwanted messages"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-ezweb-08.eml
     'phrase "unverifyable sending ip"': "no MTA source or vendor document found yet; without it on the corpus: status +2, reason -2",  # lhost-exim-38.eml lhost-exim-41.eml
     'phrase "user not exist"': "the remote host's reply (\"550 <addr>... User not exist\") relayed by McAfee Email and Web Security; searched: the code index (no MTA source writes it); nothing; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-mcafee-05.eml
     'phrase "user not found"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, reason -1",  # lhost-postfix-76.eml
     'phrase "was aborted after"': "unidentified MTA (From: Mail.Delivery.System@, \"Delevery to the following recipients was aborted after 5.0 hour(s)\", \"Technical details: Routing: Could not find a gateway for\"); searched: the code index for both texts (only other bounce parsers); no vendor found; without it on the corpus: status -1, reason -1",  # lhost-x3-02.eml
     'phrase "was not delivered within"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-ezweb-05.eml
-    'phrase "ディレクトリには見つかりません"': "Domino/Notes Japanese NDR text; searched: HCL Domino Japanese admin help (help.hcl-software.com/domino/*/ja), Lotus help*_admin.nsf Japanese mirrors, the code index (only other bounce parsers hold the words); nothing of IBM/HCL shows them",  # lhost-domino-02.eml
-    'phrase "ディレクトリのリストにありません"': "Domino/Notes Japanese NDR text; searched: HCL Domino Japanese admin help (help.hcl-software.com/domino/*/ja), Lotus help*_admin.nsf Japanese mirrors, the code index (only other bounce parsers hold the words); nothing of IBM/HCL shows them",  # lhost-notes-02.eml
+    'phrase "ディレクトリには見つかりません"': "Domino/Notes Japanese NDR text; searched: HCL Domino Japanese admin help (help.hcl-software.com/domino/*/ja), Lotus help*_admin.nsf Japanese mirrors, the code index (only other bounce parsers hold the words); nothing of IBM/HCL shows them; without it on the corpus: hardsoft -1, reason -1",  # lhost-domino-02.eml
+    'phrase "ディレクトリのリストにありません"': "Domino/Notes Japanese NDR text; searched: HCL Domino Japanese admin help (help.hcl-software.com/domino/*/ja), Lotus help*_admin.nsf Japanese mirrors, the code index (only other bounce parsers hold the words); nothing of IBM/HCL shows them; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-notes-02.eml
     'rhost franceptt: code 102': "the provider's replies; no published list of it found yet",  # rhost-franceptt-06.eml
     'rhost franceptt: code 426': "the provider's replies; no published list of it found yet",  # rhost-franceptt-05.eml
     'rhost franceptt: code 505': "the provider's replies; no published list of it found yet",  # rhost-franceptt-08.eml
