@@ -2,8 +2,8 @@
  * configured store (or -d) into another one, for moving an SQLite store to
  * the PostgreSQL store of several MTAs (docs/install.md, "Several MTAs"),
  * then count the rows on both sides and say whether they match. The
- * target's schema is migrated when it is opened; it must hold no bounces
- * and no recipients yet. */
+ * target's schema is migrated when it is opened; it must hold no bounces,
+ * no recipients and no list counts yet. */
 #include "cli.h"
 #include "store.h"
 
@@ -16,8 +16,9 @@ static void db_usage(FILE *fp)
 	fprintf(fp, "usage: rebound [-c FILE] [-d DATABASE] db copy --to DATABASE\n"
 		    "Copies every row of the database (the configuration's, or -d) into the\n"
 		    "database named by --to (a file path or a postgresql:// URI), which must\n"
-		    "hold no bounces or recipients yet, in one transaction, then counts the rows\n"
-		    "of each table on both sides. Stop rebound-pipe and rebound-milter (or\n"
+		    "hold no bounces, recipients or list counts yet, in one transaction, then counts\n"
+		    "the rows of each table on both sides (list_counts: one row per list and\n"
+		    "interval). Stop rebound-pipe and rebound-milter (or\n"
 		    "Postfix's delivery to them) while it runs. Exit 0 when every count matches,\n"
 		    "1 if not (or on an error), 75 if a database is locked or unreachable.\n");
 }

@@ -30,7 +30,8 @@ struct lrow {
 	struct rates_bucket *b;
 	size_t n, cap;
 	int paused, known_state;
-	char *paused_at, *reason;
+	char *paused_at, *reason, *resumed_at;
+	time_t since; /* store_list_counted_since: earlier intervals do not count */
 };
 
 struct lrows {
@@ -92,11 +93,13 @@ static int lrows_state(void *ctx, const struct store_list_state *s)
 	struct lrows *ls = ctx;
 	struct lrow *r = lrows_get(ls, s->list);
 
-	if (!r || !(r->paused_at = strdup(s->paused_at)) || !(r->reason = strdup(s->pause_reason))) {
+	if (!r || !(r->paused_at = strdup(s->paused_at)) || !(r->reason = strdup(s->pause_reason)) ||
+	    !(r->resumed_at = strdup(s->resumed_at))) {
 		ls->oom = 1;
 		return 1;
 	}
 	r->paused = s->paused;
+	r->since = store_list_counted_since(s);
 	r->known_state = 1;
 	return 0;
 }
@@ -113,6 +116,7 @@ static void lrows_free(struct lrows *ls)
 		free(ls->r[i].b);
 		free(ls->r[i].paused_at);
 		free(ls->r[i].reason);
+		free(ls->r[i].resumed_at);
 	}
 	free(ls->r);
 }
@@ -162,6 +166,7 @@ static const struct fmt_col by_list_cols[] = {
 	{ "list", 0, 0 },	{ "window", 0, 0 },	 { "messages", 1, 0 },	     { "recipients", 1, 0 },
 	{ "hard", 1, 0 },	{ "soft", 1, 0 },	 { "complaints", 1, 0 },     { "bounce_rate", 0, 0 },
 	{ "complaint_rate", 0, 0 }, { "state", 0, 0 }, { "paused_at", 0, 0 }, { "pause_reason", 0, 120 },
+	{ "resumed_at", 0, 0 },
 };
 
 int cmd_stats_wants_by(int argc, char **argv)
@@ -203,7 +208,9 @@ int cmd_stats_by_list(struct cli *cli, int argc, char **argv)
 			printf("usage: rebound [-c FILE] [-d DATABASE] stats --by list [--json|--csv]\n"
 			       "Per list (envelope sender) and window (1h, 24h, 7d): messages and recipients\n"
 			       "sent, hard and soft bounces and complaints recorded, the bounce and complaint\n"
-			       "rates (\"-\" below the list's rate_min_volume), and its pause: since when and why.\n");
+			       "rates (\"-\" below the list's rate_min_volume), and its pause: since when and why.\n"
+			       "After `rebound resume LIST` only the intervals that begin after the resume count,\n"
+			       "as for rebound-milter's warnings and pauses (resumed_at says when).\n");
 			return CLI_OK;
 		default:
 			fprintf(stderr, "usage: rebound [-c FILE] [-d DATABASE] stats --by list [--json|--csv]\n");
@@ -232,7 +239,7 @@ int cmd_stats_by_list(struct cli *cli, int argc, char **argv)
 			struct rates_counts sum;
 			char n[5][32], br[RATES_TEXT_MAX], cr[RATES_TEXT_MAX];
 
-			rates_window_sum(r->b, r->n, now, windows[w].seconds, 0, &sum);
+			rates_window_sum(r->b, r->n, now, windows[w].seconds, r->since, &sum);
 			snprintf(n[0], sizeof(n[0]), "%ld", sum.messages);
 			snprintf(n[1], sizeof(n[1]), "%ld", sum.recipients);
 			snprintf(n[2], sizeof(n[2]), "%ld", sum.hard);
@@ -243,7 +250,8 @@ int cmd_stats_by_list(struct cli *cli, int argc, char **argv)
 			{
 				const char *v[] = { r->list, windows[w].name, n[0], n[1], n[2], n[3], n[4], br, cr,
 						    r->paused ? "paused" : "active",
-						    r->paused ? r->paused_at : "-", r->paused ? r->reason : "-" };
+						    r->paused ? r->paused_at : "-", r->paused ? r->reason : "-",
+						    r->resumed_at && *r->resumed_at ? r->resumed_at : "-" };
 
 				fmt_row(&f, v);
 			}
@@ -410,9 +418,10 @@ static void metrics_lists(FILE *fp, struct cli *cli, const struct lrows *ls, tim
 	static const struct {
 		const char *name, *help;
 	} per_window[] = {
-		{ "rebound_list_messages", "List messages sent in the window (rebound-milter)." },
-		{ "rebound_list_recipients", "Recipients of list messages sent in the window (rebound-milter)." },
-		{ "rebound_list_bounces", "Bounces and complaints of the list recorded in the window, by class." },
+		{ "rebound_list_messages", "List messages sent in the window (rebound-milter), from the list's last resume on." },
+		{ "rebound_list_recipients", "Recipients of list messages sent in the window (rebound-milter), from the list's last resume "
+					     "on." },
+		{ "rebound_list_bounces", "Bounces and complaints of the list recorded in the window, by class, from its last resume on." },
 		{ "rebound_list_bounce_rate", "Hard bounces per recipient sent in the window (0 to 1); only at or "
 					      "above the list's minimum volume." },
 		{ "rebound_list_complaint_rate", "Complaints per recipient sent in the window (0 to 1); only at or "
@@ -430,7 +439,7 @@ static void metrics_lists(FILE *fp, struct cli *cli, const struct lrows *ls, tim
 				struct rates_counts c;
 				long v[3], ppm;
 
-				rates_window_sum(r->b, r->n, now, windows[w].seconds, 0, &c);
+				rates_window_sum(r->b, r->n, now, windows[w].seconds, r->since, &c);
 				if (k == 0 || k == 1) {
 					fprintf(fp, "%s{list=\"", per_window[k].name);
 					label(fp, r->list);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void store_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -391,7 +392,7 @@ const char *store_copy_table_name(enum store_copy_table t)
 {
 	static const char *const names[STORE_COPY_NTABLES] = {
 		"recipients", "bounces", "messages", "message_recipients", "verp_ids", "probes", "list_recipients",
-		"events", "list_states",
+		"events", "list_states", "list_counts",
 	};
 
 	return (unsigned)t < STORE_COPY_NTABLES ? names[t] : "";
@@ -431,12 +432,17 @@ enum store_status store_copy(struct store *src, struct store *dst, struct store_
 {
 	enum store_status status;
 
+	/* the tables a store in use has rows in: recipients and bounces
+	 * (rebound-pipe), list_counts (rebound-milter's sent counts) */
+	static const enum store_copy_table in_use[] = { STORE_COPY_RECIPIENTS, STORE_COPY_BOUNCES,
+							 STORE_COPY_LIST_COUNTS };
+
 	memset(res, 0, sizeof(*res));
-	for (int t = 0; t <= STORE_COPY_BOUNCES; t++) {
+	for (size_t i = 0; i < sizeof(in_use) / sizeof(in_use[0]); i++) {
+		enum store_copy_table t = in_use[i];
 		long n = 0;
 
-		if ((status = dst->ops->copy_each(dst, (enum store_copy_table)t, count_row, &n, err, errlen)) !=
-		    STORE_OK)
+		if ((status = dst->ops->copy_each(dst, t, count_row, &n, err, errlen)) != STORE_OK)
 			return status;
 		if (n > 0) {
 			store_err(err, errlen, "the target already holds %ld %s: copy only into an empty store", n,
@@ -450,7 +456,9 @@ enum store_status store_copy(struct store *src, struct store *dst, struct store_
 	for (int t = 0; t < STORE_COPY_NTABLES; t++) {
 		struct copy_ctx c = { dst, (enum store_copy_table)t, 0, STORE_OK, err, errlen };
 
-		status = src->ops->copy_each(src, c.t, copy_row, &c, err, errlen);
+		status = dst->ops->copy_begin(dst, c.t, err, errlen);
+		if (status == STORE_OK)
+			status = src->ops->copy_each(src, c.t, copy_row, &c, err, errlen);
 		if (status == STORE_OK)
 			status = c.status;
 		if (status == STORE_OK)
@@ -488,6 +496,18 @@ enum store_status store_list_states(struct store *st, int paused_only, store_lis
 				    size_t errlen)
 {
 	return st->ops->list_states(st, paused_only, fn, ctx, err, errlen);
+}
+
+time_t store_list_counted_since(const struct store_list_state *s)
+{
+	struct tm tm;
+	const char *end;
+
+	if (!s || !s->resumed_at || !*s->resumed_at)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s->resumed_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return end && !*end ? timegm(&tm) : 0;
 }
 
 enum store_status store_list_pause(struct store *st, const char *list, time_t now, const char *reason,

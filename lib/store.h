@@ -369,6 +369,7 @@ enum store_copy_table {
 	STORE_COPY_LIST_RECIPIENTS,
 	STORE_COPY_EVENTS,
 	STORE_COPY_LIST_STATES,
+	STORE_COPY_LIST_COUNTS,
 	STORE_COPY_NTABLES
 };
 /* store_copy_table_name: "recipients", "bounces", ... */
@@ -380,10 +381,15 @@ struct store_copy_result {
 	long rows[STORE_COPY_NTABLES];   /* copied */
 	long target[STORE_COPY_NTABLES]; /* counted in dst afterwards */
 };
-/* store_copy: every row of src into dst (which must hold no bounces and no
- * recipients yet), in one transaction of dst, then counts dst's rows:
- * the caller compares rows and target. Bounce and event ids are kept
- * (pollers of `rebound events` hold event ids; events name bounces). */
+/* store_copy: every row of src into dst (which must hold no bounces, no
+ * recipients and no list counts yet), in one transaction of dst, then
+ * counts dst's rows: the caller compares rows and target. Bounce and event
+ * ids are kept (pollers of `rebound events` hold event ids; events name
+ * bounces). list_counts is copied as one row per list and interval (its
+ * shards added up), sent and bounce side: it replaces what dst's trigger
+ * counted while the bounces were copied, so that counts of bounces purged
+ * since (list_counts keeps 30 days whatever purge does) come along too,
+ * and the copy's rates are the source's. */
 enum store_status store_copy(struct store *src, struct store *dst, struct store_copy_result *res, char *err,
 			     size_t errlen);
 
@@ -425,6 +431,13 @@ typedef int (*store_list_state_fn)(void *ctx, const struct store_list_state *s);
  * list; paused_only: those paused now. */
 enum store_status store_list_states(struct store *st, int paused_only, store_list_state_fn fn, void *ctx, char *err,
 				    size_t errlen);
+
+/* store_list_counted_since: from when s's counts count for its rates: its
+ * last `rebound resume` (intervals that start before it no longer count:
+ * rates_window_sum's since), 0 when it was never resumed. rebound-milter's
+ * evaluation, `rebound stats --by list` and `rebound metrics` all take it
+ * from here, so that they agree. */
+time_t store_list_counted_since(const struct store_list_state *s);
 
 /* store_list_pause: pause list from now, for reason, unless it is paused
  * already (*was_paused, may be NULL, tells; then nothing changes). In the

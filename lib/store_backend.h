@@ -56,6 +56,10 @@ struct store_ops {
 	/* the raw rows of `rebound db copy` (store_copy) */
 	enum store_status (*copy_each)(struct store *st, enum store_copy_table t, store_copy_fn fn, void *ctx,
 				       char *err, size_t errlen);
+	/* before the rows of table t: empty what dst's triggers wrote into t
+	 * while earlier tables were copied (list_counts: the bounce side
+	 * counted from the copied bounces; the copied rows hold it) */
+	enum store_status (*copy_begin)(struct store *st, enum store_copy_table t, char *err, size_t errlen);
 	/* values NULL: table t is complete (PostgreSQL: its id sequence is
 	 * moved past the ids copied) */
 	enum store_status (*copy_put)(struct store *st, enum store_copy_table t, const char *const *values,

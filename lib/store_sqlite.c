@@ -1661,6 +1661,8 @@ static const char *const copy_select[STORE_COPY_NTABLES] = {
 	"SELECT id, created_at, type, address, lists, cause, reason, status, class, bounce_id, hook_state, "
 	"hook_attempts, hook_next_at, hook_lease_owner, hook_lease_until, hook_note FROM events ORDER BY id",
 	"SELECT list, paused, paused_at, pause_reason, resumed_at, warned_at, warn_reason FROM list_states ORDER BY list",
+	"SELECT list, bucket, sum(messages), sum(recipients), sum(hard), sum(soft), sum(complaints) FROM list_counts "
+	"GROUP BY list, bucket ORDER BY list, bucket",
 };
 static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"INSERT INTO recipients (address, state, hard_bounces, soft_bounces, complaints, first_bounce_at, "
@@ -1680,6 +1682,8 @@ static const char *const copy_insert[STORE_COPY_NTABLES] = {
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
 	"INSERT INTO list_states (list, paused, paused_at, pause_reason, resumed_at, warned_at, warn_reason) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	"INSERT INTO list_counts (list, bucket, shard, messages, recipients, hard, soft, complaints) "
+	"VALUES (lower(?1), ?2, 0, ?3, ?4, ?5, ?6, ?7)",
 };
 
 static enum store_status sq_copy_each(struct store *base, enum store_copy_table t, store_copy_fn fn, void *ctx,
@@ -1761,6 +1765,21 @@ static enum store_status run_finalize(struct sqlite_store *st, sqlite3_stmt *s, 
 		status = fail(st, rc, what, err, errlen);
 	sqlite3_finalize(s);
 	return status;
+}
+
+static enum store_status sq_copy_begin(struct store *base, enum store_copy_table t, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status;
+	sqlite3_stmt *s;
+
+	if (t != STORE_COPY_LIST_COUNTS)
+		return STORE_OK;
+	/* store_copy found none before: all there is came from the trigger */
+	if ((status = writable(st, err, errlen)) != STORE_OK ||
+	    (status = prep(st, "DELETE FROM list_counts", &s, err, errlen)) != STORE_OK)
+		return status;
+	return run_finalize(st, s, "copy", NULL, err, errlen);
 }
 
 static enum store_status sq_list_sent_add(struct store *base, const struct store_list_sent *rows, size_t n,
@@ -1983,6 +2002,7 @@ static const struct store_ops sqlite_ops = {
 	.probe_release = sq_probe_release,
 	.verp_map = sq_verp_map,
 	.copy_each = sq_copy_each,
+	.copy_begin = sq_copy_begin,
 	.copy_put = sq_copy_put,
 	.list_sent_add = sq_list_sent_add,
 	.list_buckets = sq_list_buckets,

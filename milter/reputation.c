@@ -266,23 +266,12 @@ static int lists_bucket(void *ctx, const char *list, const struct rates_bucket *
 	return 0;
 }
 
-/* parse_iso: "YYYY-MM-DDTHH:MM:SSZ" to time_t, 0 if empty or bad. */
-static time_t parse_iso(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (!s || !*s || !strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return 0;
-	return timegm(&tm);
-}
-
 static int lists_state(void *ctx, const struct store_list_state *s)
 {
 	struct list_rates *r = lists_get(ctx, s->list);
 
 	r->paused = s->paused;
-	r->resumed = parse_iso(s->resumed_at);
+	r->resumed = store_list_counted_since(s);
 	return 0;
 }
 

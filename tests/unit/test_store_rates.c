@@ -240,6 +240,151 @@ static void test_bounces_counted(void **state)
 	assert_int_equal(s.b[1].c.recipients, 0);
 }
 
+/* --- rebound db copy carries the rates (store_copy) ---------------------------- */
+
+/* dump: every interval of every list and every list's state, as text */
+struct dump {
+	char text[4096];
+	size_t len;
+};
+
+static int dump_bucket(void *ctx, const char *list, const struct rates_bucket *b)
+{
+	struct dump *d = ctx;
+	int n = snprintf(d->text + d->len, sizeof(d->text) - d->len, "%s %lld %ld %ld %ld %ld %ld\n", list,
+			 (long long)b->start, b->c.messages, b->c.recipients, b->c.hard, b->c.soft, b->c.complaints);
+
+	assert_true(n > 0 && (size_t)n < sizeof(d->text) - d->len);
+	d->len += (size_t)n;
+	return 0;
+}
+
+static int dump_state(void *ctx, const struct store_list_state *ls)
+{
+	struct dump *d = ctx;
+	int n = snprintf(d->text + d->len, sizeof(d->text) - d->len, "%s %d [%s] [%s] [%s] [%s] [%s] %lld\n",
+			 ls->list, ls->paused, ls->paused_at, ls->pause_reason, ls->resumed_at, ls->warned_at,
+			 ls->warn_reason, (long long)store_list_counted_since(ls));
+
+	assert_true(n > 0 && (size_t)n < sizeof(d->text) - d->len);
+	d->len += (size_t)n;
+	return 0;
+}
+
+static void dump_rates(struct store *st, struct dump *d)
+{
+	char err[256] = "";
+
+	memset(d, 0, sizeof(*d));
+	OK(store_list_buckets(st, 0, NULL, dump_bucket, d, err, sizeof(err)));
+	OK(store_list_states(st, 0, dump_state, d, err, sizeof(err)));
+}
+
+/* fill_rates: sent counts of two lists over three intervals (news@ from
+ * two milters: two writes of one interval), its bounces (counted by the
+ * trigger), one of them purged since (its count stays in list_counts), a
+ * pause, a resume and a warning. */
+static void fill_rates(struct store *st, struct policy *pol)
+{
+	struct store_list_sent sent[] = {
+		{ "news@lists.example.org", T0, 10, 12 },
+		{ "news@lists.example.org", T0 + RATES_BUCKET, 5, 5 },
+		{ "bulk@lists.example.org", T0 + 2 * RATES_BUCKET, 100, 300 },
+	};
+	const char *bad[] = { "a@example.net", "b@example.net", "c@example.net" };
+	struct store_purge_result pres;
+	struct fixture tmp = { .st = st };
+	char err[256] = "";
+	int was, claimed;
+
+	tmp.pol = *pol;
+	OK(store_list_sent_add(st, sent, 3, 0, err, sizeof(err)));
+	OK(store_list_sent_add(st, sent, 1, 0, err, sizeof(err))); /* a second MTA, same interval */
+	for (int i = 0; i < 3; i++)
+		OK(store_list_seen(st, "news@lists.example.org", bad[i], T0 - 60, err, sizeof(err)));
+	record(&tmp, bad[0], "hard", 1, T0 - 2 * RATES_BUCKET + 5); /* purged below */
+	record(&tmp, bad[1], "hard", 1, T0 + 10);
+	record(&tmp, bad[2], "complaint", 1, T0 + RATES_BUCKET + 20);
+	OK(store_purge(st, T0 - RATES_BUCKET, T0 + 3 * RATES_BUCKET, 0, &pres, err, sizeof(err)));
+	assert_int_equal(pres.bounces, 1);
+	OK(store_list_pause(st, "news@lists.example.org", T0 + 30, "bounce rate 15%", &was, err, sizeof(err)));
+	OK(store_list_resume(st, "news@lists.example.org", T0 + RATES_BUCKET + 30, &was, err, sizeof(err)));
+	OK(store_list_pause(st, "news@lists.example.org", T0 + 2 * RATES_BUCKET, "again", &was, err, sizeof(err)));
+	OK(store_list_warn_claim(st, "bulk@lists.example.org", T0 + 2 * RATES_BUCKET, 86400, "bounce rate 6%",
+				 &claimed, err, sizeof(err)));
+	assert_int_equal(claimed, 1);
+}
+
+/* copy_rates_check: copy src into the new store at path; the target's
+ * intervals, counts and states are the source's; a second copy into it is
+ * refused. */
+static void copy_rates_check(struct store *src, const char *path)
+{
+	struct store_copy_result res;
+	struct store *dst;
+	struct dump a, b;
+	char err[256] = "";
+
+	dump_rates(src, &a);
+	/* what fill_rates made: the purged bounce's hard count stays */
+	assert_non_null(strstr(a.text, "news@lists.example.org 1796644200 0 0 1 0 0\n"));
+	assert_non_null(strstr(a.text, "news@lists.example.org 1796644800 20 24 1 0 0\n"));
+	assert_non_null(strstr(a.text, "news@lists.example.org 1796645100 5 5 0 0 1\n"));
+	assert_non_null(strstr(a.text, "bulk@lists.example.org 1796645400 100 300 0 0 0\n"));
+	assert_non_null(strstr(a.text, "news@lists.example.org 1 [2026-12-07T12:10:00Z] [again] "
+				       "[2026-12-07T12:05:30Z] [] [] 1796645130\n"));
+	OK(store_open(path, 5, STORE_CREATE, &dst, err, sizeof(err)));
+	if (store_copy(src, dst, &res, err, sizeof(err)) != STORE_OK)
+		fail_msg("store_copy: %s", err);
+	assert_int_equal(res.rows[STORE_COPY_LIST_COUNTS], 4);
+	assert_int_equal(res.rows[STORE_COPY_LIST_STATES], 2);
+	for (int t = 0; t < STORE_COPY_NTABLES; t++)
+		assert_int_equal(res.rows[t], res.target[t]);
+	dump_rates(dst, &b);
+	assert_string_equal(a.text, b.text);
+	store_close(dst);
+}
+
+static void test_copy_rates(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *dst;
+	struct store_list_sent one = { "news@lists.example.org", T0, 1, 1 };
+	struct store_copy_result res;
+	char path[600] = ":memory:", name[64] = "", err[256] = "";
+
+	fill_rates(fx->st, &fx->pol);
+	/* into a new store of the same backend */
+	if (fixture_pg() && fixture_db_new(NULL, path, sizeof(path), name, sizeof(name)) != 0)
+		fail_msg("cannot make a database");
+	copy_rates_check(fx->st, path);
+	assert_int_equal(fixture_db_drop(name), 0);
+	/* a target where a milter wrote counts already is refused */
+	OK(store_open(":memory:", 5, STORE_CREATE, &dst, err, sizeof(err)));
+	OK(store_list_sent_add(dst, &one, 1, 0, err, sizeof(err)));
+	assert_int_equal(store_copy(fx->st, dst, &res, err, sizeof(err)), STORE_ERROR);
+	assert_non_null(strstr(err, "the target already holds 1 list_counts"));
+	store_close(dst);
+}
+
+/* SQLite to PostgreSQL, as docs/install.md moves a store */
+static void test_copy_rates_sqlite_to_pg(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *src;
+	char path[600], name[64], err[256] = "";
+
+	if (!fixture_pg())
+		skip(); /* needs the PostgreSQL server of tests/run */
+	OK(store_open(":memory:", 5, STORE_CREATE, &src, err, sizeof(err)));
+	fill_rates(src, &fx->pol);
+	if (fixture_db_new(NULL, path, sizeof(path), name, sizeof(name)) != 0)
+		fail_msg("cannot make a database");
+	copy_rates_check(src, path);
+	store_close(src);
+	assert_int_equal(fixture_db_drop(name), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +392,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pause_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warn_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounces_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_rates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_rates_sqlite_to_pg, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
