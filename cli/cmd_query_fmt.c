@@ -42,34 +42,64 @@ void fmt_json_string(FILE *fp, const char *v)
 	fputc('"', fp);
 }
 
-char *fmt_text(const char *v, size_t max, int *cut)
+/* text_append: what fmt_text returns, appended to *buf (of *len octets used,
+ * *size allocated) with its '\0'; -1 when out of memory. */
+static int text_append(char **buf, size_t *len, size_t *size, const char *v, size_t max, int *cut)
 {
 	const char *p = v ? v : "";
-	size_t chars = 0, n, o = 0;
-	/* '?' for a bad byte never makes it longer */
-	char *out = malloc(strlen(p) + 1);
+	size_t chars = 0, n, o = *len, need = *len + strlen(p) + 1;
+	char *out;
 
 	if (cut)
 		*cut = 0;
-	if (!out)
-		return NULL;
+	if (need > *size) {
+		/* '?' for a bad byte never makes it longer */
+		size_t size2 = *size ? *size : 256;
+
+		while (size2 < need)
+			size2 *= 2;
+		if (!(out = realloc(*buf, size2)))
+			return -1;
+		*buf = out;
+		*size = size2;
+	}
+	out = *buf;
 	for (; *p; p += n) {
-		long c = log_text_char(p, &n);
+		long c;
 
 		if (max && chars == max) {
 			if (cut)
 				*cut = 1;
 			break;
 		}
+		chars++;
+		if (*p >= 0x20 && *p < 0x7f) { /* printable ASCII: nothing to check */
+			out[o++] = *p;
+			n = 1;
+			continue;
+		}
+		c = log_text_char(p, &n);
 		if (log_char_unsafe(c)) {
 			out[o++] = '?';
 		} else {
 			memcpy(out + o, p, n);
 			o += n;
 		}
-		chars++;
 	}
-	out[o] = '\0';
+	out[o++] = '\0';
+	*len = o;
+	return 0;
+}
+
+char *fmt_text(const char *v, size_t max, int *cut)
+{
+	char *out = NULL;
+	size_t len = 0, size = 0;
+
+	if (text_append(&out, &len, &size, v, max, cut) < 0) {
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 
@@ -122,21 +152,27 @@ void fmt_begin(struct fmt *f, enum fmt_kind kind, FILE *fp, const struct fmt_col
 	}
 }
 
-/* cell_copy: a table cell: fmt_text, cut at the column's width (in
- * characters) with its last three characters made "...". */
-static char *cell_copy(const char *v, size_t width)
+/* cell_add: a table cell appended to f->text: fmt_text, cut at the
+ * column's width (in characters) with its last three characters made
+ * "...". Its offset goes to f->cells. */
+static int cell_add(struct fmt *f, size_t k, const char *v, size_t width)
 {
 	int cut;
-	char *c = fmt_text(v, width, &cut);
+	size_t start = f->len;
 
-	if (c && cut && width > 3) {
-		size_t end = strlen(c);
+	if (text_append(&f->text, &f->len, &f->size, v, width, &cut) < 0)
+		return -1;
+	f->cells[k] = start;
+	if (cut && width > 3) {
+		char *c = f->text + start;
+		size_t end = f->len - 1 - start;
 
-		for (int k = 0; k < 3; k++)
+		for (int k3 = 0; k3 < 3; k3++)
 			end = (size_t)(g_utf8_find_prev_char(c, c + end) - c);
 		memcpy(c + end, "...", 4);
+		f->len = start + end + 4;
 	}
-	return c;
+	return 0;
 }
 
 void fmt_row(struct fmt *f, const char *const *values)
@@ -165,9 +201,11 @@ void fmt_row(struct fmt *f, const char *const *values)
 		fputc('\n', f->fp);
 		return;
 	}
+	if (f->failed)
+		return;
 	if (f->rows == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 64;
-		char **cells = realloc(f->cells, cap * f->ncols * sizeof(char *));
+		size_t *cells = realloc(f->cells, cap * f->ncols * sizeof(size_t));
 
 		if (!cells) {
 			f->failed = 1;
@@ -177,8 +215,10 @@ void fmt_row(struct fmt *f, const char *const *values)
 		f->cap = cap;
 	}
 	for (size_t i = 0; i < f->ncols; i++)
-		if (!(f->cells[f->rows * f->ncols + i] = cell_copy(values[i], f->cols[i].width)))
+		if (cell_add(f, f->rows * f->ncols + i, values[i], f->cols[i].width) < 0) {
 			f->failed = 1;
+			return;
+		}
 	f->rows++;
 }
 
@@ -209,32 +249,35 @@ int fmt_end(struct fmt *f)
 {
 	if (f->kind == FMT_TABLE) {
 		size_t *widths = calloc(f->ncols ? f->ncols : 1, sizeof(size_t));
-		const char **names = calloc(f->ncols ? f->ncols : 1, sizeof(char *));
+		const char **line = calloc(f->ncols ? f->ncols : 1, sizeof(char *));
 
-		if (widths && names && !f->failed) {
+		if (widths && line && !f->failed) {
 			for (size_t i = 0; i < f->ncols; i++) {
-				names[i] = f->cols[i].name;
-				widths[i] = display_width(names[i]);
+				widths[i] = display_width(f->cols[i].name);
 				for (size_t r = 0; r < f->rows; r++) {
-					size_t w = display_width(f->cells[r * f->ncols + i]);
+					size_t w = display_width(f->text + f->cells[r * f->ncols + i]);
 
 					if (w > widths[i])
 						widths[i] = w;
 				}
+				line[i] = f->cols[i].name;
 			}
-			table_line(f, names, widths);
-			for (size_t r = 0; r < f->rows; r++)
-				table_line(f, (const char *const *)&f->cells[r * f->ncols], widths);
+			table_line(f, line, widths);
+			for (size_t r = 0; r < f->rows; r++) {
+				for (size_t i = 0; i < f->ncols; i++)
+					line[i] = f->text + f->cells[r * f->ncols + i];
+				table_line(f, line, widths);
+			}
 		} else {
 			f->failed = 1;
 		}
 		free(widths);
-		free(names);
-		for (size_t k = 0; k < f->rows * f->ncols; k++)
-			free(f->cells[k]);
+		free(line);
 		free(f->cells);
+		free(f->text);
 		f->cells = NULL;
-		f->rows = f->cap = 0;
+		f->text = NULL;
+		f->rows = f->cap = f->len = f->size = 0;
 	}
 	if (fflush(f->fp) != 0 || ferror(f->fp))
 		f->failed = 1;

@@ -23,7 +23,9 @@ struct fmt {
 	FILE *fp;
 	const struct fmt_col *cols;
 	size_t ncols;
-	char **cells; /* table: rows * ncols copies, owned */
+	char *text;   /* table: the cells' text, each ended by '\0', owned */
+	size_t len, size;
+	size_t *cells; /* table: rows * ncols offsets into text, owned */
 	size_t rows, cap;
 	int failed;   /* out of memory or a write error */
 };

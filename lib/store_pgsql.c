@@ -964,20 +964,40 @@ static enum store_status pg_recipients_each(struct store *base, int suppressed_o
 	struct pg_store *st = pg(base);
 	PGresult *res;
 	enum store_status status;
+	int n;
 
 	(void)suppressed_only; /* only the suppressed ones are listed */
 	if (st->empty)
 		return STORE_OK;
 	arm(st);
 	/* ordered as SQLite's NOCASE orders: byte order of the lowercase
-	 * address (citext's own order calls lower() twice per comparison: 20,000
-	 * rows took ~0.7 s to sort, ~0.04 s so) */
+	 * address, the order of the index recipients_suppressed_listing
+	 * (schema/pgsql/0008-suppressed-listing.sql), which holds every column
+	 * read here: an index-only scan, no sort. The time comes as seconds and
+	 * is formatted here: to_char per row cost more than the scan. */
 	if ((status = run(st, "suppressed",
-			  "SELECT " RCPT_COLUMNS " FROM recipients WHERE state = 'suppressed' "
+			  "SELECT address, floor(extract(epoch FROM suppressed_at))::bigint, "
+			  "coalesce(suppressed_reason, '') FROM recipients WHERE state = 'suppressed' "
 			  "ORDER BY lower(address::text) COLLATE \"C\"", 0,
 			  NULL, &res, err, errlen)) != STORE_OK)
 		return status;
-	each_recipient(res, fn, ctx);
+	n = PQntuples(res);
+	for (int i = 0; i < n; i++) {
+		char at[STORE_TIME_MAX];
+		struct store_recipient r = {
+			.address = PQgetvalue(res, i, 0),
+			.state = "suppressed",
+			.first_bounce_at = "",
+			.last_bounce_at = "",
+			.suppressed_at = PQgetisnull(res, i, 1)
+						 ? ""
+						 : store_time_format((time_t)strtoll(PQgetvalue(res, i, 1), NULL, 10), at),
+			.suppressed_reason = PQgetvalue(res, i, 2),
+		};
+
+		if (fn(ctx, &r))
+			break;
+	}
 	PQclear(res);
 	return STORE_OK;
 }

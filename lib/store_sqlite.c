@@ -109,7 +109,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_LIST_ALL_NEWEST] = NEWEST("SELECT " BOUNCE_COLUMNS " FROM bounces WHERE " LIST_FILTER),
 	[S_LIST_RCPT_NEWEST] = NEWEST("SELECT " BOUNCE_COLUMNS " FROM bounces WHERE recipient = ?4 AND " LIST_FILTER),
 	[S_RCPT_GET] = "SELECT " RCPT_COLUMNS " FROM recipients WHERE address = ?1",
-	[S_SUPPRESSED] = "SELECT " RCPT_COLUMNS " FROM recipients WHERE state = 'suppressed' ORDER BY address",
+	/* what store_suppressed_list gives, all of it in the index
+	 * recipients_suppressed_listing (schema/0008-suppressed-listing.sql) */
+	[S_SUPPRESSED] = "SELECT address, state, 0, 0, 0, '', '', ifnull(suppressed_at, ''), "
+			 "ifnull(suppressed_reason, '') FROM recipients WHERE state = 'suppressed' ORDER BY address",
 	[S_MANUAL_ENSURE] = "INSERT INTO recipients (address) VALUES (?1) ON CONFLICT (address) DO NOTHING",
 	[S_MANUAL_SUPPRESS] = "UPDATE recipients SET state = 'suppressed', suppressed_at = ?2, suppressed_reason = ?3 "
 			      "WHERE address = ?1",

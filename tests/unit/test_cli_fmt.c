@@ -79,12 +79,35 @@ static void test_text(void **state)
 	assert_string_equal(t, "\303\251\303\251");
 	assert_int_equal(cut, 1);
 	free(t);
-	t = cell_copy("\303\251\303\251\303\251\303\251\303\251\303\251", 5);
-	assert_string_equal(t, "\303\251\303\251...");
-	free(t);
-	t = cell_copy("short", 60);
-	assert_string_equal(t, "short");
-	free(t);
+}
+
+/* A table: cells cut at the column's width with "...", columns aligned by
+ * characters, unsafe characters shown as '?', NULL as "". */
+static void test_table(void **state)
+{
+	static const struct fmt_col cols[] = { { "name", 0, 5 }, { "n", 1, 0 }, { "last", 0, 0 } };
+	const char *rows[][3] = {
+		{ "\303\251\303\251\303\251\303\251\303\251\303\251", "1", "x" },
+		{ "short", "22", NULL },
+		{ "ab", "333", "\033[0m" },
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct fmt f;
+
+	(void)state;
+	assert_non_null(fp);
+	fmt_begin(&f, FMT_TABLE, fp, cols, 3);
+	for (size_t r = 0; r < 3; r++)
+		fmt_row(&f, rows[r]);
+	assert_int_equal(fmt_end(&f), 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(buf, "name   n    last\n"
+				 "\303\251\303\251...  1    x\n"
+				 "short  22   \n"
+				 "ab     333  ?[0m\n");
+	free(buf);
 }
 
 static void test_csv(void **state)
@@ -110,6 +133,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_string),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_csv),
 	};
 

@@ -318,6 +318,45 @@ static void test_suppress_unsuppress(void **state)
 	assert_int_equal(get_rcpt(fx, "y@example.com", STORE_OK).soft, 1);
 }
 
+struct listing {
+	int n;
+	char line[4][160];
+};
+
+static int list_suppressed(void *ctx, const struct store_recipient *r)
+{
+	struct listing *l = ctx;
+
+	if (l->n < 4)
+		snprintf(l->line[l->n], sizeof(l->line[0]), "%s|%s|%s|%s", r->address, r->state, r->suppressed_at,
+			 r->suppressed_reason);
+	l->n++;
+	return 0;
+}
+
+/* store_suppressed_list: the same on both backends: by the bytes of the
+ * lowercase address, the time in UTC ISO form, the reason; active
+ * addresses not listed. */
+static void test_suppressed_listing(void **state)
+{
+	struct store_fixture *fx = *state;
+	struct listing l = { 0 };
+	char err[256] = "";
+	const char *addrs[] = { "b@example.com", "A@example.com", "_z@example.com", "c@example.com" };
+
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(store_recipient_suppress(fx->st, addrs[i], i == 1 ? "asked" : "by phone",
+							  T0 + (time_t)i * 61, NULL, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_recipient_unsuppress(fx->st, "c@example.com", T0 + DAY, NULL, err, sizeof(err)),
+			 STORE_OK);
+	assert_int_equal(store_suppressed_list(fx->st, list_suppressed, &l, err, sizeof(err)), STORE_OK);
+	assert_int_equal(l.n, 3);
+	/* T0 is 2026-11-18T11:06:40Z */
+	assert_string_equal(l.line[0], "_z@example.com|suppressed|2026-11-18T11:08:42Z|by phone");
+	assert_string_equal(l.line[1], "A@example.com|suppressed|2026-11-18T11:07:41Z|asked");
+	assert_string_equal(l.line[2], "b@example.com|suppressed|2026-11-18T11:06:40Z|by phone");
+}
+
 static int count_rows(void *ctx, const struct store_bounce_row *row)
 {
 	(void)row;
@@ -899,6 +938,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_soft_stale_and_window, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_delivery, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_transaction_rollback, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_suppressed_listing, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_suppress_unsuppress, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_list_stats_purge, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_counts_page_purge, fixture_setup, fixture_teardown),
