@@ -423,6 +423,12 @@ static enum bounce_reason reason_last(struct ctx *c, struct rcpt *r, const struc
 		reason = REASON(expired);
 		text_copy(r->rule, sizeof(r->rule), "action delayed");
 	}
+	/* no DSN fields, and the words say the message is still queued and
+	 * will be retried: the warning RFC 3464 2.3.3 calls "delayed" */
+	if (!reason && !r->action[0] && reason_says_any(w->ctxf, bounce_queued_phrases, bounce_nqueued_phrases)) {
+		reason = REASON(expired);
+		text_copy(r->rule, sizeof(r->rule), "still queued");
+	}
 	if (!reason && c->format && c->format->reason) {
 		reason = c->format->reason;
 		snprintf(r->rule, sizeof(r->rule), "format %s", c->format->name);

@@ -504,6 +504,25 @@ const struct bounce_rhost_row bounce_rhost_rows[] = {
 	S("microsoft", "5.5.0", "requested action not taken: mailbox unavailable", userunknown),
 	S("microsoft", "5.1.2", "invalid x.400 address", userunknown),
 
+	/* Outlook.com's own codes, "SMTP Error Codes" of its postmaster's troubleshooting
+	 * page (sendersupport.olc.protection.outlook.com/pm/troubleshooting.aspx): "421
+	 * RP-001/RP-002 ... has exceeded the rate limit allowed", "421 RP-003 ... the
+	 * connection limit allowed", "550 SC-002 ... namespace mining behavior", "550
+	 * SC-003 ... appears to be an open proxy/relay", "550 SC-004 ... A block has been
+	 * placed against your IP address because we have received complaints", "550
+	 * DY-001 ... dynamic IP's", "550 DY-002 ... compromised or virus infected
+	 * server", "550 OU-001 ... this block ... Spamhaus" (SC-001 and OU-002, "content
+	 * with spam-like characteristics or IP/domain reputation", name no one reason) */
+	R("microsoft", "421", "rp-001", speeding),
+	R("microsoft", "421", "rp-002", speeding),
+	R("microsoft", "421", "rp-003", toomanyconn),
+	R("microsoft", "550", "sc-002", blocked),
+	R("microsoft", "550", "sc-003", blocked),
+	R("microsoft", "550", "sc-004", blocked),
+	R("microsoft", "550", "dy-001", blocked),
+	R("microsoft", "550", "dy-002", blocked),
+	R("microsoft", "550", "ou-001", blocked),
+
 	/* Mimecast: reply code and words */
 	R("mimecast", "550", "spf sender invalid - envelope rejected", authfailure),
 	R("mimecast", "550", "dkim sender invalid - envelope rejected", authfailure),

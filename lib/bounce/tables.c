@@ -278,7 +278,12 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "address not found", REASON(userunknown) },
 	{ "address couldn't be found", REASON(userunknown) },
 	{ "address wasn't found", REASON(userunknown) },
-	{ "address wasn\xe2\x80\x99t found", REASON(userunknown) }, /* with a typographic apostrophe */
+	/* Exchange Online: "Your message to TestGroup@contoso.com couldn't be delivered.
+	 * TestGroup wasn't found at contoso.com." with 550 5.1.10 RecipientNotFound
+	 * (learn.microsoft.com/troubleshoot/exchange/, "Email message sent to a restored
+	 * Microsoft 365 group generates an NDR"); also with a typographic apostrophe */
+	{ "wasn't found at", REASON(userunknown) },
+	{ "wasn\xe2\x80\x99t found at", REASON(userunknown) },
 	/* "not found in the directory" (Domino, Japanese) */
 	{ "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xab"
 	  "\xe3\x81\xaf\xe8\xa6\x8b\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b"
@@ -394,8 +399,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "rbl", REASON(blocked) },
 	{ "unrouteable address", REASON(hostunknown) }, /* Exim src/route.c: "Unrouteable address" */
 	{ "an mx or srv record indicated no smtp service", REASON(notaccept) }, /* Exim src/routers/dnslookup.c */
-	{ "no mx record", REASON(notaccept) },
-	{ "no mx found", REASON(notaccept) }, /* OpenSMTPD smtpd/mta.c: "No MX found for domain" */
+	{ " no mx ", REASON(notaccept) }, /* no MX for the domain: OpenSMTPD smtpd/mta.c "No MX
+					    * found for domain"; a word, whatever follows */
 	{ "couldn't find a mail exchanger", REASON(notaccept) },
 	/* spam */
 	{ " ube,", REASON(spamdetected) },
@@ -472,7 +477,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "banned sending ip", REASON(blocked) }, /* Exchange Online "550 5.7.606-649 Access denied, banned
 							 * sending IP" (learn.microsoft.com/en-us/exchange/mail-flow-best-practices/
 							 * non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online) */
-	{ "too many unwanted messages", REASON(blocked) },
 	{ "invalid ip for sending", REASON(blocked) },
 	{ "banned", REASON(blocked) },
 	{ "access denied", REASON(blocked) },
@@ -577,7 +581,11 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "purported responsible address", REASON(rejected) }, /* RFC 4407: Sender ID's PRA, the sender */
 	{ "sending to/from an address", REASON(rejected) },
 	{ "sender address rejected", REASON(rejected) },
-	{ "'send mail as'", REASON(rejected) },
+	{ "'send mail as'", REASON(rejected) }, /* Gmail's "Send mail as", a From address of
+						  * another account: it "works only if you already own the
+						  * email account linked to the alternate address", verified
+						  * by Gmail (support.google.com/mail/answer/22370): a
+						  * refused alias is the sender refused */
 	{ "sender rejected", REASON(rejected) },
 	{ "sender denied", REASON(rejected) },
 	{ "sender blocked", REASON(rejected) },
@@ -711,7 +719,10 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "can't connect", REASON(networkerror) },
 	{ "cannot connect", REASON(networkerror) },
 	{ "malformed or unexpected name server reply", REASON(networkerror) },
-	{ "dns query failed", REASON(networkerror) },
+	{ "dns query failed", REASON(networkerror) }, /* Microsoft 365: "450 4.4.312 DNS query
+							 * failed", the DNS query for the destination's addresses
+							 * failed (learn.microsoft.com/en-us/defender-office-365/
+							 * connectors-mail-flow-intelligence) */
 	{ "host not found, try again", REASON(networkerror) },
 	/* expiry */
 	{ "queue.expired", REASON(expired) },
@@ -740,7 +751,6 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "delivery time expired", REASON(expired) },
 	{ "delivery expired", REASON(expired) },
 	{ "message expired", REASON(expired) },
-	{ "has been delayed", REASON(expired) },
 	{ "could not be delivered for", REASON(expired) },
 	{ "was not delivered within", REASON(expired) },
 	{ "too long in queue", REASON(expired) },

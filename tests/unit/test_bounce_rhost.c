@@ -115,6 +115,18 @@ static void test_reasons(void **state)
 	assert_string_equal(reason_of("x.prod.protection.outlook.com", "", "5.7.2", "550", "",
 				      "550 5.7.2 unable to relay", why, sizeof(why)),
 			    "(none)");
+	/* Outlook.com's own codes, with their reply code (a recipient's domain
+	 * names the provider): SC-004 is an IP block, RP-003 a connection limit */
+	assert_string_equal(reason_of("", "a@hotmail.com", "", "550", "MAIL",
+				      "550 sc-004 (col0-mc1-f1) unfortunately, messages from 192.0.2.1 weren't sent.",
+				      why, sizeof(why)),
+			    "blocked");
+	assert_string_equal(reason_of("", "a@outlook.com", "", "421", "", "421 rp-003 try again later", why,
+				      sizeof(why)),
+			    "toomanyconn");
+	assert_string_equal(reason_of("", "a@outlook.com", "", "421", "", "421 sc-004 try again later", why,
+				      sizeof(why)),
+			    "(none)");
 	/* Google: "X.2.2" is either class */
 	assert_string_equal(reason_of("gmail-smtp-in.l.google.com", "", "4.2.2", "452", "",
 				      "452 4.2.2 the email account that you tried to reach is over quota", why,
