@@ -218,6 +218,10 @@ int store_conflict(struct store *st)
 enum store_status store_bounce_record(struct store *st, const struct store_bounce *b, const struct policy *p,
 				      enum store_effect *effect, char *err, size_t errlen)
 {
+	if (!b->recipient) {
+		store_err(err, errlen, "bounce without a recipient field");
+		return STORE_ERROR;
+	}
 	return st->ops->bounce_record(st, b, p, effect, err, errlen);
 }
 

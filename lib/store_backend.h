@@ -35,6 +35,21 @@ struct store_ops {
 					  time_t at, char *err, size_t errlen);
 	enum store_status (*policy_suppress)(struct store *st, const char *address, time_t at, const char *reason,
 					     char *err, size_t errlen);
+	/* The other steps of recording bounce b (store_policy_record, called
+	 * from bounce_record in its transaction): *dup: the same delivery
+	 * (queue id, return path, recipient) was recorded within a day before
+	 * (Postfix redelivered it); b's list into list (STORE_LIST_MAX + 1
+	 * bytes, "" when none is known); b's row of bounces with effect and
+	 * list (*id); the `suppressed` event of that row, for cause, its lists
+	 * from the attribution of b's recipient with list first. */
+	enum store_status (*bounce_duplicate)(struct store *st, const struct store_bounce *b, int *dup, char *err,
+					      size_t errlen);
+	enum store_status (*bounce_list)(struct store *st, const struct store_bounce *b, char *list, char *err,
+					 size_t errlen);
+	enum store_status (*bounce_insert)(struct store *st, const struct store_bounce *b, enum store_effect effect,
+					   const char *list, long long *id, char *err, size_t errlen);
+	enum store_status (*bounce_event)(struct store *st, const struct store_bounce *b, const char *cause,
+					  long long id, const char *list, char *err, size_t errlen);
 	enum store_status (*bounces_list)(struct store *st, const struct store_filter *f, store_bounce_fn fn,
 					  void *ctx, char *err, size_t errlen);
 	enum store_status (*recipient_get)(struct store *st, const char *address, store_recipient_fn fn, void *ctx,
@@ -112,13 +127,10 @@ enum store_status store_pgsql_open(const char *conninfo, long timeout_seconds, i
 /* store_err: printf into err (errlen bytes; nothing if err is NULL). */
 void store_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* store_policy_apply (lib/store_policy.c): the effect of verified bounce
- * b on its recipient under policy p (*effect), its row updated through the
- * backend's policy_* steps; in the caller's (bounce_record's) transaction. */
-enum store_status store_policy_apply(struct store *st, const struct store_bounce *b, const struct policy *p,
-				     enum store_effect *effect, char *err, size_t errlen);
-/* store_policy_cause: the cause of the `suppressed` event of a bounce
- * that suppressed its address ("hard", "complaint", "soft-limit"). */
-const char *store_policy_cause(const struct store_bounce *b);
+/* store_policy_record (lib/store_policy.c): record bounce b under policy
+ * p (*effect) through the backend's policy_* and bounce_* steps, in the
+ * transaction of its bounce_record (which opens and ends it). */
+enum store_status store_policy_record(struct store *st, const struct store_bounce *b, const struct policy *p,
+				      enum store_effect *effect, char *err, size_t errlen);
 
 #endif

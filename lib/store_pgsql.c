@@ -677,11 +677,11 @@ static enum store_status pg_policy_suppress(struct store *base, const char *addr
 		   3, params, NULL, err, errlen);
 }
 
-/* is_duplicate: the same delivery (queue id, return path, recipient) was
- * recorded within a day before: Postfix redelivered it. */
-static enum store_status is_duplicate(struct pg_store *st, const struct store_bounce *b, int *dup, char *err,
-				      size_t errlen)
+/* pg_bounce_duplicate: store_ops.bounce_duplicate. */
+static enum store_status pg_bounce_duplicate(struct store *base, const struct store_bounce *b, int *dup, char *err,
+					     size_t errlen)
 {
+	struct pg_store *st = pg(base);
 	char since[STORE_TIME_MAX];
 	const char *params[] = { b->queue_id, b->return_path ? b->return_path : "", b->recipient,
 				 iso(b->received_at - DAY, since) };
@@ -705,10 +705,12 @@ static enum store_status is_duplicate(struct pg_store *st, const struct store_bo
 		    4, params, NULL, 0, dup, err, errlen);
 }
 
-static enum store_status bounce_insert(struct pg_store *st, const struct store_bounce *b, enum store_effect effect,
-				       const char *list, char *id, size_t idlen, char *err, size_t errlen)
+/* pg_bounce_insert: store_ops.bounce_insert. */
+static enum store_status pg_bounce_insert(struct store *base, const struct store_bounce *b, enum store_effect effect,
+					  const char *list, long long *id, char *err, size_t errlen)
 {
-	char when[STORE_TIME_MAX];
+	char when[STORE_TIME_MAX], buf[24];
+	enum store_status status;
 #define S(x) ((x) ? (x) : "")
 	const char *params[] = {
 		iso(b->received_at, when), b->recipient, b->verified ? "1" : "0", S(b->return_path), S(b->queue_id),
@@ -718,21 +720,25 @@ static enum store_status bounce_insert(struct pg_store *st, const struct store_b
 	};
 #undef S
 
-	return run1(st, "bounce insert",
-		    "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, "
-		    "action, status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, "
-		    "original_message_id, original_envelope_id, effect, list) VALUES ($1::timestamptz, $2::citext, "
-		    "$3::boolean, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::boolean, $14, $15, $16, $17, $18, $19, $20) "
-		    "RETURNING id",
-		    20, params, id, idlen, NULL, err, errlen);
+	status = run1(pg(base), "bounce insert",
+		      "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, "
+		      "kind, action, status, smtp_code, reason, class, permanent, diagnostic, remote_mta, "
+		      "reporting_mta, original_message_id, original_envelope_id, effect, list) VALUES "
+		      "($1::timestamptz, $2::citext, $3::boolean, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::boolean, "
+		      "$14, $15, $16, $17, $18, $19, $20) RETURNING id",
+		      20, params, buf, sizeof(buf), NULL, err, errlen);
+	if (status == STORE_OK)
+		*id = atoll(buf);
+	return status;
 }
 
-/* bounce_list: the list of bounce b into list (STORE_LIST_MAX + 1 bytes):
- * its message's (message mode), else the list that most recently mailed
- * its recipient (recipient mode); "" if none is known. */
-static enum store_status bounce_list(struct pg_store *st, const struct store_bounce *b,
-				     char list[STORE_LIST_MAX + 1], char *err, size_t errlen)
+/* pg_bounce_list: store_ops.bounce_list: the list of b's message
+ * (message mode), else the list that most recently mailed its recipient
+ * (recipient mode). */
+static enum store_status pg_bounce_list(struct store *base, const struct store_bounce *b, char *list, char *err,
+					size_t errlen)
 {
+	struct pg_store *st = pg(base);
 	const char *params[1];
 
 	list[0] = '\0';
@@ -792,33 +798,12 @@ static enum store_status event_insert(struct pg_store *st, time_t at, const char
 	return status;
 }
 
-static enum store_status record_once(struct pg_store *st, const struct store_bounce *b, const struct policy *p,
-				     enum store_effect *e, char *err, size_t errlen)
+/* pg_bounce_event: store_ops.bounce_event. */
+static enum store_status pg_bounce_event(struct store *base, const struct store_bounce *b, const char *cause,
+					 long long id, const char *list, char *err, size_t errlen)
 {
-	enum store_status status;
-	char list[STORE_LIST_MAX + 1], bid[24];
-	int own, dup;
-
-	*e = STORE_EFFECT_UNVERIFIED;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
-		return status;
-	if ((status = is_duplicate(st, b, &dup, err, errlen)) != STORE_OK)
-		goto out;
-	if (dup) {
-		*e = STORE_EFFECT_DUPLICATE;
-		goto out;
-	}
-	if (b->verified && *b->recipient && (status = store_policy_apply(&st->base, b, p, e, err, errlen)) != STORE_OK)
-		goto out;
-	if ((status = bounce_list(st, b, list, err, errlen)) != STORE_OK)
-		goto out;
-	if ((status = bounce_insert(st, b, *e, list, bid, sizeof(bid), err, errlen)) != STORE_OK)
-		goto out;
-	if (*e == STORE_EFFECT_SUPPRESSED)
-		status = event_insert(st, b->received_at, "suppressed", b->recipient, store_policy_cause(b), b->reason,
-				      b->status, b->class_name, atoll(bid), list, NULL, NULL, err, errlen);
-out:
-	return tx_close(st, own, status, err, errlen);
+	return event_insert(pg(base), b->received_at, "suppressed", b->recipient, cause, b->reason, b->status,
+			    b->class_name, id, list, NULL, NULL, err, errlen);
 }
 
 static enum store_status pg_bounce_record(struct store *base, const struct store_bounce *b, const struct policy *p,
@@ -831,13 +816,13 @@ static enum store_status pg_bounce_record(struct store *base, const struct store
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
-	if (!b->recipient) {
-		store_err(err, errlen, "bounce without a recipient field");
-		return STORE_ERROR;
-	}
 	for (int i = 0;; i++) {
+		int mine;
+
 		arm(st);
-		status = record_once(st, b, p, &e, err, errlen);
+		e = STORE_EFFECT_UNVERIFIED;
+		if ((status = tx_open(st, &mine, err, errlen)) == STORE_OK)
+			status = tx_close(st, mine, store_policy_record(base, b, p, &e, err, errlen), err, errlen);
 		if (status == STORE_OK || !own || !st->conflict || i >= CONFLICT_RETRIES)
 			break;
 	}
@@ -1912,6 +1897,10 @@ static const struct store_ops pg_ops = {
 	.policy_soft_times = pg_policy_soft_times,
 	.policy_count = pg_policy_count,
 	.policy_suppress = pg_policy_suppress,
+	.bounce_duplicate = pg_bounce_duplicate,
+	.bounce_list = pg_bounce_list,
+	.bounce_insert = pg_bounce_insert,
+	.bounce_event = pg_bounce_event,
 	.bounces_list = pg_bounces_list,
 	.recipient_get = pg_recipient_get,
 	.recipients_each = pg_recipients_each,

@@ -1,11 +1,13 @@
-/* store_policy.c: the suppression policy (lib/policy.c, the decisions
- * apart from any database) applied to the store when a verified bounce is
- * recorded: whether it counts, its recipient's counters, the soft-bounce
- * days, suppression, the effect recorded with the bounce, the reason text
- * Postfix quotes and the cause of the `suppressed` event. One copy for
- * both backends: each gives only its SQL, as the policy_* steps of
- * struct store_ops (lib/store_backend.h), run in its bounce_record's
- * transaction. docs/schema.md ("Policy") gives the reasoning. */
+/* store_policy.c: recording a bounce, and the suppression policy
+ * (lib/policy.c, the decisions apart from any database) applied to the
+ * store when it is verified: a redelivered duplicate, whether it counts,
+ * its recipient's counters, the soft-bounce days, suppression, the effect
+ * recorded with the bounce, the reason text Postfix quotes, and the
+ * `suppressed` event with its cause. One copy for both backends: each
+ * gives only its SQL, as the policy_* and bounce_* steps of struct
+ * store_ops (lib/store_backend.h), and runs store_policy_record in the
+ * transaction of its bounce_record. docs/schema.md ("Policy") gives the
+ * reasoning. */
 #include "store_backend.h"
 
 #include <stdio.h>
@@ -50,7 +52,9 @@ static void suppress_reason(char *buf, size_t len, enum policy_verdict v, const 
 	}
 }
 
-const char *store_policy_cause(const struct store_bounce *b)
+/* policy_cause: the cause of the `suppressed` event of a bounce that
+ * suppressed its address. */
+static const char *policy_cause(const struct store_bounce *b)
 {
 	enum policy_verdict v = policy_judge(b->class_name, b->reason);
 
@@ -79,8 +83,10 @@ static enum store_status soft_count(struct store *st, const struct policy *p, co
 	return status;
 }
 
-enum store_status store_policy_apply(struct store *st, const struct store_bounce *b, const struct policy *p,
-				     enum store_effect *effect, char *err, size_t errlen)
+/* policy_apply: the effect of verified bounce b on its recipient under
+ * p (*effect), the recipient's row updated. */
+static enum store_status policy_apply(struct store *st, const struct store_bounce *b, const struct policy *p,
+				      enum store_effect *effect, char *err, size_t errlen)
 {
 	enum policy_verdict v = policy_judge(b->class_name, b->reason);
 	enum store_status status;
@@ -117,4 +123,29 @@ enum store_status store_policy_apply(struct store *st, const struct store_bounce
 		return status;
 	*effect = STORE_EFFECT_SUPPRESSED;
 	return STORE_OK;
+}
+
+enum store_status store_policy_record(struct store *st, const struct store_bounce *b, const struct policy *p,
+				      enum store_effect *effect, char *err, size_t errlen)
+{
+	enum store_status status;
+	char list[STORE_LIST_MAX + 1];
+	long long id = 0;
+	int dup = 0;
+
+	*effect = STORE_EFFECT_UNVERIFIED;
+	if ((status = st->ops->bounce_duplicate(st, b, &dup, err, errlen)) != STORE_OK)
+		return status;
+	if (dup) {
+		*effect = STORE_EFFECT_DUPLICATE;
+		return STORE_OK;
+	}
+	if (b->verified && *b->recipient && (status = policy_apply(st, b, p, effect, err, errlen)) != STORE_OK)
+		return status;
+	if ((status = st->ops->bounce_list(st, b, list, err, errlen)) != STORE_OK ||
+	    (status = st->ops->bounce_insert(st, b, *effect, list, &id, err, errlen)) != STORE_OK)
+		return status;
+	if (*effect == STORE_EFFECT_SUPPRESSED)
+		status = st->ops->bounce_event(st, b, policy_cause(b), id, list, err, errlen);
+	return status;
 }

@@ -672,11 +672,11 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-/* is_duplicate: the same delivery (queue id, return path, recipient) was
- * recorded within a day before: Postfix redelivered it. */
-static enum store_status is_duplicate(struct sqlite_store *st, const struct store_bounce *b, int *dup, char *err,
-				      size_t errlen)
+/* sq_bounce_duplicate: store_ops.bounce_duplicate. */
+static enum store_status sq_bounce_duplicate(struct store *base, const struct store_bounce *b, int *dup, char *err,
+					     size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
 	int rc;
@@ -701,9 +701,11 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-static enum store_status bounce_insert(struct sqlite_store *st, const struct store_bounce *b, enum store_effect effect,
-				       const char *list, char *err, size_t errlen)
+/* sq_bounce_insert: store_ops.bounce_insert. */
+static enum store_status sq_bounce_insert(struct store *base, const struct store_bounce *b, enum store_effect effect,
+					  const char *list, long long *id, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s = stmt(st, S_BOUNCE_INSERT, &status, err, errlen);
 	int rc;
@@ -724,7 +726,9 @@ static enum store_status bounce_insert(struct sqlite_store *st, const struct sto
 	for (int i = 0; i < (int)(sizeof(text) / sizeof(text[0])); i++)
 		if (i + 1 != 1 && i + 1 != 3 && i + 1 != 13)
 			BIND(bind_text(s, i + 1, text[i]));
-	return step_done(st, s, "bounce insert", err, errlen);
+	if ((status = step_done(st, s, "bounce insert", err, errlen)) == STORE_OK)
+		*id = (long long)sqlite3_last_insert_rowid(st->db);
+	return status;
 bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
@@ -745,12 +749,13 @@ static enum store_status one_text(struct sqlite_store *st, sqlite3_stmt *s, char
 	return STORE_OK;
 }
 
-/* bounce_list: the list of bounce b into list (STORE_LIST_MAX + 1 bytes):
- * its message's (message mode), else the list that most recently mailed
- * its recipient (recipient mode); "" if none is known. */
-static enum store_status bounce_list(struct sqlite_store *st, const struct store_bounce *b,
-				     char list[STORE_LIST_MAX + 1], char *err, size_t errlen)
+/* sq_bounce_list: store_ops.bounce_list: the list of b's message
+ * (message mode), else the list that most recently mailed its recipient
+ * (recipient mode). */
+static enum store_status sq_bounce_list(struct store *base, const struct store_bounce *b, char *list, char *err,
+					size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	int token = b->message_token && *b->message_token;
 	sqlite3_stmt *s = stmt(st, token ? S_LIST_OF_MSG : S_LIST_OF_RCPT, &status, err, errlen);
@@ -794,14 +799,12 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-/* bounce_event: the `suppressed` event of bounce b, just inserted (the last
- * row of bounces), which suppressed its address. */
-static enum store_status bounce_event(struct sqlite_store *st, const struct store_bounce *b, const char *list,
-				      char *err, size_t errlen)
+/* sq_bounce_event: store_ops.bounce_event. */
+static enum store_status sq_bounce_event(struct store *base, const struct store_bounce *b, const char *cause,
+					 long long id, const char *list, char *err, size_t errlen)
 {
-	return event_insert(st, b->received_at, "suppressed", b->recipient, store_policy_cause(b), b->reason,
-			    b->status, b->class_name, (long long)sqlite3_last_insert_rowid(st->db), list, NULL, err,
-			    errlen);
+	return event_insert((struct sqlite_store *)base, b->received_at, "suppressed", b->recipient, cause, b->reason,
+			    b->status, b->class_name, id, list, NULL, err, errlen);
 }
 
 static enum store_status sq_bounce_record(struct store *base, const struct store_bounce *b, const struct policy *p,
@@ -810,31 +813,13 @@ static enum store_status sq_bounce_record(struct store *base, const struct store
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_effect e = STORE_EFFECT_UNVERIFIED;
 	enum store_status status;
-	char list[STORE_LIST_MAX + 1];
-	int own, dup;
+	int own;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
-	if (!b->recipient) {
-		store_err(err, errlen, "bounce without a recipient field");
-		return STORE_ERROR;
-	}
 	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
 		return status;
-	if ((status = is_duplicate(st, b, &dup, err, errlen)) != STORE_OK)
-		goto out;
-	if (dup) {
-		e = STORE_EFFECT_DUPLICATE;
-		goto out;
-	}
-	if (b->verified && *b->recipient && (status = store_policy_apply(&st->base, b, p, &e, err, errlen)) != STORE_OK)
-		goto out;
-	if ((status = bounce_list(st, b, list, err, errlen)) != STORE_OK)
-		goto out;
-	status = bounce_insert(st, b, e, list, err, errlen);
-	if (status == STORE_OK && e == STORE_EFFECT_SUPPRESSED)
-		status = bounce_event(st, b, list, err, errlen);
-out:
+	status = store_policy_record(base, b, p, &e, err, errlen);
 	status = tx_close(st, own, status, err, errlen);
 	if (status == STORE_OK && effect)
 		*effect = e;
@@ -1930,6 +1915,10 @@ static const struct store_ops sqlite_ops = {
 	.policy_soft_times = sq_policy_soft_times,
 	.policy_count = sq_policy_count,
 	.policy_suppress = sq_policy_suppress,
+	.bounce_duplicate = sq_bounce_duplicate,
+	.bounce_list = sq_bounce_list,
+	.bounce_insert = sq_bounce_insert,
+	.bounce_event = sq_bounce_event,
 	.bounces_list = sq_bounces_list,
 	.recipient_get = sq_recipient_get,
 	.recipients_each = sq_recipients_each,
