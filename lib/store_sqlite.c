@@ -1497,29 +1497,38 @@ static enum store_status sq_event_add(struct store *base, const struct store_eve
 	return tx_close(st, own, status, err, errlen);
 }
 
+/* write_begin: the start of a call that writes with the cached statement
+ * id: a read-only handle refused, the call's own transaction opened unless
+ * the caller holds one (*own: tx_close ends it), *s ready to bind. */
+static enum store_status write_begin(struct sqlite_store *st, enum stmt_id id, sqlite3_stmt **s, int *own, char *err,
+				     size_t errlen)
+{
+	enum store_status status;
+
+	*own = 0;
+	if ((status = writable(st, err, errlen)) != STORE_OK || (status = tx_open(st, own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(*s = stmt(st, id, &status, err, errlen)))
+		return tx_close(st, *own, status, err, errlen);
+	return STORE_OK;
+}
+
 static enum store_status sq_hook_claim(struct store *base, const char *owner, time_t now, time_t until,
 				       store_event_fn fn, void *ctx, int *claimed, char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
 	sqlite3_stmt *s;
-	int own = 0, rc;
+	int own, rc;
 
-	if ((status = writable(st, err, errlen)) != STORE_OK)
+	if ((status = write_begin(st, S_HOOK_CLAIM, &s, &own, err, errlen)) != STORE_OK)
 		return status;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
-		return status;
-	if (!(s = stmt(st, S_HOOK_CLAIM, &status, err, errlen)))
-		goto out;
 	BIND(bind_text(s, 1, owner));
 	BIND(bind_time(s, 2, now));
 	BIND(bind_time(s, 3, until));
-	status = each_event(st, s, fn, ctx, claimed, err, errlen);
-	goto out;
+	return tx_close(st, own, each_event(st, s, fn, ctx, claimed, err, errlen), err, errlen);
 bind_fail:
-	status = fail(st, rc, "bind", err, errlen);
-out:
-	return tx_close(st, own, status, err, errlen);
+	return tx_close(st, own, fail(st, rc, "bind", err, errlen), err, errlen);
 }
 
 static enum store_status sq_hook_finish(struct store *base, long long id, const char *owner, const char *state,
@@ -1528,14 +1537,10 @@ static enum store_status sq_hook_finish(struct store *base, long long id, const 
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
 	sqlite3_stmt *s;
-	int own = 0, rc;
+	int own, rc;
 
-	if ((status = writable(st, err, errlen)) != STORE_OK)
+	if ((status = write_begin(st, S_HOOK_FINISH, &s, &own, err, errlen)) != STORE_OK)
 		return status;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
-		return status;
-	if (!(s = stmt(st, S_HOOK_FINISH, &status, err, errlen)))
-		goto out;
 	BIND(sqlite3_bind_int64(s, 1, id));
 	BIND(bind_text(s, 2, owner));
 	BIND(bind_text(s, 3, state));
@@ -1543,11 +1548,9 @@ static enum store_status sq_hook_finish(struct store *base, long long id, const 
 	BIND(bind_text(s, 5, note));
 	if ((status = step_done(st, s, "hook outcome", err, errlen)) == STORE_OK)
 		*changed = sqlite3_changes(st->db);
-	goto out;
-bind_fail:
-	status = fail(st, rc, "bind", err, errlen);
-out:
 	return tx_close(st, own, status, err, errlen);
+bind_fail:
+	return tx_close(st, own, fail(st, rc, "bind", err, errlen), err, errlen);
 }
 
 /* verp_put: struct verp_map's put on the verp_ids table. An id already
