@@ -625,7 +625,9 @@ const struct bounce_rhost_row bounce_rhost_rows[] = {
 	T("tencent", "mailbox not found", userunknown),
 
 	/* Verizon Wireless (vtext.com SMS, vzwpix.com MMS gateways) */
-	T("verizon", "no such user here", userunknown),
+	T("verizon", "no such user here", userunknown), /* RFC 5321 3.3 and Appendix D.1: the reply to
+							 * RCPT TO for a mailbox that does not exist, "550 No
+							 * such user here" */
 	T("verizon", "no valid recipients for this mm", userunknown),
 
 	/* Yahoo Inc. (Yahoo, AOL) */

@@ -67,10 +67,10 @@ ALLOW = {
     'phrase "could not load drd for domain"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-40.eml
     'phrase "delivery failed N attempts"': "no MTA source or vendor document found yet (issue 14)",  # lhost-imailserver-04.eml
     'phrase "duplicated message-id"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-fml-03.eml
-    'phrase "host not reachable"': "no MTA source or vendor document found yet; without it on the corpus: status -2, reason -2",  # lhost-zoho-04.eml lhost-zoho-05.eml
+    'phrase "host not reachable"': "Zoho Mail's words; searched: zoho.com/mail/help, help.zoho.com (Zoho Campaigns' bounce reasons say only \"Mail server is unreachable\"), smtp.codes/zoho, public code (only bounce parsers); nothing states them; without it on the corpus: status -1, reason -1 (lhost-zoho-04 goes to \"still queued\", lhost-zoho-05 is lost)",  # lhost-zoho-04.eml lhost-zoho-05.eml
     'phrase "insecure mail relay"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-v5sendmail-06.eml
     'phrase "invalid final delivery userid"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-imailserver-03.eml
-    'phrase "invalid ip for sending"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-yahoo-14.eml
+    'phrase "invalid ip for sending"': "the recipient's server's reply relayed by Yahoo, not Yahoo's; searched: senders.yahooinc.com/smtp-error-codes (2026 copy), help.yahoo.com, public code (only bounce parsers); nothing states it; without it on the corpus: status -1, reason -1",  # lhost-yahoo-14.eml
     'phrase "line limit exceeded"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-exim-58.eml
     'phrase "mailbox exceeds allowed size"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-imailserver-02.eml
     'phrase "mailfolder is full"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-x4-01.eml
@@ -82,26 +82,25 @@ ALLOW = {
     'phrase "protocol violation"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-postfix-41.eml
     'phrase "rdns"': "no MTA source or vendor document found yet; without it on the corpus: status +1, reason -2",  # lhost-exim-40.eml
     'phrase "recipient address rejected. "': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, reason -1",  # lhost-postfix-46.eml
-    'phrase "recipient\'s mailbox exceeded"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-biglobe-01.eml
+    'phrase "recipient\'s mailbox exceeded"': "BIGLOBE's words; searched: support.biglobe.ne.jp, Japanese ISPs' pages on error mail (only a blog quoting one pdx.ne.jp bounce with the same words), public code (only bounce parsers); nothing states them; without it on the corpus: status -1, reason -1",  # lhost-biglobe-01.eml
     'phrase "sending to/from an address"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-exim-57.eml
     'phrase "service currently unavailable"': "no MTA source or vendor document found yet; without it on the corpus: reason -2",  # lhost-surfcontrol-02.eml lhost-surfcontrol-03.eml
-    'phrase "size limit exceeded"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-einsundeins-02.eml
+    'phrase "size limit exceeded"': "1&1/IONOS's words (its bounce links postmaster.1and1.com/en/error-messages); IONOS publishes that list (ionos.ca/help/email/troubleshooting-mail-basicmail-business/error-messages-caused-by-undeliverable-email), but no stored copy reached shows its size entry: check the live page; public code has only LDAP/archive limits; without it on the corpus: status -1, reason -1",  # lhost-einsundeins-02.eml
     'phrase "spam."': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-exim-55.eml
-    'phrase "temporary locked"': "no MTA source or vendor document found yet; without it on the corpus: reason -1",  # lhost-amazonses-19.eml
+    'phrase "temporary locked"': "the recipient's server's reply relayed by Amazon SES; searched: public code (web applications' login lockouts, bounce parsers); nothing states it; without it on the corpus: reason -1",  # lhost-amazonses-19.eml
     'phrase "the account or domain may not exist"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-exim-31.eml
     'phrase "unverifyable sending ip"': "no MTA source or vendor document found yet; without it on the corpus: status +2, reason -2",  # lhost-exim-38.eml lhost-exim-41.eml
     'phrase "user not exist"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-mcafee-05.eml
     'phrase "user not found"': "no MTA source or vendor document found yet; without it on the corpus: hardsoft -1, reason -1",  # lhost-postfix-76.eml
     'phrase "was aborted after"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-x3-02.eml
-    'phrase "was not delivered within"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-ezweb-05.eml
+    'phrase "was not delivered within"': "au (KDDI) ezweb's words (\"Mail System Error - Returned Mail\"); searched: au/KDDI and Japanese ISPs' pages on error mail, public code (only bounce parsers and unrelated timeouts); nothing states them; without it on the corpus: status -1, reason -1",  # lhost-ezweb-05.eml
     'phrase "you are not a member of this mailing list"': "no MTA source or vendor document found yet; without it on the corpus: status -1, reason -1",  # lhost-fml-02.eml
     'phrase "ディレクトリには見つかりません"': "Domino/Notes Japanese NDR text; no IBM/HCL document found yet",  # lhost-domino-02.eml
     'phrase "ディレクトリのリストにありません"': "Domino/Notes Japanese NDR text; no IBM/HCL document found yet",  # lhost-notes-02.eml
-    'rhost franceptt: code 102': "the provider's replies; no published list of it found yet",  # rhost-franceptt-06.eml
-    'rhost franceptt: code 426': "the provider's replies; no published list of it found yet",  # rhost-franceptt-05.eml
-    'rhost franceptt: code 505': "the provider's replies; no published list of it found yet",  # rhost-franceptt-08.eml
-    'rhost verizon: "no such user here"': "the provider's replies; no published list of it found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-verizon-02.eml
-    'rhost verizon: "no valid recipients for this mm"': "the provider's replies; no published list of it found yet; without it on the corpus: hardsoft -1, status -1, reason -1",  # lhost-verizon-01.eml
+    'rhost franceptt: code 102': "Orange's \"OFR006_102 ... Client host blocked for spamming issues\"; searched: postmaster.orange.fr (stored copy ends before its codes), bentonow.com/smtp-errors/orange (list cut after OFR004_105; code pages only for ofr004-105 and ofr-999), postmastery.com/orange-postmaster-smtp-error-codes-ofr/ (cut before its table), suped.com, La Poste's pages, public code (only bounce parsers): nothing states it; without it on the corpus: reason -1 (\"spam.\" takes it)",  # rhost-franceptt-06.eml
+    'rhost franceptt: code 426': "La Poste's \"LPN007_426 ... The recipient account is blocked\"; searched: postmaster.orange.fr (stored copy ends before its codes), bentonow.com/smtp-errors/orange (list cut after OFR004_105; code pages only for ofr004-105 and ofr-999), postmastery.com/orange-postmaster-smtp-error-codes-ofr/ (cut before its table), suped.com, La Poste's pages, public code (only bounce parsers): nothing states it; without it the unsourced phrase \"account is blocked\" decides the message alike",  # rhost-franceptt-05.eml
+    'rhost franceptt: code 505': "Orange's \"OFR005_505 [505] ... Service refused, please try later\"; searched: postmaster.orange.fr (stored copy ends before its codes), bentonow.com/smtp-errors/orange (list cut after OFR004_105; code pages only for ofr004-105 and ofr-999), postmastery.com/orange-postmaster-smtp-error-codes-ofr/ (cut before its table), suped.com, La Poste's pages, public code (only bounce parsers): nothing states it; without it on the corpus: reason -1 (status 4.2.0 takes it)",  # rhost-franceptt-08.eml
+    'rhost verizon: "no valid recipients for this mm"': "Verizon Wireless's MMS gateway (vzwpix.com); searched: Verizon Wireless's multimedia messaging FAQ, pages on vzwpix.com, public code (only bounce parsers); nothing states it; without it on the corpus: hardsoft -1, status -1, reason -1 (the unsourced phrase \"no valid recipients\" takes it)",  # lhost-verizon-01.eml
 }
 
 
