@@ -42,6 +42,19 @@ static size_t token_at(const char *s, enum bounce_token t)
 	return n;
 }
 
+/* word_char: a byte that continues a word: a letter, a digit, or a byte
+ * of a non-ASCII UTF-8 character. */
+static int word_char(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/* token_word_at: before (bl bytes) at p in folded stands as a whole word. */
+static int token_word_at(const char *folded, const char *p, size_t bl)
+{
+	return (p == folded || !word_char((unsigned char)p[-1])) && !word_char((unsigned char)p[bl]);
+}
+
 /* token_mask: the reasons of bounce_token_phrases found in folded;
  * first[i] is where row i's before first occurs (phrase_scan). */
 static rmask token_mask(const char *folded, const size_t *first, const char **which)
@@ -55,9 +68,11 @@ static rmask token_mask(const char *folded, const size_t *first, const char **wh
 		if (first[i] == PHRASE_NONE)
 			continue;
 		for (const char *p = folded + first[i]; p; p = strstr(p + 1, t->before)) {
-			size_t n = token_at(p + bl, t->token);
+			int word = t->token == BOUNCE_TOKEN_WORD;
+			size_t n = word ? 0 : token_at(p + bl, t->token);
 
-			if (n && !strncmp(p + bl + n, t->after, strlen(t->after))) {
+			if (word ? token_word_at(folded, p, bl)
+				 : n && !strncmp(p + bl + n, t->after, strlen(t->after))) {
 				int b = (int)t->reason;
 
 				if (b != REASON_NONE && !(m & (1ULL << b))) {

@@ -195,7 +195,9 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "reverse lookup", REASON(requireptr) },
 	{ "ptr record", REASON(requireptr) },
 	{ "no ptr", REASON(requireptr) },
-	{ "rdns", REASON(requireptr) },
+	{ "rdns", REASON(requireptr) }, /* Haraka's fcrdns plugin: "client [IP] rejected; no rDNS",
+					 * "rDNS lookup error", "generic rDNS, please use your ISPs SMTP relay"
+					 * (github.com/haraka/haraka-plugin-fcrdns/blob/master/index.js) */
 	{ "cannot find your hostname", REASON(requireptr) },
 	{ "cannot resolve your address", REASON(requireptr) },
 	{ "cannot resolve your hostname", REASON(requireptr) },
@@ -251,7 +253,11 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "your envelope recipient is in my badrcptto list", REASON(userunknown) },
 	{ "user unknown", REASON(userunknown) },
 	{ "unknown user", REASON(userunknown) },
-	{ "user not found", REASON(userunknown) },
+	{ "user not found", REASON(userunknown) }, /* Coremail's bounce notes: "User not found"
+						    * (www.icoremail.vip/support/index.php?cate_id=84&page=5&start=0);
+						    * DB Mail Server's list of replies for an address that does not
+						    * exist: "550 User not found: 12345@163.com"
+						    * (www.dbmailserver.com/tui-xin-address-not-exist.htm) */
 	{ "no such user", REASON(userunknown) },
 	{ "no such mailbox", REASON(userunknown) },
 	{ "no such recipient", REASON(userunknown) },
@@ -411,13 +417,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "uribl", REASON(spamdetected) },
 	{ "message content rejected", REASON(spamdetected) },
 	{ "spam classification", REASON(spamdetected) },
-	{ "spam ", REASON(spamdetected) },
-	{ "spam.", REASON(spamdetected) },
-	{ "spam,", REASON(spamdetected) },
-	{ "spam)", REASON(spamdetected) },
-	{ "(spam", REASON(spamdetected) },
-	{ "spam-", REASON(spamdetected) },
-	{ "spam;", REASON(spamdetected) },
+	/* the word "spam" itself: a token row (bounce_token_phrases), whole
+	 * words only, so that "antispam" and "spamhaus" are no spam */
 	{ "junk mail", REASON(spamdetected) },
 	{ "bulk mail", REASON(spamdetected) },
 	{ "unsolicited", REASON(spamdetected) },
@@ -435,7 +436,8 @@ const struct bounce_phrase bounce_phrases[] = {
 	{ "too many sessions", REASON(toomanyconn) },
 	{ "too many simultaneous", REASON(toomanyconn) },
 	{ "connection limit", REASON(toomanyconn) },
-	{ "connection rate limit", REASON(toomanyconn) },
+	{ "connection rate limit", REASON(toomanyconn) }, /* Sendmail cf/m4/proto.m4, FEATURE(`ratecontrol'):
+							   * "452 4.3.2 Connection rate limit exceeded." */
 	{ "too many messages", REASON(toomanyconn) },
 	{ "too many emails", REASON(toomanyconn) },
 	{ "receiving mail at a rate", REASON(speeding) }, /* Gmail's 450 4.2.1 (support.google.com/mail/?p=ReceivingRate) */
@@ -1160,6 +1162,13 @@ const struct bounce_token_phrase bounce_token_phrases[] = {
 	/* a 553 refusal that names a host that does not exist ("553
 	 * mx.example.org does not exist"; Sisimai Reason::HostUnknown) */
 	{ " 553 ", BOUNCE_TOKEN_HOST, " does not exist", REASON(hostunknown), "553 HOST does not exist" },
+	/* the word "spam": amavisd-new rejects spam with "554 5.7.0 Reject,
+	 * id=... - spam" (Amavis.pm, the status by contents category; the
+	 * text from Amavis/Conf.pm's %smtp_reason_by_ccat: CC_SPAM, 'id=%n -
+	 * spam'); Debian's Exim configuration, "message = Classified as spam
+	 * (score $spam_score)" (exim4-config, /etc/exim4/exim4.conf.template);
+	 * a whole word, not "antispam" or a list's name ("spamhaus", a block) */
+	{ "spam", BOUNCE_TOKEN_WORD, "", REASON(spamdetected), "spam" },
 };
 const size_t bounce_ntoken_phrases = N(bounce_token_phrases);
 

@@ -124,12 +124,14 @@ extern const char *const bounce_queued_phrases[];
 extern const size_t bounce_nqueued_phrases;
 
 /* (a2) Phrases whose middle varies: before, a token, after (lowercase,
- * white space folded); the token is a number or a host name. */
-enum bounce_token { BOUNCE_TOKEN_NUMBER, BOUNCE_TOKEN_HOST };
+ * white space folded); the token is a number or a host name. A WORD row
+ * has no middle: before must stand as a whole word (no letter, digit or
+ * non-ASCII byte next to it on either side), after is "". */
+enum bounce_token { BOUNCE_TOKEN_NUMBER, BOUNCE_TOKEN_HOST, BOUNCE_TOKEN_WORD };
 struct bounce_token_phrase {
 	const char *before;
 	enum bounce_token token; /* NUMBER: digits; HOST: a domain name
-				  * (labels and dots, no '@') */
+				  * (labels and dots, no '@'); WORD: see above */
 	const char *after;
 	enum bounce_reason reason;
 	const char *show;        /* how --explain names it */

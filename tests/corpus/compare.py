@@ -420,6 +420,15 @@ rows behind the 54 (43 table rows) was measured: set-of-emails recipient
 change (no held-out message uses them). They stay, listed, until a source is
 found or the lead decides to take that loss.
 
+Remote servers' replies quoted by a relay (issue 14, later the same day):
+"connection rate limit" (Sendmail's cf/m4/proto.m4, FEATURE(`ratecontrol')),
+"rdns" (Haraka's fcrdns plugin) and "user not found" (Coremail's and DB Mail
+Server's published reply lists) were sourced, and "spam." became one
+whole-word rule, "spam" (amavisd-new's reply "Reject, id=... - spam", Debian's
+Exim configuration "Classified as spam"), which replaced the seven "spam" rows
+with a punctuation mark beside the word; no corpus line changed. The ALLOW
+entries that stay say what was searched.
+
 Mailbox providers' rows (issue 14, later the same day): Microsoft 365's "DNS
 query failed" (its mail flow intelligence page, 4.4.312) and Gmail's "'Send
 mail as'" (Gmail Help 22370) were sourced; three rows were made general,

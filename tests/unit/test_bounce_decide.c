@@ -308,7 +308,10 @@ static void expect(const char *msg, const char *addr, const char *reason, enum b
 }
 
 /* Phrases around a varying token: a 553 that names a host that does not
- * exist; IMail's "Delivery failed N attempts". A name with '@' is no host. */
+ * exist; IMail's "Delivery failed N attempts". A name with '@' is no host.
+ * A word row: "spam" as a whole word, whatever punctuation follows
+ * (amavisd-new's "- spam", Exim's "Classified as spam (score ...)"), but
+ * not inside another word ("antispam", "spammy") or a list's name. */
 static void test_token_phrases(void **state)
 {
 	(void)state;
@@ -320,6 +323,15 @@ static void test_token_phrases(void **state)
 		{ "", "", "Delivery failed 12 attempts: alice@example.com", "", "expired", BOUNCE_CLASS_SOFT,
 		  "5.0.947" },
 		{ "", "", "Delivery failed many attempts", "", "onhold", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "", "554 5.7.0 Reject, id=12345-01 - spam", "", "spamdetected", BOUNCE_CLASS_SOFT,
+		  "5.7.0" },
+		{ "5.0.0", "", "550 Classified as spam (score 17.2)", "", "spamdetected", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "", "550 rejected: SPAM. See http://example.net/block", "", "spamdetected",
+		  BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "", "550 message looks like spam: score 9", "", "spamdetected", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "", "550 Message rejected by antispam gateway", "", "onhold", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "", "550 spammy content", "", "onhold", BOUNCE_CLASS_SOFT, NULL },
+		{ "5.0.0", "", "550 5.7.1 listed at spamhaus", "", "blocked", BOUNCE_CLASS_SOFT, NULL },
 	};
 	run(cases, sizeof(cases) / sizeof(cases[0]));
 }
