@@ -1,9 +1,10 @@
 /* store.c: the one door of store.h: picks the backend from the database
  * name (a path: SQLite, lib/store_sqlite.c; a postgresql:// URI or a
  * conninfo string: PostgreSQL, lib/store_pgsql.c), forwards every call to
- * it, and holds what both share: status and effect names, time text, the
- * suppression reason text, printing a database name without its
- * password, and copying one store into another (rebound db copy). */
+ * it, and holds what both share: status and effect names, time text,
+ * printing a database name without its password, the checks and outcomes
+ * of the hook and list-state calls, and copying one store into another
+ * (rebound db copy). The policy applied to a bounce: lib/store_policy.c. */
 #include "store_backend.h"
 
 #include <ctype.h>
@@ -189,37 +190,6 @@ char *store_time_format(time_t t, char buf[STORE_TIME_MAX])
 	return buf;
 }
 
-/* keep_chars: copy src into dst keeping only characters in allowed. */
-static void keep_chars(char *dst, size_t dstlen, const char *src, const char *allowed)
-{
-	size_t n = 0;
-
-	for (; src && *src && n + 1 < dstlen; src++)
-		if (strchr(allowed, *src))
-			dst[n++] = *src;
-	dst[n] = '\0';
-}
-
-void store_suppress_reason(char *buf, size_t len, enum policy_verdict v, const struct store_bounce *b, long days)
-{
-	char status[16], reason[32];
-
-	keep_chars(status, sizeof(status), b->status, "0123456789.");
-	keep_chars(reason, sizeof(reason), b->reason, "abcdefghijklmnopqrstuvwxyz");
-	switch (v) {
-	case POLICY_HARD:
-		snprintf(buf, len, "hard bounce (%s%s%s)", status, *status && *reason ? " " : "", reason);
-		break;
-	case POLICY_COMPLAINT:
-		snprintf(buf, len, "complaint%s%s", *reason ? " " : "", *reason ? reason : "");
-		break;
-	default:
-		snprintf(buf, len, "soft bounces on %ld days (%s%s%s)", days, status, *status && *reason ? " " : "",
-			 reason);
-		break;
-	}
-}
-
 void store_set_clock(struct store *st, time_t (*clock)(void))
 {
 	st->ops->set_clock(st, clock);
@@ -249,6 +219,10 @@ int store_conflict(struct store *st)
 enum store_status store_bounce_record(struct store *st, const struct store_bounce *b, const struct policy *p,
 				      enum store_effect *effect, char *err, size_t errlen)
 {
+	if (!b->recipient) {
+		store_err(err, errlen, "bounce without a recipient field");
+		return STORE_ERROR;
+	}
 	return st->ops->bounce_record(st, b, p, effect, err, errlen);
 }
 
@@ -365,13 +339,21 @@ enum store_status store_event_add(struct store *st, const struct store_event_new
 enum store_status store_hook_claim(struct store *st, const char *owner, time_t now, long lease, store_event_fn fn,
 				   void *ctx, int *claimed, char *err, size_t errlen)
 {
-	return st->ops->hook_claim(st, owner, now, lease, fn, ctx, claimed, err, errlen);
+	enum store_status status;
+
+	*claimed = 0;
+	status = st->ops->hook_claim(st, owner, now, now + lease, fn, ctx, claimed, err, errlen);
+	if (status != STORE_OK)
+		*claimed = 0;
+	return status;
 }
 
 enum store_status store_hook_finish(struct store *st, long long id, const char *owner, const char *state,
 				    time_t next_at, const char *note, char *err, size_t errlen)
 {
 	static const char *const states[] = { "pending", "done", "failed", "expired" };
+	enum store_status status;
+	long changed = 0;
 	int ok = 0;
 
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
@@ -380,7 +362,12 @@ enum store_status store_hook_finish(struct store *st, long long id, const char *
 		store_err(err, errlen, "store_hook_finish: bad state or no owner");
 		return STORE_ERROR;
 	}
-	return st->ops->hook_finish(st, id, owner, state, next_at, note ? note : "", err, errlen);
+	status = st->ops->hook_finish(st, id, owner, state, next_at, note ? note : "", &changed, err, errlen);
+	if (status == STORE_OK && changed != 1) {
+		store_err(err, errlen, "event %lld: the lease of %s is gone", id, owner);
+		return STORE_NOTFOUND;
+	}
+	return status;
 }
 
 const struct verp_map *store_verp_map(struct store *st)
@@ -513,17 +500,40 @@ time_t store_list_counted_since(const struct store_list_state *s)
 enum store_status store_list_pause(struct store *st, const char *list, time_t now, const char *reason,
 				   int *was_paused, char *err, size_t errlen)
 {
-	return st->ops->list_pause(st, list, now, reason, was_paused, err, errlen);
+	enum store_status status;
+	long rows = 0;
+
+	status = st->ops->list_pause(st, list, now, reason ? reason : "", &rows, err, errlen);
+	if (status == STORE_OK && was_paused)
+		*was_paused = rows == 0;
+	return status;
 }
 
 enum store_status store_list_resume(struct store *st, const char *list, time_t now, int *was_paused, char *err,
 				    size_t errlen)
 {
-	return st->ops->list_resume(st, list, now, was_paused, err, errlen);
+	enum store_status status;
+	int known = 0, paused = 0;
+
+	if ((status = st->ops->list_resume(st, list, now, &known, &paused, err, errlen)) != STORE_OK)
+		return status;
+	if (!known) {
+		store_err(err, errlen, "%s: never paused", list);
+		return STORE_NOTFOUND;
+	}
+	if (was_paused)
+		*was_paused = paused;
+	return STORE_OK;
 }
 
 enum store_status store_list_warn_claim(struct store *st, const char *list, time_t now, long window,
 					const char *reason, int *claimed, char *err, size_t errlen)
 {
-	return st->ops->list_warn_claim(st, list, now, window, reason, claimed, err, errlen);
+	enum store_status status;
+	long rows = 0;
+
+	status = st->ops->list_warn(st, list, now, now - window, reason ? reason : "", &rows, err, errlen);
+	if (status == STORE_OK && claimed)
+		*claimed = rows > 0;
+	return status;
 }

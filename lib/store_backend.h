@@ -19,6 +19,37 @@ struct store_ops {
 	int (*conflict)(struct store *st);
 	enum store_status (*bounce_record)(struct store *st, const struct store_bounce *b, const struct policy *p,
 					   enum store_effect *effect, char *err, size_t errlen);
+	/* The steps of the bounce policy on address (lib/store_policy.c,
+	 * called from bounce_record in its transaction): its row, created
+	 * at at if missing, with state (16 bytes) and counted_since (*since,
+	 * 0 none), locked to the commit; the times of its counted soft
+	 * bounces at or after from, newest first, at most max into times
+	 * (*n); its counters grown (soft < 0: soft_bounces unchanged) and
+	 * first/last bounce times widened to at; its suppression at at for
+	 * reason, unless it is suppressed already. */
+	enum store_status (*policy_row)(struct store *st, const char *address, time_t at, char *state, time_t *since,
+					char *err, size_t errlen);
+	enum store_status (*policy_soft_times)(struct store *st, const char *address, time_t from, time_t *times,
+					       size_t max, size_t *n, char *err, size_t errlen);
+	enum store_status (*policy_count)(struct store *st, const char *address, int hard, int complaint, long soft,
+					  time_t at, char *err, size_t errlen);
+	enum store_status (*policy_suppress)(struct store *st, const char *address, time_t at, const char *reason,
+					     char *err, size_t errlen);
+	/* The other steps of recording bounce b (store_policy_record, called
+	 * from bounce_record in its transaction): *dup: the same delivery
+	 * (queue id, return path, recipient) was recorded within a day before
+	 * (Postfix redelivered it); b's list into list (STORE_LIST_MAX + 1
+	 * bytes, "" when none is known); b's row of bounces with effect and
+	 * list (*id); the `suppressed` event of that row, for cause, its lists
+	 * from the attribution of b's recipient with list first. */
+	enum store_status (*bounce_duplicate)(struct store *st, const struct store_bounce *b, int *dup, char *err,
+					      size_t errlen);
+	enum store_status (*bounce_list)(struct store *st, const struct store_bounce *b, char *list, char *err,
+					 size_t errlen);
+	enum store_status (*bounce_insert)(struct store *st, const struct store_bounce *b, enum store_effect effect,
+					   const char *list, long long *id, char *err, size_t errlen);
+	enum store_status (*bounce_event)(struct store *st, const struct store_bounce *b, const char *cause,
+					  long long id, const char *list, char *err, size_t errlen);
 	enum store_status (*bounces_list)(struct store *st, const struct store_filter *f, store_bounce_fn fn,
 					  void *ctx, char *err, size_t errlen);
 	enum store_status (*recipient_get)(struct store *st, const char *address, store_recipient_fn fn, void *ctx,
@@ -49,10 +80,13 @@ struct store_ops {
 					 char *err, size_t errlen);
 	enum store_status (*event_add)(struct store *st, const struct store_event_new *e, long long *id, char *err,
 				       size_t errlen);
-	enum store_status (*hook_claim)(struct store *st, const char *owner, time_t now, long lease,
+	/* the due event's lease becomes (owner, until); *claimed: rows
+	 * claimed (0 or 1) */
+	enum store_status (*hook_claim)(struct store *st, const char *owner, time_t now, time_t until,
 					store_event_fn fn, void *ctx, int *claimed, char *err, size_t errlen);
+	/* *changed: rows updated (0: owner holds no lease on id) */
 	enum store_status (*hook_finish)(struct store *st, long long id, const char *owner, const char *state,
-					 time_t next_at, const char *note, char *err, size_t errlen);
+					 time_t next_at, const char *note, long *changed, char *err, size_t errlen);
 	/* the raw rows of `rebound db copy` (store_copy) */
 	enum store_status (*copy_each)(struct store *st, enum store_copy_table t, store_copy_fn fn, void *ctx,
 				       char *err, size_t errlen);
@@ -71,12 +105,17 @@ struct store_ops {
 					  void *ctx, char *err, size_t errlen);
 	enum store_status (*list_states)(struct store *st, int paused_only, store_list_state_fn fn, void *ctx,
 					 char *err, size_t errlen);
+	/* list_pause: pause list unless it is paused; *rows: 1 when this
+	 * call paused it. list_resume: *known: it was ever paused; *paused:
+	 * it was paused until this call. list_warn: record a warning at now
+	 * unless one was given after since; *rows: 1 when recorded. Reasons
+	 * are never NULL. */
 	enum store_status (*list_pause)(struct store *st, const char *list, time_t now, const char *reason,
-					int *was_paused, char *err, size_t errlen);
-	enum store_status (*list_resume)(struct store *st, const char *list, time_t now, int *was_paused, char *err,
-					 size_t errlen);
-	enum store_status (*list_warn_claim)(struct store *st, const char *list, time_t now, long window,
-					     const char *reason, int *claimed, char *err, size_t errlen);
+					long *rows, char *err, size_t errlen);
+	enum store_status (*list_resume)(struct store *st, const char *list, time_t now, int *known, int *paused,
+					 char *err, size_t errlen);
+	enum store_status (*list_warn)(struct store *st, const char *list, time_t now, time_t since,
+				       const char *reason, long *rows, char *err, size_t errlen);
 };
 
 struct store {
@@ -92,10 +131,10 @@ enum store_status store_pgsql_open(const char *conninfo, long timeout_seconds, i
 /* store_err: printf into err (errlen bytes; nothing if err is NULL). */
 void store_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* store_suppress_reason: the text kept in recipients.suppressed_reason,
- * which Postfix's table quotes in its reply: built from the status and
- * reason words of b only, never from the remote server's free text. days:
- * the soft-bounce days (POLICY_SOFT). */
-void store_suppress_reason(char *buf, size_t len, enum policy_verdict v, const struct store_bounce *b, long days);
+/* store_policy_record (lib/store_policy.c): record bounce b under policy
+ * p (*effect) through the backend's policy_* and bounce_* steps, in the
+ * transaction of its bounce_record (which opens and ends it). */
+enum store_status store_policy_record(struct store *st, const struct store_bounce *b, const struct policy *p,
+				      enum store_effect *effect, char *err, size_t errlen);
 
 #endif

@@ -25,8 +25,6 @@
 #include <libpq-fe.h>
 
 #define DAY 86400L
-/* Bounds of what one bounce record reads back for the policy (as SQLite). */
-#define SOFT_HISTORY_MAX 1000
 /* Calls that own their transaction run it again this often on a conflict. */
 #define CONFLICT_RETRIES 5
 /* Rows deleted per transaction by store_purge. */
@@ -587,131 +585,103 @@ static const char *iso(time_t t, char buf[STORE_TIME_MAX])
 	return store_time_format(t, buf);
 }
 
-/* soft_count: the recipient's soft-bounce count, this bounce (at now)
- * included; since_t: counted_since (0 = none). Under the row lock. */
-static enum store_status soft_count(struct pg_store *st, const struct policy *p, const char *recipient, time_t now,
-				    time_t since_t, long *count, char *err, size_t errlen)
+/* pg_policy_row: store_ops.policy_row; the recipient's row lock is held
+ * from the read of its state to the commit: a second writer for the same
+ * address (another host's pipe) waits, then reads what this one wrote. */
+static enum store_status pg_policy_row(struct store *base, const char *address, time_t at, char *state, time_t *since,
+				       char *err, size_t errlen)
 {
-	char from[STORE_TIME_MAX];
-	const char *params[] = { recipient, iso(now - p->soft_window, from) };
-	time_t *times;
-	PGresult *res;
+	struct pg_store *st = pg(base);
+	char when[STORE_TIME_MAX];
+	const char *params[] = { address, iso(at, when) };
 	enum store_status status;
-	size_t n = 0;
+	PGresult *res;
 
-	status = run(st, "soft bounce history",
-		     "SELECT extract(epoch FROM received_at)::bigint FROM bounces "
-		     "WHERE recipient = $1::citext AND verified AND class = 'soft' "
-		     "AND effect IN ('counted', 'suppressed', 'already-suppressed') AND received_at >= $2::timestamptz "
-		     "ORDER BY received_at DESC LIMIT 1000",
-		     2, params, &res, err, errlen);
-	if (status != STORE_OK)
+	state[0] = '\0';
+	*since = 0;
+	if ((status = run(st, "recipient insert",
+			  "INSERT INTO recipients (address, first_bounce_at, last_bounce_at) "
+			  "VALUES ($1::citext, $2::timestamptz, $2::timestamptz) ON CONFLICT (address) DO NOTHING",
+			  2, params, NULL, err, errlen)) != STORE_OK)
 		return status;
-	if (!(times = malloc((SOFT_HISTORY_MAX + 1) * sizeof(*times)))) {
-		PQclear(res);
-		store_err(err, errlen, "out of memory");
-		return STORE_TEMPFAIL;
-	}
-	times[n++] = now;
-	for (int i = 0; i < PQntuples(res) && n <= SOFT_HISTORY_MAX; i++)
-		times[n++] = (time_t)atoll(PQgetvalue(res, i, 0));
-	PQclear(res);
-	*count = policy_soft_count(p, times, n, now, since_t);
-	free(times);
-	return STORE_OK;
-}
-
-/* apply_policy: decide the effect of a verified bounce and update its
- * recipient, holding the recipient's row lock from the read of its state
- * to the commit: a second writer for the same address (another host's
- * pipe) waits, then reads what this one wrote. */
-static enum store_status apply_policy(struct pg_store *st, const struct store_bounce *b, const struct policy *p,
-				      enum store_effect *effect, char *err, size_t errlen)
-{
-	enum policy_verdict v = policy_judge(b->class_name, b->reason);
-	enum store_status status;
-	PGresult *res;
-	char now[STORE_TIME_MAX], state[16] = "", reason[96], hard[2], complaint[2], soft[24];
-	time_t since_t = 0;
-	long count = -1;
-	int suppress;
-
-	if (v == POLICY_IGNORE) {
-		*effect = STORE_EFFECT_NOT_COUNTED;
-		return STORE_OK;
-	}
-	iso(b->received_at, now);
-	{
-		const char *params[] = { b->recipient, now };
-
-		if ((status = run(st, "recipient insert",
-				  "INSERT INTO recipients (address, first_bounce_at, last_bounce_at) "
-				  "VALUES ($1::citext, $2::timestamptz, $2::timestamptz) ON CONFLICT (address) DO NOTHING",
-				  2, params, NULL, err, errlen)) != STORE_OK)
-			return status;
-		if ((status = run(st, "recipient state",
-				  "SELECT state, coalesce(extract(epoch FROM counted_since)::bigint, 0) FROM recipients "
-				  "WHERE address = $1::citext FOR UPDATE",
-				  1, params, &res, err, errlen)) != STORE_OK)
-			return status;
-	}
+	if ((status = run(st, "recipient state",
+			  "SELECT state, coalesce(extract(epoch FROM counted_since)::bigint, 0) FROM recipients "
+			  "WHERE address = $1::citext FOR UPDATE",
+			  1, params, &res, err, errlen)) != STORE_OK)
+		return status;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		store_err(err, errlen, "recipient state: the row of %s is missing", b->recipient);
+		store_err(err, errlen, "recipient state: the row of %s is missing", address);
 		return STORE_ERROR;
 	}
-	snprintf(state, sizeof(state), "%s", PQgetvalue(res, 0, 0));
-	since_t = (time_t)atoll(PQgetvalue(res, 0, 1));
+	snprintf(state, 16, "%s", PQgetvalue(res, 0, 0));
+	*since = (time_t)atoll(PQgetvalue(res, 0, 1));
 	PQclear(res);
-	if (v == POLICY_SOFT) {
-		if ((status = soft_count(st, p, b->recipient, b->received_at, since_t, &count, err, errlen)) != STORE_OK)
-			return status;
-		suppress = policy_soft_suppresses(p, count);
-	} else {
-		suppress = 1;
-	}
-	snprintf(hard, sizeof(hard), "%d", v == POLICY_HARD);
-	snprintf(complaint, sizeof(complaint), "%d", v == POLICY_COMPLAINT);
-	snprintf(soft, sizeof(soft), "%ld", count);
-	{
-		const char *params[] = { b->recipient, hard, complaint, count >= 0 ? soft : NULL, now };
-
-		if ((status = run(st, "recipient update",
-				  "UPDATE recipients SET hard_bounces = hard_bounces + $2::int, "
-				  "complaints = complaints + $3::int, soft_bounces = coalesce($4::int, soft_bounces), "
-				  "first_bounce_at = least(coalesce(first_bounce_at, $5::timestamptz), $5::timestamptz), "
-				  "last_bounce_at = greatest(coalesce(last_bounce_at, $5::timestamptz), $5::timestamptz) "
-				  "WHERE address = $1::citext",
-				  5, params, NULL, err, errlen)) != STORE_OK)
-			return status;
-	}
-	if (!strcmp(state, "suppressed")) {
-		*effect = STORE_EFFECT_ALREADY;
-		return STORE_OK;
-	}
-	if (!suppress) {
-		*effect = STORE_EFFECT_COUNTED;
-		return STORE_OK;
-	}
-	store_suppress_reason(reason, sizeof(reason), v, b, count);
-	{
-		const char *params[] = { b->recipient, now, reason };
-
-		if ((status = run(st, "suppress",
-				  "UPDATE recipients SET state = 'suppressed', suppressed_at = $2::timestamptz, "
-				  "suppressed_reason = $3::text WHERE address = $1::citext AND state = 'active'",
-				  3, params, NULL, err, errlen)) != STORE_OK)
-			return status;
-	}
-	*effect = STORE_EFFECT_SUPPRESSED;
 	return STORE_OK;
 }
 
-/* is_duplicate: the same delivery (queue id, return path, recipient) was
- * recorded within a day before: Postfix redelivered it. */
-static enum store_status is_duplicate(struct pg_store *st, const struct store_bounce *b, int *dup, char *err,
-				      size_t errlen)
+/* pg_policy_soft_times: store_ops.policy_soft_times; under the row lock. */
+static enum store_status pg_policy_soft_times(struct store *base, const char *address, time_t from, time_t *times,
+					      size_t max, size_t *n, char *err, size_t errlen)
 {
+	struct pg_store *st = pg(base);
+	char since[STORE_TIME_MAX], limit[24];
+	const char *params[] = { address, iso(from, since), limit };
+	enum store_status status;
+	PGresult *res;
+
+	*n = 0;
+	snprintf(limit, sizeof(limit), "%zu", max);
+	if ((status = run(st, "soft bounce history",
+			  "SELECT extract(epoch FROM received_at)::bigint FROM bounces "
+			  "WHERE recipient = $1::citext AND verified AND class = 'soft' "
+			  "AND effect IN ('counted', 'suppressed', 'already-suppressed') "
+			  "AND received_at >= $2::timestamptz ORDER BY received_at DESC LIMIT $3::bigint",
+			  3, params, &res, err, errlen)) != STORE_OK)
+		return status;
+	for (int i = 0; i < PQntuples(res) && *n < max; i++)
+		times[(*n)++] = (time_t)atoll(PQgetvalue(res, i, 0));
+	PQclear(res);
+	return STORE_OK;
+}
+
+/* pg_policy_count: store_ops.policy_count. */
+static enum store_status pg_policy_count(struct store *base, const char *address, int hard, int complaint, long soft,
+					 time_t at, char *err, size_t errlen)
+{
+	char when[STORE_TIME_MAX], h[24], c[24], sb[24];
+	const char *params[] = { address, h, c, soft >= 0 ? sb : NULL, iso(at, when) };
+
+	snprintf(h, sizeof(h), "%d", hard);
+	snprintf(c, sizeof(c), "%d", complaint);
+	snprintf(sb, sizeof(sb), "%ld", soft);
+	return run(pg(base), "recipient update",
+		   "UPDATE recipients SET hard_bounces = hard_bounces + $2::int, "
+		   "complaints = complaints + $3::int, soft_bounces = coalesce($4::int, soft_bounces), "
+		   "first_bounce_at = least(coalesce(first_bounce_at, $5::timestamptz), $5::timestamptz), "
+		   "last_bounce_at = greatest(coalesce(last_bounce_at, $5::timestamptz), $5::timestamptz) "
+		   "WHERE address = $1::citext",
+		   5, params, NULL, err, errlen);
+}
+
+/* pg_policy_suppress: store_ops.policy_suppress. */
+static enum store_status pg_policy_suppress(struct store *base, const char *address, time_t at, const char *reason,
+					    char *err, size_t errlen)
+{
+	char when[STORE_TIME_MAX];
+	const char *params[] = { address, iso(at, when), reason };
+
+	return run(pg(base), "suppress",
+		   "UPDATE recipients SET state = 'suppressed', suppressed_at = $2::timestamptz, "
+		   "suppressed_reason = $3::text WHERE address = $1::citext AND state = 'active'",
+		   3, params, NULL, err, errlen);
+}
+
+/* pg_bounce_duplicate: store_ops.bounce_duplicate. */
+static enum store_status pg_bounce_duplicate(struct store *base, const struct store_bounce *b, int *dup, char *err,
+					     size_t errlen)
+{
+	struct pg_store *st = pg(base);
 	char since[STORE_TIME_MAX];
 	const char *params[] = { b->queue_id, b->return_path ? b->return_path : "", b->recipient,
 				 iso(b->received_at - DAY, since) };
@@ -735,10 +705,12 @@ static enum store_status is_duplicate(struct pg_store *st, const struct store_bo
 		    4, params, NULL, 0, dup, err, errlen);
 }
 
-static enum store_status bounce_insert(struct pg_store *st, const struct store_bounce *b, enum store_effect effect,
-				       const char *list, char *id, size_t idlen, char *err, size_t errlen)
+/* pg_bounce_insert: store_ops.bounce_insert. */
+static enum store_status pg_bounce_insert(struct store *base, const struct store_bounce *b, enum store_effect effect,
+					  const char *list, long long *id, char *err, size_t errlen)
 {
-	char when[STORE_TIME_MAX];
+	char when[STORE_TIME_MAX], buf[24];
+	enum store_status status;
 #define S(x) ((x) ? (x) : "")
 	const char *params[] = {
 		iso(b->received_at, when), b->recipient, b->verified ? "1" : "0", S(b->return_path), S(b->queue_id),
@@ -748,21 +720,25 @@ static enum store_status bounce_insert(struct pg_store *st, const struct store_b
 	};
 #undef S
 
-	return run1(st, "bounce insert",
-		    "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, kind, "
-		    "action, status, smtp_code, reason, class, permanent, diagnostic, remote_mta, reporting_mta, "
-		    "original_message_id, original_envelope_id, effect, list) VALUES ($1::timestamptz, $2::citext, "
-		    "$3::boolean, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::boolean, $14, $15, $16, $17, $18, $19, $20) "
-		    "RETURNING id",
-		    20, params, id, idlen, NULL, err, errlen);
+	status = run1(pg(base), "bounce insert",
+		      "INSERT INTO bounces (received_at, recipient, verified, return_path, queue_id, message_token, "
+		      "kind, action, status, smtp_code, reason, class, permanent, diagnostic, remote_mta, "
+		      "reporting_mta, original_message_id, original_envelope_id, effect, list) VALUES "
+		      "($1::timestamptz, $2::citext, $3::boolean, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::boolean, "
+		      "$14, $15, $16, $17, $18, $19, $20) RETURNING id",
+		      20, params, buf, sizeof(buf), NULL, err, errlen);
+	if (status == STORE_OK)
+		*id = atoll(buf);
+	return status;
 }
 
-/* bounce_list: the list of bounce b into list (STORE_LIST_MAX + 1 bytes):
- * its message's (message mode), else the list that most recently mailed
- * its recipient (recipient mode); "" if none is known. */
-static enum store_status bounce_list(struct pg_store *st, const struct store_bounce *b,
-				     char list[STORE_LIST_MAX + 1], char *err, size_t errlen)
+/* pg_bounce_list: store_ops.bounce_list: the list of b's message
+ * (message mode), else the list that most recently mailed its recipient
+ * (recipient mode). */
+static enum store_status pg_bounce_list(struct store *base, const struct store_bounce *b, char *list, char *err,
+					size_t errlen)
 {
+	struct pg_store *st = pg(base);
 	const char *params[1];
 
 	list[0] = '\0';
@@ -822,37 +798,12 @@ static enum store_status event_insert(struct pg_store *st, time_t at, const char
 	return status;
 }
 
-static enum store_status record_once(struct pg_store *st, const struct store_bounce *b, const struct policy *p,
-				     enum store_effect *e, char *err, size_t errlen)
+/* pg_bounce_event: store_ops.bounce_event. */
+static enum store_status pg_bounce_event(struct store *base, const struct store_bounce *b, const char *cause,
+					 long long id, const char *list, char *err, size_t errlen)
 {
-	enum store_status status;
-	char list[STORE_LIST_MAX + 1], bid[24];
-	int own, dup;
-
-	*e = STORE_EFFECT_UNVERIFIED;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
-		return status;
-	if ((status = is_duplicate(st, b, &dup, err, errlen)) != STORE_OK)
-		goto out;
-	if (dup) {
-		*e = STORE_EFFECT_DUPLICATE;
-		goto out;
-	}
-	if (b->verified && *b->recipient && (status = apply_policy(st, b, p, e, err, errlen)) != STORE_OK)
-		goto out;
-	if ((status = bounce_list(st, b, list, err, errlen)) != STORE_OK)
-		goto out;
-	if ((status = bounce_insert(st, b, *e, list, bid, sizeof(bid), err, errlen)) != STORE_OK)
-		goto out;
-	if (*e == STORE_EFFECT_SUPPRESSED) {
-		enum policy_verdict v = policy_judge(b->class_name, b->reason);
-
-		status = event_insert(st, b->received_at, "suppressed", b->recipient,
-				      v == POLICY_HARD ? "hard" : v == POLICY_COMPLAINT ? "complaint" : "soft-limit",
-				      b->reason, b->status, b->class_name, atoll(bid), list, NULL, NULL, err, errlen);
-	}
-out:
-	return tx_close(st, own, status, err, errlen);
+	return event_insert(pg(base), b->received_at, "suppressed", b->recipient, cause, b->reason, b->status,
+			    b->class_name, id, list, NULL, NULL, err, errlen);
 }
 
 static enum store_status pg_bounce_record(struct store *base, const struct store_bounce *b, const struct policy *p,
@@ -865,13 +816,13 @@ static enum store_status pg_bounce_record(struct store *base, const struct store
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
-	if (!b->recipient) {
-		store_err(err, errlen, "bounce without a recipient field");
-		return STORE_ERROR;
-	}
 	for (int i = 0;; i++) {
+		int mine;
+
 		arm(st);
-		status = record_once(st, b, p, &e, err, errlen);
+		e = STORE_EFFECT_UNVERIFIED;
+		if ((status = tx_open(st, &mine, err, errlen)) == STORE_OK)
+			status = tx_close(st, mine, store_policy_record(base, b, p, &e, err, errlen), err, errlen);
 		if (status == STORE_OK || !own || !st->conflict || i >= CONFLICT_RETRIES)
 			break;
 	}
@@ -1474,16 +1425,15 @@ static enum store_status pg_event_add(struct store *base, const struct store_eve
 	}
 }
 
-static enum store_status pg_hook_claim(struct store *base, const char *owner, time_t now, long lease,
+static enum store_status pg_hook_claim(struct store *base, const char *owner, time_t now, time_t until,
 				       store_event_fn fn, void *ctx, int *claimed, char *err, size_t errlen)
 {
 	struct pg_store *st = pg(base);
-	char when[STORE_TIME_MAX], until[STORE_TIME_MAX];
-	const char *params[] = { owner, iso(now, when), iso(now + lease, until) };
+	char when[STORE_TIME_MAX], end[STORE_TIME_MAX];
+	const char *params[] = { owner, iso(now, when), iso(until, end) };
 	enum store_status status;
 	PGresult *res;
 
-	*claimed = 0;
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	arm(st);
@@ -1508,14 +1458,13 @@ static enum store_status pg_hook_claim(struct store *base, const char *owner, ti
 }
 
 static enum store_status pg_hook_finish(struct store *base, long long id, const char *owner, const char *state,
-					time_t next_at, const char *note, char *err, size_t errlen)
+					time_t next_at, const char *note, long *changed, char *err, size_t errlen)
 {
 	struct pg_store *st = pg(base);
 	char sid[24], when[STORE_TIME_MAX];
 	const char *params[] = { sid, owner, state, iso(next_at, when), note };
 	enum store_status status;
 	PGresult *res;
-	int n;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
@@ -1527,12 +1476,8 @@ static enum store_status pg_hook_finish(struct store *base, long long id, const 
 			  "AND hook_lease_owner = $2::text",
 			  5, params, &res, err, errlen)) != STORE_OK)
 		return status;
-	n = atoi(PQcmdTuples(res));
+	*changed = atol(PQcmdTuples(res));
 	PQclear(res);
-	if (n != 1) {
-		store_err(err, errlen, "event %lld: the lease of %s is gone", id, owner);
-		return STORE_NOTFOUND;
-	}
 	return STORE_OK;
 }
 
@@ -1893,35 +1838,30 @@ static enum store_status list_returning(struct pg_store *st, const char *sql, in
 }
 
 static enum store_status pg_list_pause(struct store *base, const char *list, time_t now, const char *reason,
-				       int *was_paused, char *err, size_t errlen)
+				       long *rows, char *err, size_t errlen)
 {
 	struct pg_store *st = pg(base);
 	char when[STORE_TIME_MAX];
-	const char *params[] = { list, iso(now, when), reason ? reason : "" };
+	const char *params[] = { list, iso(now, when), reason };
 	enum store_status status;
-	long rows = 0;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
-	status = list_returning(st, "INSERT INTO list_states AS s (list, paused, paused_at, pause_reason) "
-				    "VALUES (lower($1::text), true, $2::timestamptz, $3::text) ON CONFLICT (list) DO UPDATE "
-				    "SET paused = true, paused_at = excluded.paused_at, pause_reason = excluded.pause_reason "
-				    "WHERE NOT s.paused RETURNING 1",
-				3, params, &rows, err, errlen);
-	if (status == STORE_OK && was_paused)
-		*was_paused = rows == 0;
-	return status;
+	return list_returning(st, "INSERT INTO list_states AS s (list, paused, paused_at, pause_reason) "
+			      "VALUES (lower($1::text), true, $2::timestamptz, $3::text) ON CONFLICT (list) DO UPDATE "
+			      "SET paused = true, paused_at = excluded.paused_at, pause_reason = excluded.pause_reason "
+			      "WHERE NOT s.paused RETURNING 1",
+			      3, params, rows, err, errlen);
 }
 
-static enum store_status pg_list_resume(struct store *base, const char *list, time_t now, int *was_paused, char *err,
-					size_t errlen)
+static enum store_status pg_list_resume(struct store *base, const char *list, time_t now, int *known, int *paused,
+					char *err, size_t errlen)
 {
 	struct pg_store *st = pg(base);
 	char when[STORE_TIME_MAX];
 	const char *params[] = { list, iso(now, when) };
 	enum store_status status;
 	PGresult *res;
-	int known = 0, paused = 0;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
@@ -1937,39 +1877,29 @@ static enum store_status pg_list_resume(struct store *base, const char *list, ti
 	if (status != STORE_OK)
 		return status;
 	if (PQntuples(res) > 0) {
-		known = 1;
-		paused = atoi(PQgetvalue(res, 0, 0));
+		*known = 1;
+		*paused = atoi(PQgetvalue(res, 0, 0));
 	}
 	PQclear(res);
-	if (!known) {
-		store_err(err, errlen, "%s: never paused", list);
-		return STORE_NOTFOUND;
-	}
-	if (was_paused)
-		*was_paused = paused;
 	return STORE_OK;
 }
 
-static enum store_status pg_list_warn_claim(struct store *base, const char *list, time_t now, long window,
-					    const char *reason, int *claimed, char *err, size_t errlen)
+static enum store_status pg_list_warn(struct store *base, const char *list, time_t now, time_t since,
+				      const char *reason, long *rows, char *err, size_t errlen)
 {
 	struct pg_store *st = pg(base);
-	char when[STORE_TIME_MAX], since[STORE_TIME_MAX];
-	const char *params[] = { list, iso(now, when), reason ? reason : "", iso(now - window, since) };
+	char when[STORE_TIME_MAX], from[STORE_TIME_MAX];
+	const char *params[] = { list, iso(now, when), reason, iso(since, from) };
 	enum store_status status;
-	long rows = 0;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	/* a warning stamped after now (the clock went back) still counts */
-	status = list_returning(st, "INSERT INTO list_states AS s (list, warned_at, warn_reason) "
-				    "VALUES (lower($1::text), $2::timestamptz, $3::text) ON CONFLICT (list) DO UPDATE "
-				    "SET warned_at = excluded.warned_at, warn_reason = excluded.warn_reason "
-				    "WHERE s.warned_at IS NULL OR s.warned_at <= $4::timestamptz RETURNING 1",
-				4, params, &rows, err, errlen);
-	if (status == STORE_OK && claimed)
-		*claimed = rows > 0;
-	return status;
+	return list_returning(st, "INSERT INTO list_states AS s (list, warned_at, warn_reason) "
+			      "VALUES (lower($1::text), $2::timestamptz, $3::text) ON CONFLICT (list) DO UPDATE "
+			      "SET warned_at = excluded.warned_at, warn_reason = excluded.warn_reason "
+			      "WHERE s.warned_at IS NULL OR s.warned_at <= $4::timestamptz RETURNING 1",
+			      4, params, rows, err, errlen);
 }
 
 static const struct store_ops pg_ops = {
@@ -1981,6 +1911,14 @@ static const struct store_ops pg_ops = {
 	.rollback = pg_rollback,
 	.conflict = pg_conflict,
 	.bounce_record = pg_bounce_record,
+	.policy_row = pg_policy_row,
+	.policy_soft_times = pg_policy_soft_times,
+	.policy_count = pg_policy_count,
+	.policy_suppress = pg_policy_suppress,
+	.bounce_duplicate = pg_bounce_duplicate,
+	.bounce_list = pg_bounce_list,
+	.bounce_insert = pg_bounce_insert,
+	.bounce_event = pg_bounce_event,
 	.bounces_list = pg_bounces_list,
 	.recipient_get = pg_recipient_get,
 	.recipients_each = pg_recipients_each,
@@ -2006,5 +1944,5 @@ static const struct store_ops pg_ops = {
 	.list_states = pg_list_states,
 	.list_pause = pg_list_pause,
 	.list_resume = pg_list_resume,
-	.list_warn_claim = pg_list_warn_claim,
+	.list_warn = pg_list_warn,
 };

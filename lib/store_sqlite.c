@@ -1,8 +1,8 @@
 /* store_sqlite.c: the store (store.h) on SQLite: opening with WAL, busy
  * timeout and foreign keys, schema migrations at open, prepared
- * statements cached per handle, the policy applied when a bounce is
- * recorded, message mode, its probes and the VERP id map. One handle per
- * thread. */
+ * statements cached per handle, the SQL steps of the policy applied when
+ * a bounce is recorded (lib/store_policy.c decides), message mode, its
+ * probes and the VERP id map. One handle per thread. */
 #include "store_backend.h"
 #include "store_schema.h"
 
@@ -19,8 +19,6 @@
 #include <sqlite3.h>
 
 #define DAY 86400L
-/* Bounds of what one bounce record reads back for the policy. */
-#define SOFT_HISTORY_MAX 1000
 /* Expired messages removed per store_message_add. */
 #define MESSAGE_EXPIRE_BATCH 100
 
@@ -97,7 +95,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SOFT_TIMES] = "SELECT CAST(strftime('%s', received_at) AS INTEGER) FROM bounces "
 			 "WHERE recipient = ?1 AND verified = 1 AND class = 'soft' "
 			 "AND effect IN ('counted', 'suppressed', 'already-suppressed') AND received_at >= ?2 "
-			 "ORDER BY received_at DESC LIMIT " "1000",
+			 "ORDER BY received_at DESC LIMIT ?3",
 	[S_RCPT_UPDATE] = "UPDATE recipients SET hard_bounces = hard_bounces + ?2, complaints = complaints + ?3, "
 			  "soft_bounces = ifnull(?4, soft_bounces), "
 			  "first_bounce_at = min(ifnull(first_bounce_at, ?5), ?5), "
@@ -570,125 +568,115 @@ static enum store_status writable(const struct sqlite_store *st, char *err, size
 	return STORE_OK;
 }
 
-/* soft_count: the recipient's soft-bounce count, this bounce (at now)
- * included; since: counted_since ("" = none). */
-static enum store_status soft_count(struct sqlite_store *st, const struct policy *p, const char *recipient, time_t now,
-				    const char *since, long *count, char *err, size_t errlen)
+/* sq_policy_row: store_ops.policy_row. */
+static enum store_status sq_policy_row(struct store *base, const char *address, time_t at, char *state, time_t *since,
+				       char *err, size_t errlen)
 {
-	enum store_status status = STORE_OK;
-	sqlite3_stmt *s = stmt(st, S_SOFT_TIMES, &status, err, errlen);
-	time_t *times, from = now - p->soft_window, since_t = 0;
-	size_t n = 0;
-	int rc;
-
-	if (!s)
-		return status;
-	if (*since) {
-		struct tm tm = { 0 };
-
-		if (strptime(since, "%Y-%m-%dT%H:%M:%SZ", &tm))
-			since_t = timegm(&tm);
-	}
-	if (!(times = malloc((SOFT_HISTORY_MAX + 1) * sizeof(*times)))) {
-		store_err(err, errlen, "out of memory");
-		return STORE_TEMPFAIL;
-	}
-	times[n++] = now;
-	BIND(bind_text(s, 1, recipient));
-	BIND(bind_time(s, 2, from));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n <= SOFT_HISTORY_MAX)
-		times[n++] = (time_t)sqlite3_column_int64(s, 0);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		status = fail(st, rc, "soft bounce history", err, errlen);
-		goto out;
-	}
-	*count = policy_soft_count(p, times, n, now, since_t);
-	goto out;
-bind_fail:
-	status = fail(st, rc, "bind", err, errlen);
-out:
-	sqlite3_reset(s);
-	free(times);
-	return status;
-}
-
-/* apply_policy: decide the effect of a verified bounce and update its
- * recipient. */
-static enum store_status apply_policy(struct sqlite_store *st, const struct store_bounce *b, const struct policy *p,
-				      enum store_effect *effect, char *err, size_t errlen)
-{
-	enum policy_verdict v = policy_judge(b->class_name, b->reason);
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
-	char state[16] = "", since[STORE_TIME_MAX + 8] = "", reason[96], now[STORE_TIME_MAX];
-	long count = -1;
-	int rc, suppress = 0;
+	char counted[STORE_TIME_MAX + 8] = "";
+	int rc;
 
-	if (v == POLICY_IGNORE) {
-		*effect = STORE_EFFECT_NOT_COUNTED;
-		return STORE_OK;
-	}
-	store_time_format(b->received_at, now);
-	/* the row, created on the first counted bounce */
+	state[0] = '\0';
+	*since = 0;
 	if (!(s = stmt(st, S_RCPT_ENSURE, &status, err, errlen)))
 		return status;
-	BIND(bind_text(s, 1, b->recipient));
-	BIND(bind_text(s, 2, now));
+	BIND(bind_text(s, 1, address));
+	BIND(bind_time(s, 2, at));
 	if ((status = step_done(st, s, "recipient insert", err, errlen)) != STORE_OK)
 		return status;
 	if (!(s = stmt(st, S_RCPT_STATE, &status, err, errlen)))
 		return status;
-	BIND(bind_text(s, 1, b->recipient));
+	BIND(bind_text(s, 1, address));
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		snprintf(state, sizeof(state), "%s", col(s, 0));
-		snprintf(since, sizeof(since), "%s", col(s, 1));
+		snprintf(state, 16, "%s", col(s, 0));
+		snprintf(counted, sizeof(counted), "%s", col(s, 1));
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return fail(st, rc, "recipient state", err, errlen);
-	if (v == POLICY_SOFT) {
-		if ((status = soft_count(st, p, b->recipient, b->received_at, since, &count, err, errlen)) != STORE_OK)
-			return status;
-		suppress = policy_soft_suppresses(p, count);
-	} else {
-		suppress = 1;
+	if (*counted) {
+		struct tm tm = { 0 };
+
+		if (strptime(counted, "%Y-%m-%dT%H:%M:%SZ", &tm))
+			*since = timegm(&tm);
 	}
-	if (!(s = stmt(st, S_RCPT_UPDATE, &status, err, errlen)))
-		return status;
-	BIND(bind_text(s, 1, b->recipient));
-	BIND(sqlite3_bind_int(s, 2, v == POLICY_HARD));
-	BIND(sqlite3_bind_int(s, 3, v == POLICY_COMPLAINT));
-	BIND(count >= 0 ? sqlite3_bind_int64(s, 4, count) : sqlite3_bind_null(s, 4));
-	BIND(bind_text(s, 5, now));
-	if ((status = step_done(st, s, "recipient update", err, errlen)) != STORE_OK)
-		return status;
-	if (!strcmp(state, "suppressed")) {
-		*effect = STORE_EFFECT_ALREADY;
-		return STORE_OK;
-	}
-	if (!suppress) {
-		*effect = STORE_EFFECT_COUNTED;
-		return STORE_OK;
-	}
-	store_suppress_reason(reason, sizeof(reason), v, b, count);
-	if (!(s = stmt(st, S_RCPT_SUPPRESS, &status, err, errlen)))
-		return status;
-	BIND(bind_text(s, 1, b->recipient));
-	BIND(bind_text(s, 2, now));
-	BIND(bind_text(s, 3, reason));
-	if ((status = step_done(st, s, "suppress", err, errlen)) != STORE_OK)
-		return status;
-	*effect = STORE_EFFECT_SUPPRESSED;
 	return STORE_OK;
 bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-/* is_duplicate: the same delivery (queue id, return path, recipient) was
- * recorded within a day before: Postfix redelivered it. */
-static enum store_status is_duplicate(struct sqlite_store *st, const struct store_bounce *b, int *dup, char *err,
-				      size_t errlen)
+/* sq_policy_soft_times: store_ops.policy_soft_times. */
+static enum store_status sq_policy_soft_times(struct store *base, const char *address, time_t from, time_t *times,
+					      size_t max, size_t *n, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s = stmt(st, S_SOFT_TIMES, &status, err, errlen);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return status;
+	BIND(bind_text(s, 1, address));
+	BIND(bind_time(s, 2, from));
+	BIND(sqlite3_bind_int64(s, 3, (sqlite3_int64)max));
+	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		times[(*n)++] = (time_t)sqlite3_column_int64(s, 0);
+	if (*n < max && rc != SQLITE_DONE)
+		status = fail(st, rc, "soft bounce history", err, errlen);
+	sqlite3_reset(s);
+	return status;
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+/* sq_policy_count: store_ops.policy_count. */
+static enum store_status sq_policy_count(struct store *base, const char *address, int hard, int complaint, long soft,
+					 time_t at, char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s = stmt(st, S_RCPT_UPDATE, &status, err, errlen);
+	int rc;
+
+	if (!s)
+		return status;
+	BIND(bind_text(s, 1, address));
+	BIND(sqlite3_bind_int(s, 2, hard));
+	BIND(sqlite3_bind_int(s, 3, complaint));
+	BIND(soft >= 0 ? sqlite3_bind_int64(s, 4, soft) : sqlite3_bind_null(s, 4));
+	BIND(bind_time(s, 5, at));
+	return step_done(st, s, "recipient update", err, errlen);
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+/* sq_policy_suppress: store_ops.policy_suppress. */
+static enum store_status sq_policy_suppress(struct store *base, const char *address, time_t at, const char *reason,
+					    char *err, size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	enum store_status status = STORE_OK;
+	sqlite3_stmt *s = stmt(st, S_RCPT_SUPPRESS, &status, err, errlen);
+	int rc;
+
+	if (!s)
+		return status;
+	BIND(bind_text(s, 1, address));
+	BIND(bind_time(s, 2, at));
+	BIND(bind_text(s, 3, reason));
+	return step_done(st, s, "suppress", err, errlen);
+bind_fail:
+	return fail(st, rc, "bind", err, errlen);
+}
+
+/* sq_bounce_duplicate: store_ops.bounce_duplicate. */
+static enum store_status sq_bounce_duplicate(struct store *base, const struct store_bounce *b, int *dup, char *err,
+					     size_t errlen)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s;
 	int rc;
@@ -713,9 +701,11 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-static enum store_status bounce_insert(struct sqlite_store *st, const struct store_bounce *b, enum store_effect effect,
-				       const char *list, char *err, size_t errlen)
+/* sq_bounce_insert: store_ops.bounce_insert. */
+static enum store_status sq_bounce_insert(struct store *base, const struct store_bounce *b, enum store_effect effect,
+					  const char *list, long long *id, char *err, size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	sqlite3_stmt *s = stmt(st, S_BOUNCE_INSERT, &status, err, errlen);
 	int rc;
@@ -736,7 +726,9 @@ static enum store_status bounce_insert(struct sqlite_store *st, const struct sto
 	for (int i = 0; i < (int)(sizeof(text) / sizeof(text[0])); i++)
 		if (i + 1 != 1 && i + 1 != 3 && i + 1 != 13)
 			BIND(bind_text(s, i + 1, text[i]));
-	return step_done(st, s, "bounce insert", err, errlen);
+	if ((status = step_done(st, s, "bounce insert", err, errlen)) == STORE_OK)
+		*id = (long long)sqlite3_last_insert_rowid(st->db);
+	return status;
 bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
@@ -757,12 +749,13 @@ static enum store_status one_text(struct sqlite_store *st, sqlite3_stmt *s, char
 	return STORE_OK;
 }
 
-/* bounce_list: the list of bounce b into list (STORE_LIST_MAX + 1 bytes):
- * its message's (message mode), else the list that most recently mailed
- * its recipient (recipient mode); "" if none is known. */
-static enum store_status bounce_list(struct sqlite_store *st, const struct store_bounce *b,
-				     char list[STORE_LIST_MAX + 1], char *err, size_t errlen)
+/* sq_bounce_list: store_ops.bounce_list: the list of b's message
+ * (message mode), else the list that most recently mailed its recipient
+ * (recipient mode). */
+static enum store_status sq_bounce_list(struct store *base, const struct store_bounce *b, char *list, char *err,
+					size_t errlen)
 {
+	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status = STORE_OK;
 	int token = b->message_token && *b->message_token;
 	sqlite3_stmt *s = stmt(st, token ? S_LIST_OF_MSG : S_LIST_OF_RCPT, &status, err, errlen);
@@ -806,16 +799,12 @@ bind_fail:
 	return fail(st, rc, "bind", err, errlen);
 }
 
-/* bounce_event: the `suppressed` event of bounce b, just inserted (the last
- * row of bounces), which suppressed its address. */
-static enum store_status bounce_event(struct sqlite_store *st, const struct store_bounce *b, const char *list,
-				      char *err, size_t errlen)
+/* sq_bounce_event: store_ops.bounce_event. */
+static enum store_status sq_bounce_event(struct store *base, const struct store_bounce *b, const char *cause,
+					 long long id, const char *list, char *err, size_t errlen)
 {
-	enum policy_verdict v = policy_judge(b->class_name, b->reason);
-	const char *cause = v == POLICY_HARD ? "hard" : v == POLICY_COMPLAINT ? "complaint" : "soft-limit";
-
-	return event_insert(st, b->received_at, "suppressed", b->recipient, cause, b->reason, b->status,
-			    b->class_name, (long long)sqlite3_last_insert_rowid(st->db), list, NULL, err, errlen);
+	return event_insert((struct sqlite_store *)base, b->received_at, "suppressed", b->recipient, cause, b->reason,
+			    b->status, b->class_name, id, list, NULL, err, errlen);
 }
 
 static enum store_status sq_bounce_record(struct store *base, const struct store_bounce *b, const struct policy *p,
@@ -824,31 +813,13 @@ static enum store_status sq_bounce_record(struct store *base, const struct store
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_effect e = STORE_EFFECT_UNVERIFIED;
 	enum store_status status;
-	char list[STORE_LIST_MAX + 1];
-	int own, dup;
+	int own;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
-	if (!b->recipient) {
-		store_err(err, errlen, "bounce without a recipient field");
-		return STORE_ERROR;
-	}
 	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
 		return status;
-	if ((status = is_duplicate(st, b, &dup, err, errlen)) != STORE_OK)
-		goto out;
-	if (dup) {
-		e = STORE_EFFECT_DUPLICATE;
-		goto out;
-	}
-	if (b->verified && *b->recipient && (status = apply_policy(st, b, p, &e, err, errlen)) != STORE_OK)
-		goto out;
-	if ((status = bounce_list(st, b, list, err, errlen)) != STORE_OK)
-		goto out;
-	status = bounce_insert(st, b, e, list, err, errlen);
-	if (status == STORE_OK && e == STORE_EFFECT_SUPPRESSED)
-		status = bounce_event(st, b, list, err, errlen);
-out:
+	status = store_policy_record(base, b, p, &e, err, errlen);
 	status = tx_close(st, own, status, err, errlen);
 	if (status == STORE_OK && effect)
 		*effect = e;
@@ -1526,68 +1497,60 @@ static enum store_status sq_event_add(struct store *base, const struct store_eve
 	return tx_close(st, own, status, err, errlen);
 }
 
-static enum store_status sq_hook_claim(struct store *base, const char *owner, time_t now, long lease,
+/* write_begin: the start of a call that writes with the cached statement
+ * id: a read-only handle refused, the call's own transaction opened unless
+ * the caller holds one (*own: tx_close ends it), *s ready to bind. */
+static enum store_status write_begin(struct sqlite_store *st, enum stmt_id id, sqlite3_stmt **s, int *own, char *err,
+				     size_t errlen)
+{
+	enum store_status status;
+
+	*own = 0;
+	if ((status = writable(st, err, errlen)) != STORE_OK || (status = tx_open(st, own, err, errlen)) != STORE_OK)
+		return status;
+	if (!(*s = stmt(st, id, &status, err, errlen)))
+		return tx_close(st, *own, status, err, errlen);
+	return STORE_OK;
+}
+
+static enum store_status sq_hook_claim(struct store *base, const char *owner, time_t now, time_t until,
 				       store_event_fn fn, void *ctx, int *claimed, char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
 	sqlite3_stmt *s;
-	int own = 0, rc;
+	int own, rc;
 
-	*claimed = 0;
-	if ((status = writable(st, err, errlen)) != STORE_OK)
+	if ((status = write_begin(st, S_HOOK_CLAIM, &s, &own, err, errlen)) != STORE_OK)
 		return status;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
-		return status;
-	if (!(s = stmt(st, S_HOOK_CLAIM, &status, err, errlen)))
-		goto out;
 	BIND(bind_text(s, 1, owner));
 	BIND(bind_time(s, 2, now));
-	BIND(bind_time(s, 3, now + lease));
-	status = each_event(st, s, fn, ctx, claimed, err, errlen);
-	goto out;
+	BIND(bind_time(s, 3, until));
+	return tx_close(st, own, each_event(st, s, fn, ctx, claimed, err, errlen), err, errlen);
 bind_fail:
-	status = fail(st, rc, "bind", err, errlen);
-out:
-	status = tx_close(st, own, status, err, errlen);
-	if (status != STORE_OK)
-		*claimed = 0;
-	return status;
+	return tx_close(st, own, fail(st, rc, "bind", err, errlen), err, errlen);
 }
 
 static enum store_status sq_hook_finish(struct store *base, long long id, const char *owner, const char *state,
-					time_t next_at, const char *note, char *err, size_t errlen)
+					time_t next_at, const char *note, long *changed, char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
 	sqlite3_stmt *s;
-	int own = 0, rc;
+	int own, rc;
 
-	if ((status = writable(st, err, errlen)) != STORE_OK)
+	if ((status = write_begin(st, S_HOOK_FINISH, &s, &own, err, errlen)) != STORE_OK)
 		return status;
-	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
-		return status;
-	if (!(s = stmt(st, S_HOOK_FINISH, &status, err, errlen)))
-		goto out;
 	BIND(sqlite3_bind_int64(s, 1, id));
 	BIND(bind_text(s, 2, owner));
 	BIND(bind_text(s, 3, state));
 	BIND(bind_time(s, 4, next_at));
 	BIND(bind_text(s, 5, note));
-	if ((status = step_done(st, s, "hook outcome", err, errlen)) == STORE_OK && sqlite3_changes(st->db) != 1) {
-		store_err(err, errlen, "event %lld: the lease of %s is gone", id, owner);
-		status = STORE_NOTFOUND;
-	}
-	goto out;
-bind_fail:
-	status = fail(st, rc, "bind", err, errlen);
-out:
-	if (status == STORE_NOTFOUND) {
-		/* nothing written: end the transaction, keep the status */
-		tx_close(st, own, STORE_OK, NULL, 0);
-		return STORE_NOTFOUND;
-	}
+	if ((status = step_done(st, s, "hook outcome", err, errlen)) == STORE_OK)
+		*changed = sqlite3_changes(st->db);
 	return tx_close(st, own, status, err, errlen);
+bind_fail:
+	return tx_close(st, own, fail(st, rc, "bind", err, errlen), err, errlen);
 }
 
 /* verp_put: struct verp_map's put on the verp_ids table. An id already
@@ -1907,72 +1870,58 @@ static enum store_status list_change(struct sqlite_store *st, const char *sql, c
 }
 
 static enum store_status sq_list_pause(struct store *base, const char *list, time_t now, const char *reason,
-				       int *was_paused, char *err, size_t errlen)
+				       long *rows, char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
-	long rows = 0;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	/* one statement: a row back only when this call paused it */
-	status = list_change(st, "INSERT INTO list_states (list, paused, paused_at, pause_reason) "
-			     "VALUES (lower(?1), 1, ?2, ?3) ON CONFLICT (list) DO UPDATE SET paused = 1, "
-			     "paused_at = excluded.paused_at, pause_reason = excluded.pause_reason "
-			     "WHERE list_states.paused = 0 RETURNING 1", list, now, reason ? reason : "", 0, &rows,
-			     err, errlen);
-	if (status == STORE_OK && was_paused)
-		*was_paused = rows == 0;
-	return status;
+	return list_change(st, "INSERT INTO list_states (list, paused, paused_at, pause_reason) "
+			   "VALUES (lower(?1), 1, ?2, ?3) ON CONFLICT (list) DO UPDATE SET paused = 1, "
+			   "paused_at = excluded.paused_at, pause_reason = excluded.pause_reason "
+			   "WHERE list_states.paused = 0 RETURNING 1", list, now, reason, 0, rows, err, errlen);
 }
 
-static enum store_status sq_list_resume(struct store *base, const char *list, time_t now, int *was_paused, char *err,
-					size_t errlen)
+static enum store_status sq_list_resume(struct store *base, const char *list, time_t now, int *known, int *paused,
+					char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
-	long paused = 0, known = 0;
+	long ever = 0, was = 0;
 	int own;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	if ((status = tx_open(st, &own, err, errlen)) != STORE_OK)
 		return status;
+	/* as PostgreSQL's: only a list ever paused is resumed */
 	if ((status = list_change(st, "SELECT 1 FROM list_states WHERE list = ?1 AND paused_at IS NOT NULL "
-				  "AND ?2 IS NOT NULL", list, now, NULL, 0, &known, err, errlen)) != STORE_OK ||
+				  "AND ?2 IS NOT NULL", list, now, NULL, 0, &ever, err, errlen)) == STORE_OK &&
 	    (status = list_change(st, "UPDATE list_states SET paused = 0, resumed_at = ?2 WHERE list = ?1 "
-				  "AND paused = 1 RETURNING 1", list, now, NULL, 0, &paused, err, errlen)) != STORE_OK)
-		return tx_close(st, own, status, err, errlen);
-	if (!known) {
-		store_err(err, errlen, "%s: never paused", list);
-		status = STORE_NOTFOUND;
-		if (own)
-			sq_rollback(&st->base);
-		return status;
+				  "AND paused = 1 AND paused_at IS NOT NULL RETURNING 1", list, now, NULL, 0, &was, err,
+				  errlen)) == STORE_OK) {
+		*known = ever > 0;
+		*paused = was > 0;
 	}
-	if (was_paused)
-		*was_paused = paused > 0;
 	return tx_close(st, own, status, err, errlen);
 }
 
-static enum store_status sq_list_warn_claim(struct store *base, const char *list, time_t now, long window,
-					    const char *reason, int *claimed, char *err, size_t errlen)
+static enum store_status sq_list_warn(struct store *base, const char *list, time_t now, time_t since,
+				      const char *reason, long *rows, char *err, size_t errlen)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	enum store_status status;
-	long rows = 0;
 
 	if ((status = writable(st, err, errlen)) != STORE_OK)
 		return status;
 	/* a warning stamped after now (the clock went back) still counts */
-	status = list_change(st, "INSERT INTO list_states (list, warned_at, warn_reason) VALUES (lower(?1), ?2, ?3) "
-			     "ON CONFLICT (list) DO UPDATE SET warned_at = excluded.warned_at, "
-			     "warn_reason = excluded.warn_reason "
-			     "WHERE list_states.warned_at IS NULL OR list_states.warned_at <= ?4 RETURNING 1",
-			     list, now, reason ? reason : "", now - window, &rows, err, errlen);
-	if (status == STORE_OK && claimed)
-		*claimed = rows > 0;
-	return status;
+	return list_change(st, "INSERT INTO list_states (list, warned_at, warn_reason) VALUES (lower(?1), ?2, ?3) "
+			   "ON CONFLICT (list) DO UPDATE SET warned_at = excluded.warned_at, "
+			   "warn_reason = excluded.warn_reason "
+			   "WHERE list_states.warned_at IS NULL OR list_states.warned_at <= ?4 RETURNING 1",
+			   list, now, reason, since, rows, err, errlen);
 }
 
 static const struct store_ops sqlite_ops = {
@@ -1984,6 +1933,14 @@ static const struct store_ops sqlite_ops = {
 	.rollback = sq_rollback,
 	.conflict = sq_conflict,
 	.bounce_record = sq_bounce_record,
+	.policy_row = sq_policy_row,
+	.policy_soft_times = sq_policy_soft_times,
+	.policy_count = sq_policy_count,
+	.policy_suppress = sq_policy_suppress,
+	.bounce_duplicate = sq_bounce_duplicate,
+	.bounce_list = sq_bounce_list,
+	.bounce_insert = sq_bounce_insert,
+	.bounce_event = sq_bounce_event,
 	.bounces_list = sq_bounces_list,
 	.recipient_get = sq_recipient_get,
 	.recipients_each = sq_recipients_each,
@@ -2009,5 +1966,5 @@ static const struct store_ops sqlite_ops = {
 	.list_states = sq_list_states,
 	.list_pause = sq_list_pause,
 	.list_resume = sq_list_resume,
-	.list_warn_claim = sq_list_warn_claim,
+	.list_warn = sq_list_warn,
 };

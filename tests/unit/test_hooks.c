@@ -46,12 +46,8 @@ static const char hook_script[] =
 	"esac\n";
 
 struct fixture {
-	char dir[64];
-	char path[512];
-	char pgname[64];
+	struct store_fixture s; /* the store and the directory of the hook */
 	char hook[128];
-	struct store *st;
-	struct policy pol;
 };
 
 static time_t fake_now;
@@ -93,19 +89,12 @@ static const char *read_file(const char *dir, const char *name)
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char err[256] = "";
 
 	assert_non_null(fx);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rebound-test-hooks.XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	if (fixture_db_new(fx->dir, fx->path, sizeof(fx->path), fx->pgname, sizeof(fx->pgname)) != 0)
-		fail_msg("cannot make a database");
-	if (store_open(fx->path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_open: %s", err);
-	policy_defaults(&fx->pol);
-	put_file(fx->dir, "hook", hook_script, 0755);
-	put_file(fx->dir, "mode", "0", 0644);
-	snprintf(fx->hook, sizeof(fx->hook), "%s/hook", fx->dir);
+	fixture_open(&fx->s);
+	put_file(fx->s.dir, "hook", hook_script, 0755);
+	put_file(fx->s.dir, "mode", "0", 0644);
+	snprintf(fx->hook, sizeof(fx->hook), "%s/hook", fx->s.dir);
 	fake_now = T0;
 	*state = fx;
 	return 0;
@@ -114,16 +103,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[200];
+	int rc = fixture_close(&fx->s);
 
-	store_close(fx->st);
-	if (fixture_db_drop(fx->pgname) != 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(fx);
-	return 0;
+	return rc;
 }
 
 /* --- hook_exec ----------------------------------------------------------------- */
@@ -133,7 +116,7 @@ static void run(struct fixture *fx, const char *mode, long timeout_ms, const cha
 	char *argv[] = { fx->hook, NULL };
 	char *envp[] = { "PATH=/usr/bin:/bin", "REBOUND_EVENT_ID=7", "REBOUND_ADDRESS=a@example.com", NULL };
 
-	put_file(fx->dir, "mode", mode, 0644);
+	put_file(fx->s.dir, "mode", mode, 0644);
 	assert_int_equal(hook_exec(fx->hook, argv, envp, input, strlen(input), timeout_ms, r), 0);
 }
 
@@ -148,8 +131,8 @@ static void test_exec(void **state)
 	assert_int_equal(r.how, HOOK_EXITED);
 	assert_int_equal(r.code, 0);
 	assert_string_equal(r.output, "hook says: mode 0\n");
-	assert_string_equal(read_file(fx->dir, "in"), "{\"id\":7}\n");
-	assert_string_equal(read_file(fx->dir, "log"), "7 a@example.com \n");
+	assert_string_equal(read_file(fx->s.dir, "in"), "{\"id\":7}\n");
+	assert_string_equal(read_file(fx->s.dir, "log"), "7 a@example.com \n");
 	run(fx, "75", 5000, "", &r);
 	assert_int_equal(r.how, HOOK_EXITED);
 	assert_int_equal(r.code, 75);
@@ -162,7 +145,7 @@ static void test_exec(void **state)
 	assert_true(r.elapsed_ms >= 1000 && r.elapsed_ms < 5000);
 	assert_string_equal(hook_describe(&r, 1000, what, sizeof(what)), "timed out after 1 s (event_hook_timeout): killed");
 	{
-		pid_t bg = (pid_t)atol(read_file(fx->dir, "bgpid"));
+		pid_t bg = (pid_t)atol(read_file(fx->s.dir, "bgpid"));
 		struct timespec t = { 0, 200 * 1000000L };
 
 		assert_true(bg > 0);
@@ -185,7 +168,7 @@ static void test_exec(void **state)
 	assert_non_null(big);
 	memset(big, 'x', (1 << 20) - 1);
 	big[(1 << 20) - 1] = '\0';
-	put_file(fx->dir, "mode", "1", 0644);
+	put_file(fx->s.dir, "mode", "1", 0644);
 	{
 		char *a2[] = { "/bin/sh", "-c", "head -c 10 >/dev/null; exit 0", NULL };
 
@@ -226,7 +209,7 @@ static void suppress(struct fixture *fx, const char *address, time_t when)
 {
 	char err[256] = "";
 
-	if (store_recipient_suppress(fx->st, address, "by hand", when, NULL, err, sizeof(err)) != STORE_OK)
+	if (store_recipient_suppress(fx->s.st, address, "by hand", when, NULL, err, sizeof(err)) != STORE_OK)
 		fail_msg("suppress: %s", err);
 }
 
@@ -236,7 +219,7 @@ static struct hooks_counts pass(struct fixture *fx, long timeout, long give_up)
 	struct hooks_counts c;
 	char err[256] = "";
 
-	if (hooks_run_pass(fx->st, &hc, "test-runner", fake_clock, &c, err, sizeof(err)) != STORE_OK)
+	if (hooks_run_pass(fx->s.st, &hc, "test-runner", fake_clock, &c, err, sizeof(err)) != STORE_OK)
 		fail_msg("hooks_run_pass: %s", err);
 	return c;
 }
@@ -256,7 +239,7 @@ static const char *states(struct fixture *fx)
 	char err[256] = "";
 
 	buf[0] = '\0';
-	assert_int_equal(store_events_list(fx->st, 0, 0, add_state, buf, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_events_list(fx->s.st, 0, 0, add_state, buf, err, sizeof(err)), STORE_OK);
 	return buf;
 }
 
@@ -269,18 +252,18 @@ static void test_pass_outcomes(void **state)
 
 	suppress(fx, "a@example.com", T0);
 	suppress(fx, "b@example.com", T0);
-	assert_int_equal(store_recipient_unsuppress(fx->st, "a@example.com", T0, &was, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_recipient_unsuppress(fx->s.st, "a@example.com", T0, &was, err, sizeof(err)), STORE_OK);
 	/* exit 0: all three, a@'s two in order */
 	c = pass(fx, 5, 3 * 86400);
 	assert_int_equal(c.done, 3);
-	assert_string_equal(read_file(fx->dir, "log"), "1 a@example.com 1\n2 b@example.com 1\n3 a@example.com 1\n");
+	assert_string_equal(read_file(fx->s.dir, "log"), "1 a@example.com 1\n2 b@example.com 1\n3 a@example.com 1\n");
 	assert_string_equal(states(fx), "done done done");
-	assert_non_null(strstr(read_file(fx->dir, "in"), "\"type\":\"unsuppressed\""));
+	assert_non_null(strstr(read_file(fx->s.dir, "in"), "\"type\":\"unsuppressed\""));
 	/* nothing due: nothing run */
 	c = pass(fx, 5, 3 * 86400);
 	assert_int_equal(c.done + c.retried + c.failed + c.expired, 0);
 	/* exit 75: retried after 1, 2, 4 ... minutes; given up past the age */
-	put_file(fx->dir, "mode", "75", 0644);
+	put_file(fx->s.dir, "mode", "75", 0644);
 	suppress(fx, "c@example.com", T0);
 	c = pass(fx, 5, 600);
 	assert_int_equal(c.retried, 1);
@@ -295,20 +278,21 @@ static void test_pass_outcomes(void **state)
 	c = pass(fx, 5, 600);
 	assert_int_equal(c.expired, 1);
 	assert_string_equal(states(fx), "done done done expired");
-	assert_string_equal(read_file(fx->dir, "log") + strlen("1 a@example.com 1\n2 b@example.com 1\n3 a@example.com 1\n"),
+	assert_string_equal(read_file(fx->s.dir, "log") +
+				    strlen("1 a@example.com 1\n2 b@example.com 1\n3 a@example.com 1\n"),
 			    "4 c@example.com 1\n4 c@example.com 2\n4 c@example.com 3\n4 c@example.com 4\n");
 	/* an event already older than the age when first taken: not run */
-	put_file(fx->dir, "mode", "0", 0644);
+	put_file(fx->s.dir, "mode", "0", 0644);
 	suppress(fx, "d@example.com", T0);
 	fake_now = T0 + 601;
 	c = pass(fx, 5, 600);
 	assert_int_equal(c.expired, 1);
 	assert_int_equal(c.done, 0);
 	/* any other exit, and the timeout: failed for good, never again */
-	put_file(fx->dir, "mode", "1", 0644);
+	put_file(fx->s.dir, "mode", "1", 0644);
 	suppress(fx, "e@example.com", fake_now);
 	assert_int_equal(pass(fx, 5, 600).failed, 1);
-	put_file(fx->dir, "mode", "slow", 0644);
+	put_file(fx->s.dir, "mode", "slow", 0644);
 	suppress(fx, "f@example.com", fake_now);
 	assert_int_equal(pass(fx, 1, 600).failed, 1);
 	fake_now += 86400;
@@ -321,7 +305,7 @@ static void test_pass_outcomes(void **state)
 		struct hooks_config hc = { "/nonexistent/hook", 5, 600, "" };
 		struct hooks_counts n;
 
-		assert_int_equal(hooks_run_pass(fx->st, &hc, "r", fake_clock, &n, err, sizeof(err)), STORE_OK);
+		assert_int_equal(hooks_run_pass(fx->s.st, &hc, "r", fake_clock, &n, err, sizeof(err)), STORE_OK);
 		assert_int_equal(n.retried, 1);
 	}
 }
@@ -340,8 +324,8 @@ static void test_two_runners(void **state)
 	for (int i = 0; i < 4; i++)
 		suppress(fx, addrs[i], T0);
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(store_recipient_unsuppress(fx->st, addrs[i], T0, &was, err, sizeof(err)), STORE_OK);
-	put_file(fx->dir, "mode", "sleep", 0644);
+		assert_int_equal(store_recipient_unsuppress(fx->s.st, addrs[i], T0, &was, err, sizeof(err)), STORE_OK);
+	put_file(fx->s.dir, "mode", "sleep", 0644);
 	fake_now = T0 + 10;
 	for (int k = 0; k < 2; k++) {
 		if ((pids[k] = fork()) == 0) {
@@ -350,7 +334,7 @@ static void test_two_runners(void **state)
 			struct hooks_counts c;
 			char owner[64];
 
-			if (store_open(fx->path, 10, 0, &st, err, sizeof(err)) != STORE_OK)
+			if (store_open(fx->s.path, 10, 0, &st, err, sizeof(err)) != STORE_OK)
 				_exit(2);
 			snprintf(owner, sizeof(owner), "runner-%d", k);
 			if (hooks_run_pass(st, &hc, owner, fake_clock, &c, err, sizeof(err)) != STORE_OK) {
@@ -373,7 +357,7 @@ static void test_two_runners(void **state)
 	{
 		/* each id once; the suppression (1..4) of an address before its
 		 * unsuppression (5..8) */
-		const char *log = read_file(fx->dir, "log");
+		const char *log = read_file(fx->s.dir, "log");
 		int seen[9] = { 0 }, order = 0, pos[9] = { 0 };
 		long long id;
 		const char *p = log;

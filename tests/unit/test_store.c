@@ -28,63 +28,6 @@
 #define DAY 86400L
 #define T0 1795000000L /* 2026-11-18 */
 
-struct fixture {
-	char dir[64];
-	char path[512];
-	char pgname[64]; /* PostgreSQL: the fixture's database */
-	struct store *st;
-	struct policy pol;
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	char err[256] = "";
-
-	assert_non_null(fx);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rebound-test-store.XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	if (fixture_db_new(fx->dir, fx->path, sizeof(fx->path), fx->pgname, sizeof(fx->pgname)) != 0)
-		fail_msg("cannot make a database");
-	if (store_open(fx->path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_open: %s", err);
-	policy_defaults(&fx->pol);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	char cmd[200];
-
-	store_close(fx->st);
-	if (fixture_db_drop(fx->pgname) != 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(fx);
-	return 0;
-}
-
-static enum store_effect record(struct fixture *fx, const char *rcpt, const char *cls, const char *reason,
-				time_t when, int verified, const char *queue_id)
-{
-	struct store_bounce b = {
-		.received_at = when, .recipient = rcpt, .verified = verified,
-		.return_path = "bounces+x@bounce.example.org", .queue_id = queue_id, .kind = "dsn",
-		.action = "failed", .status = !strcmp(cls, "hard") ? "5.1.1" : "4.2.2", .reason = reason,
-		.class_name = cls, .permanent = !strcmp(cls, "hard"), .diagnostic = "550 no such user",
-	};
-	enum store_effect e = (enum store_effect)-1;
-	char err[256] = "";
-
-	if (store_bounce_record(fx->st, &b, &fx->pol, &e, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_bounce_record: %s", err);
-	return e;
-}
-
 struct rcpt_copy {
 	char state[16], reason[128];
 	long hard, soft, complaints;
@@ -102,7 +45,7 @@ static int copy_rcpt(void *ctx, const struct store_recipient *r)
 	return 0;
 }
 
-static struct rcpt_copy get_rcpt(struct fixture *fx, const char *address, enum store_status expect)
+static struct rcpt_copy get_rcpt(struct store_fixture *fx, const char *address, enum store_status expect)
 {
 	struct rcpt_copy c = { "", "", 0, 0, 0 };
 	char err[256] = "";
@@ -141,7 +84,7 @@ static void test_schema_file_matches(void **state)
 
 static void test_open_pragmas(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	sqlite3 *db;
 	sqlite3_stmt *s;
 	struct store *st2;
@@ -169,7 +112,7 @@ static void test_open_pragmas(void **state)
 
 static void test_open_missing(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store *st = (struct store *)1;
 	char path[200], err[256] = "";
 
@@ -188,7 +131,7 @@ static void test_open_missing(void **state)
 
 static void test_not_a_database(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store *st;
 	char path[200], err[256] = "";
 	FILE *fp;
@@ -202,7 +145,7 @@ static void test_not_a_database(void **state)
 
 static void test_locked_is_tempfail(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store *st2;
 	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
 				  .class_name = "hard", .reason = "userunknown" };
@@ -217,69 +160,74 @@ static void test_locked_is_tempfail(void **state)
 
 static void test_hard_suppresses(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct rcpt_copy c;
 
-	assert_int_equal(record(fx, "Alice@Example.com", "hard", "userunknown", T0, 1, "Q1"), STORE_EFFECT_SUPPRESSED);
+	assert_int_equal(fixture_record(fx, "Alice@Example.com", "hard", "userunknown", T0, 1, "Q1"),
+			 STORE_EFFECT_SUPPRESSED);
 	c = get_rcpt(fx, "alice@example.com", STORE_OK);
 	assert_string_equal(c.state, "suppressed");
 	assert_int_equal(c.hard, 1);
 	assert_string_equal(c.reason, "hard bounce (5.1.1 userunknown)");
 	/* again (another delivery): already suppressed, counted */
-	assert_int_equal(record(fx, "alice@example.com", "hard", "userunknown", T0 + 60, 1, "Q2"), STORE_EFFECT_ALREADY);
+	assert_int_equal(fixture_record(fx, "alice@example.com", "hard", "userunknown", T0 + 60, 1, "Q2"),
+			 STORE_EFFECT_ALREADY);
 	c = get_rcpt(fx, "ALICE@example.com", STORE_OK);
 	assert_int_equal(c.hard, 2);
 }
 
 static void test_complaint_suppresses(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 
-	assert_int_equal(record(fx, "c@example.com", "complaint", "feedback", T0, 1, ""), STORE_EFFECT_SUPPRESSED);
+	assert_int_equal(fixture_record(fx, "c@example.com", "complaint", "feedback", T0, 1, ""),
+			 STORE_EFFECT_SUPPRESSED);
 	assert_string_equal(get_rcpt(fx, "c@example.com", STORE_OK).state, "suppressed");
 	assert_int_equal(get_rcpt(fx, "c@example.com", STORE_OK).complaints, 1);
 }
 
 static void test_unverified_changes_nothing(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 
-	assert_int_equal(record(fx, "u@example.com", "hard", "userunknown", T0, 0, "Q1"), STORE_EFFECT_UNVERIFIED);
+	assert_int_equal(fixture_record(fx, "u@example.com", "hard", "userunknown", T0, 0, "Q1"),
+			 STORE_EFFECT_UNVERIFIED);
 	get_rcpt(fx, "u@example.com", STORE_NOTFOUND);
 }
 
 static void test_not_counted(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	static const char *const cls[] = { "delayed", "delivered", "autoreply" };
 
 	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(record(fx, "n@example.com", cls[i], "", T0 + (time_t)i, 1, ""),
+		assert_int_equal(fixture_record(fx, "n@example.com", cls[i], "", T0 + (time_t)i, 1, ""),
 				 STORE_EFFECT_NOT_COUNTED);
 	/* a permanent failure that blames the sender */
-	assert_int_equal(record(fx, "n@example.com", "hard", "blocked", T0 + 10, 1, ""), STORE_EFFECT_NOT_COUNTED);
+	assert_int_equal(fixture_record(fx, "n@example.com", "hard", "blocked", T0 + 10, 1, ""),
+			 STORE_EFFECT_NOT_COUNTED);
 	for (int d = 0; d < 10; d++)
-		assert_int_equal(record(fx, "n@example.com", "soft", "spamdetected", T0 + d * DAY, 1, ""),
+		assert_int_equal(fixture_record(fx, "n@example.com", "soft", "spamdetected", T0 + d * DAY, 1, ""),
 				 STORE_EFFECT_NOT_COUNTED);
 	get_rcpt(fx, "n@example.com", STORE_NOTFOUND);
 }
 
 static void test_soft_distinct_days(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct rcpt_copy c;
 
 	/* three on one day count once */
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + i * 60, 1, ""),
+		assert_int_equal(fixture_record(fx, "s@example.com", "soft", "mailboxfull", T0 + i * 60, 1, ""),
 				 STORE_EFFECT_COUNTED);
 	assert_int_equal(get_rcpt(fx, "s@example.com", STORE_OK).soft, 1);
 	for (int d = 1; d < 4; d++)
-		assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
+		assert_int_equal(fixture_record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
 				 STORE_EFFECT_COUNTED);
 	assert_int_equal(get_rcpt(fx, "s@example.com", STORE_OK).soft, 4);
 	/* the fifth day suppresses */
-	assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + 4 * DAY, 1, ""),
+	assert_int_equal(fixture_record(fx, "s@example.com", "soft", "mailboxfull", T0 + 4 * DAY, 1, ""),
 			 STORE_EFFECT_SUPPRESSED);
 	c = get_rcpt(fx, "s@example.com", STORE_OK);
 	assert_string_equal(c.state, "suppressed");
@@ -289,40 +237,41 @@ static void test_soft_distinct_days(void **state)
 
 static void test_soft_stale_and_window(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 
 	/* four days, then 31 days of silence: the count starts again */
 	for (int d = 0; d < 4; d++)
-		record(fx, "w@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
+		fixture_record(fx, "w@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
 	assert_int_equal(get_rcpt(fx, "w@example.com", STORE_OK).soft, 4);
-	assert_int_equal(record(fx, "w@example.com", "soft", "mailboxfull", T0 + 34 * DAY, 1, ""),
+	assert_int_equal(fixture_record(fx, "w@example.com", "soft", "mailboxfull", T0 + 34 * DAY, 1, ""),
 			 STORE_EFFECT_COUNTED);
 	assert_int_equal(get_rcpt(fx, "w@example.com", STORE_OK).soft, 1);
 	/* one soft bounce every 8 days: never 5 within 30 days */
 	for (int i = 0; i < 10; i++)
-		assert_int_equal(record(fx, "e@example.com", "soft", "mailboxfull", T0 + i * 8 * DAY, 1, ""),
+		assert_int_equal(fixture_record(fx, "e@example.com", "soft", "mailboxfull", T0 + i * 8 * DAY, 1, ""),
 				 STORE_EFFECT_COUNTED);
 	assert_int_equal(get_rcpt(fx, "e@example.com", STORE_OK).soft, 4);
 }
 
 static void test_duplicate_delivery(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct rcpt_copy c;
 
-	assert_int_equal(record(fx, "d@example.com", "soft", "mailboxfull", T0, 1, "4ABC"), STORE_EFFECT_COUNTED);
-	assert_int_equal(record(fx, "d@example.com", "soft", "mailboxfull", T0 + 5, 1, "4ABC"),
+	assert_int_equal(fixture_record(fx, "d@example.com", "soft", "mailboxfull", T0, 1, "4ABC"),
+			 STORE_EFFECT_COUNTED);
+	assert_int_equal(fixture_record(fx, "d@example.com", "soft", "mailboxfull", T0 + 5, 1, "4ABC"),
 			 STORE_EFFECT_DUPLICATE);
 	c = get_rcpt(fx, "d@example.com", STORE_OK);
 	assert_int_equal(c.soft, 1);
 	/* the same queue id two days later is another message */
-	assert_int_equal(record(fx, "d@example.com", "soft", "mailboxfull", T0 + 2 * DAY, 1, "4ABC"),
+	assert_int_equal(fixture_record(fx, "d@example.com", "soft", "mailboxfull", T0 + 2 * DAY, 1, "4ABC"),
 			 STORE_EFFECT_COUNTED);
 }
 
 static void test_transaction_rollback(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store_bounce b = { .received_at = T0, .recipient = "r@example.com", .verified = 1,
 				  .class_name = "hard", .reason = "userunknown" };
 	char err[256] = "";
@@ -339,7 +288,7 @@ static void test_transaction_rollback(void **state)
 
 static void test_suppress_unsuppress(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct rcpt_copy c;
 	char err[256] = "";
 	int was = -1;
@@ -360,11 +309,11 @@ static void test_suppress_unsuppress(void **state)
 	assert_string_equal(get_rcpt(fx, "x@example.com", STORE_OK).state, "active");
 	/* soft bounces before the unsuppress no longer count */
 	for (int d = 0; d < 5; d++)
-		record(fx, "y@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
+		fixture_record(fx, "y@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
 	assert_string_equal(get_rcpt(fx, "y@example.com", STORE_OK).state, "suppressed");
 	assert_int_equal(store_recipient_unsuppress(fx->st, "y@example.com", T0 + 5 * DAY, &was, err, sizeof(err)),
 			 STORE_OK);
-	assert_int_equal(record(fx, "y@example.com", "soft", "mailboxfull", T0 + 6 * DAY, 1, ""),
+	assert_int_equal(fixture_record(fx, "y@example.com", "soft", "mailboxfull", T0 + 6 * DAY, 1, ""),
 			 STORE_EFFECT_COUNTED);
 	assert_int_equal(get_rcpt(fx, "y@example.com", STORE_OK).soft, 1);
 }
@@ -390,7 +339,7 @@ static int list_suppressed(void *ctx, const struct store_recipient *r)
  * addresses not listed. */
 static void test_suppressed_listing(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct listing l = { 0 };
 	char err[256] = "";
 	const char *addrs[] = { "b@example.com", "A@example.com", "_z@example.com", "c@example.com" };
@@ -445,16 +394,16 @@ static int stats_cb(void *ctx, const struct store_stat *s)
 
 static void test_list_stats_purge(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store_filter f = { 0 };
 	struct store_purge_result res;
 	struct stats_seen seen = { 0, 0, 0, 0, 0 };
 	char err[256] = "";
 	int n = 0;
 
-	record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
-	record(fx, "b@example.com", "soft", "mailboxfull", T0 + DAY, 1, "");
-	record(fx, "c@other.org", "hard", "userunknown", T0 + 2 * DAY, 1, "");
+	fixture_record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
+	fixture_record(fx, "b@example.com", "soft", "mailboxfull", T0 + DAY, 1, "");
+	fixture_record(fx, "c@other.org", "hard", "userunknown", T0 + 2 * DAY, 1, "");
 	assert_int_equal(store_bounces_list(fx->st, &f, count_rows, &n, err, sizeof(err)), STORE_OK);
 	assert_int_equal(n, 3);
 	n = 0;
@@ -508,7 +457,7 @@ static int total_cb(void *ctx, const struct store_stat *s)
 	return 0;
 }
 
-static long stats_total(struct fixture *fx, time_t since)
+static long stats_total(struct store_fixture *fx, time_t since)
 {
 	char err[256] = "";
 	long total = -1;
@@ -517,7 +466,7 @@ static long stats_total(struct fixture *fx, time_t since)
 	return total;
 }
 
-static long list_count(struct fixture *fx, time_t since)
+static long list_count(struct store_fixture *fx, time_t since)
 {
 	struct store_filter f = { .since = since };
 	char err[256] = "";
@@ -544,7 +493,7 @@ static int first_last(void *ctx, const struct store_bounce_row *r)
 
 static void test_counts_page_purge(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store_filter f = { .limit = 3, .newest = 1 };
 	struct store_purge_result res;
 	struct first_last fl = { "", "", 0 };
@@ -553,7 +502,7 @@ static void test_counts_page_purge(void **state)
 
 	/* 5 days, 4 bounces a day at 6-hour steps, some duplicates */
 	for (int i = 0; i < 20; i++)
-		record(fx, i % 3 ? "a@example.com" : "b@other.org", i % 2 ? "hard" : "soft", "userunknown",
+		fixture_record(fx, i % 3 ? "a@example.com" : "b@other.org", i % 2 ? "hard" : "soft", "userunknown",
 		       T0 + i * DAY / 4, 1, i % 5 ? "" : "QDUP");
 	/* stats (counts of whole days and the bounces of the part-day) agree
 	 * with counting the bounces themselves */
@@ -580,7 +529,7 @@ static time_t fake_clock(void)
 
 static void test_message_mode(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	const char *rcpts[] = { "one@example.com", "Two@example.com" };
 	struct store_purge_result res;
 	char err[256] = "";
@@ -611,7 +560,7 @@ static void test_message_mode(void **state)
  * recipient of the message; store_purge forgets old ones. */
 static void test_probes(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	const char *rcpts[] = { "One@example.com" };
 	struct store_purge_result res;
 	char to[64], err[256] = "";
@@ -635,7 +584,7 @@ static void test_probes(void **state)
 
 static void test_verp_map(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	const struct verp_map *m = store_verp_map(fx->st);
 	struct store_purge_result res;
 	char *r = NULL, err[256] = "";
@@ -656,14 +605,14 @@ static void test_verp_map(void **state)
 
 static void test_readonly(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store *ro;
 	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
 				  .class_name = "hard" };
 	char err[256] = "";
 	int n = 0;
 
-	record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
+	fixture_record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
 	assert_int_equal(store_open(fx->path, 1, STORE_READONLY, &ro, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_suppressed_list(ro, count_suppressed, &n, err, sizeof(err)), STORE_OK);
 	assert_int_equal(n, 1);
@@ -681,34 +630,27 @@ static int copy_get(void *ctx, const struct store_recipient *r)
 
 static void test_copy(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	const char *rcpts[] = { "one@example.com" };
 	struct store_copy_result res;
 	const struct verp_map *m;
 	struct store *dst;
-	char path[600], name[64], err[256] = "", a[128] = "", b[128] = "", *r = NULL;
+	char name[64], err[256] = "", a[128] = "", b[128] = "", *r = NULL;
 
-	record(fx, "h@example.com", "hard", "userunknown", T0, 1, "Q1");
+	fixture_record(fx, "h@example.com", "hard", "userunknown", T0, 1, "Q1");
 	for (int d = 0; d < 3; d++)
-		record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
-	record(fx, "u@example.com", "hard", "userunknown", T0, 0, "");
+		fixture_record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, "");
+	fixture_record(fx, "u@example.com", "hard", "userunknown", T0, 0, "");
 	assert_int_equal(store_message_add(fx->st, "tok1", NULL, rcpts, 1, T0, T0 + DAY, err, sizeof(err)), STORE_OK);
 	m = store_verp_map(fx->st);
 	assert_int_equal(m->put(m->ctx, "id1", "long@example.com", T0), 0);
 	/* into a new store of the same backend */
-	assert_int_equal(fixture_db_new(fx->dir, path, sizeof(path), name, sizeof(name)), 0);
-	if (!*name)
-		snprintf(path, sizeof(path), "%s/copy.db", fx->dir);
-	assert_int_equal(store_open(path, 5, STORE_CREATE, &dst, err, sizeof(err)), STORE_OK);
-	if (store_copy(fx->st, dst, &res, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_copy: %s", err);
+	fixture_copy(fx, &dst, name, &res);
 	assert_int_equal(res.rows[STORE_COPY_BOUNCES], 5);
 	assert_int_equal(res.rows[STORE_COPY_RECIPIENTS], 2);
 	assert_int_equal(res.rows[STORE_COPY_MESSAGES], 1);
 	assert_int_equal(res.rows[STORE_COPY_MESSAGE_RECIPIENTS], 1);
 	assert_int_equal(res.rows[STORE_COPY_VERP_IDS], 1);
-	for (int t = 0; t < STORE_COPY_NTABLES; t++)
-		assert_int_equal(res.rows[t], res.target[t]);
 	assert_int_equal(store_recipient_get(fx->st, "s@example.com", copy_get, a, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_recipient_get(dst, "S@example.com", copy_get, b, err, sizeof(err)), STORE_OK);
 	assert_string_equal(a, b);
@@ -725,7 +667,7 @@ static void test_copy(void **state)
 
 static void test_pg_schema_version(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store *st2;
 	char err[256] = "", sql[200];
 
@@ -743,7 +685,7 @@ static void test_pg_schema_version(void **state)
 
 static void test_pg_fresh_readonly(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store *ro;
 	char path[600], name[64], err[256] = "";
 	int n = 0;
@@ -767,7 +709,7 @@ static double now_s(void)
 
 static void test_pg_down(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store *st;
 	char path[200], err[256] = "";
 	double t;
@@ -787,7 +729,7 @@ static void test_pg_down(void **state)
 
 static void test_pg_read_only_server(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store *st;
 	char sql[200], err[256] = "";
 	struct store_bounce b = { .received_at = T0, .recipient = "a@example.com", .verified = 1,
@@ -806,7 +748,7 @@ static void test_pg_read_only_server(void **state)
 
 static void test_pg_slow_is_tempfail(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	const char *keys[] = { "dbname", NULL }, *vals[] = { fx->path, NULL };
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	struct store *st;
@@ -834,16 +776,18 @@ static void test_pg_slow_is_tempfail(void **state)
 
 static void test_pg_reconnect(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	char sql[256];
 
 	/* the server ends the handle's session (as a restart does): the next
 	 * call outside a transaction connects again and succeeds */
-	assert_int_equal(record(fx, "a@example.com", "hard", "userunknown", T0, 1, "Q1"), STORE_EFFECT_SUPPRESSED);
+	assert_int_equal(fixture_record(fx, "a@example.com", "hard", "userunknown", T0, 1, "Q1"),
+			 STORE_EFFECT_SUPPRESSED);
 	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
 				   "WHERE datname = '%s' AND pid <> pg_backend_pid()", fx->pgname);
 	assert_int_equal(fixture_pg_exec(fx->pgname, sql), 0);
-	assert_int_equal(record(fx, "b@example.com", "hard", "userunknown", T0, 1, "Q2"), STORE_EFFECT_SUPPRESSED);
+	assert_int_equal(fixture_record(fx, "b@example.com", "hard", "userunknown", T0, 1, "Q2"),
+			 STORE_EFFECT_SUPPRESSED);
 	assert_string_equal(get_rcpt(fx, "b@example.com", STORE_OK).state, "suppressed");
 }
 
@@ -900,7 +844,7 @@ static int effect_count(void *ctx, const struct store_bounce_row *r)
 
 static void test_pg_many_writers(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store_filter f = { .recipient = "s@example.com" };
 	struct effects e = { 0, 0 };
 	struct rcpt_copy c;
@@ -909,7 +853,7 @@ static void test_pg_many_writers(void **state)
 	int n = 8;
 
 	for (int d = 0; d < 4; d++)
-		assert_int_equal(record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
+		assert_int_equal(fixture_record(fx, "s@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
 				 STORE_EFFECT_COUNTED);
 	for (int i = 0; i < n; i++) {
 		fflush(NULL);
@@ -938,7 +882,7 @@ static void test_pg_many_writers(void **state)
 
 static void test_pg_init_at_once(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	char path[600], name[64], sql[128];
 	pid_t pids[4];
 
@@ -986,41 +930,41 @@ int main(void)
 	const struct CMUnitTest common[] = {
 		cmocka_unit_test(test_schema_file_matches),
 		cmocka_unit_test(test_time_format),
-		cmocka_unit_test_setup_teardown(test_hard_suppresses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_complaint_suppresses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unverified_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_counted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_soft_distinct_days, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_soft_stale_and_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_delivery, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_suppressed_listing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_suppress_unsuppress, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_stats_purge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_counts_page_purge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_message_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_probes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verp_map, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hard_suppresses, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_complaint_suppresses, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_unverified_changes_nothing, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_not_counted, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_soft_distinct_days, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_soft_stale_and_window, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_delivery, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_rollback, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_suppressed_listing, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_suppress_unsuppress, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_list_stats_purge, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_counts_page_purge, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_message_mode, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_probes, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_verp_map, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_readonly, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_copy, fixture_setup, fixture_teardown),
 	};
 	/* SQLite files */
 	const struct CMUnitTest sqlite_tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_pragmas, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_locked_is_tempfail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_pragmas, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_open_missing, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_locked_is_tempfail, fixture_setup, fixture_teardown),
 	};
 	/* a PostgreSQL server */
 	const struct CMUnitTest pgsql_tests[] = {
-		cmocka_unit_test_setup_teardown(test_pg_schema_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pg_fresh_readonly, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pg_down, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pg_read_only_server, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pg_slow_is_tempfail, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pg_many_writers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pg_init_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_schema_version, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_fresh_readonly, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_down, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_read_only_server, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_slow_is_tempfail, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_reconnect, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_many_writers, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_init_at_once, fixture_setup, fixture_teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store", common, NULL, NULL);
 

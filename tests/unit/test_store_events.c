@@ -22,63 +22,6 @@
 #define NEWS "news-bounces@lists.example.org"
 #define DEV "dev-bounces@lists.example.org"
 
-struct fixture {
-	char dir[64];
-	char path[512];
-	char pgname[64];
-	struct store *st;
-	struct policy pol;
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	char err[256] = "";
-
-	assert_non_null(fx);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rebound-test-events.XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	if (fixture_db_new(fx->dir, fx->path, sizeof(fx->path), fx->pgname, sizeof(fx->pgname)) != 0)
-		fail_msg("cannot make a database");
-	if (store_open(fx->path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_open: %s", err);
-	policy_defaults(&fx->pol);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	char cmd[200];
-
-	store_close(fx->st);
-	if (fixture_db_drop(fx->pgname) != 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(fx);
-	return 0;
-}
-
-static enum store_effect record(struct fixture *fx, const char *rcpt, const char *cls, const char *reason,
-				time_t when, int verified, const char *queue_id)
-{
-	struct store_bounce b = {
-		.received_at = when, .recipient = rcpt, .verified = verified,
-		.return_path = "bounces+x@bounce.example.org", .queue_id = queue_id, .kind = "dsn",
-		.action = "failed", .status = !strcmp(cls, "hard") ? "5.1.1" : "4.2.2", .reason = reason,
-		.class_name = cls, .permanent = !strcmp(cls, "hard"),
-	};
-	enum store_effect e = (enum store_effect)-1;
-	char err[256] = "";
-
-	if (store_bounce_record(fx->st, &b, &fx->pol, &e, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_bounce_record: %s", err);
-	return e;
-}
-
 /* Events as read back (a copy of the fields the tests look at). */
 #define MAXEV 16
 struct ev {
@@ -112,7 +55,7 @@ static int keep_event(void *ctx, const struct store_event *e)
 	return 0;
 }
 
-static struct evs events(struct fixture *fx, long long after)
+static struct evs events(struct store_fixture *fx, long long after)
 {
 	struct evs v = { .n = 0 };
 	char err[256] = "";
@@ -122,11 +65,11 @@ static struct evs events(struct fixture *fx, long long after)
 	return v;
 }
 
-static long long last_bounce_id(struct fixture *fx);
+static long long last_bounce_id(struct store_fixture *fx);
 
 static void test_which_changes(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct evs v;
 	int was;
 	char err[256] = "";
@@ -134,7 +77,8 @@ static void test_which_changes(void **state)
 	/* attributed: the recipient was mailed by two lists */
 	assert_int_equal(store_list_seen(fx->st, NEWS, "a@example.com", T0 - 7200, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_list_seen(fx->st, DEV, "a@example.com", T0 - 3600, err, sizeof(err)), STORE_OK);
-	assert_int_equal(record(fx, "a@example.com", "hard", "userunknown", T0, 1, "Q1"), STORE_EFFECT_SUPPRESSED);
+	assert_int_equal(fixture_record(fx, "a@example.com", "hard", "userunknown", T0, 1, "Q1"),
+			 STORE_EFFECT_SUPPRESSED);
 	v = events(fx, 0);
 	assert_int_equal(v.n, 1);
 	assert_string_equal(v.e[0].type, "suppressed");
@@ -147,18 +91,23 @@ static void test_which_changes(void **state)
 	assert_int_equal(v.e[0].bounce_id, last_bounce_id(fx));
 	/* none for: the same delivery again, an address already suppressed,
 	 * an unverified bounce, a soft bounce below the limit, one not counted */
-	assert_int_equal(record(fx, "a@example.com", "hard", "userunknown", T0, 1, "Q1"), STORE_EFFECT_DUPLICATE);
-	assert_int_equal(record(fx, "a@example.com", "hard", "userunknown", T0 + 60, 1, "Q2"), STORE_EFFECT_ALREADY);
-	assert_int_equal(record(fx, "b@example.com", "hard", "userunknown", T0, 0, ""), STORE_EFFECT_UNVERIFIED);
-	assert_int_equal(record(fx, "c@example.com", "soft", "mailboxfull", T0, 1, ""), STORE_EFFECT_COUNTED);
-	assert_int_equal(record(fx, "c@example.com", "delayed", "", T0, 1, ""), STORE_EFFECT_NOT_COUNTED);
+	assert_int_equal(fixture_record(fx, "a@example.com", "hard", "userunknown", T0, 1, "Q1"),
+			 STORE_EFFECT_DUPLICATE);
+	assert_int_equal(fixture_record(fx, "a@example.com", "hard", "userunknown", T0 + 60, 1, "Q2"),
+			 STORE_EFFECT_ALREADY);
+	assert_int_equal(fixture_record(fx, "b@example.com", "hard", "userunknown", T0, 0, ""),
+			 STORE_EFFECT_UNVERIFIED);
+	assert_int_equal(fixture_record(fx, "c@example.com", "soft", "mailboxfull", T0, 1, ""), STORE_EFFECT_COUNTED);
+	assert_int_equal(fixture_record(fx, "c@example.com", "delayed", "", T0, 1, ""), STORE_EFFECT_NOT_COUNTED);
 	assert_int_equal(events(fx, 0).n, 1);
 	/* a complaint; soft bounces on soft_bounce_limit days */
-	assert_int_equal(record(fx, "d@example.com", "complaint", "feedback", T0, 1, ""), STORE_EFFECT_SUPPRESSED);
+	assert_int_equal(fixture_record(fx, "d@example.com", "complaint", "feedback", T0, 1, ""),
+			 STORE_EFFECT_SUPPRESSED);
 	for (int d = 1; d < fx->pol.soft_limit - 1; d++)
-		assert_int_equal(record(fx, "c@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
+		assert_int_equal(fixture_record(fx, "c@example.com", "soft", "mailboxfull", T0 + d * DAY, 1, ""),
 				 STORE_EFFECT_COUNTED);
-	assert_int_equal(record(fx, "c@example.com", "soft", "mailboxfull", T0 + (fx->pol.soft_limit - 1) * DAY, 1, ""),
+	assert_int_equal(fixture_record(fx, "c@example.com", "soft", "mailboxfull",
+					T0 + (fx->pol.soft_limit - 1) * DAY, 1, ""),
 			 STORE_EFFECT_SUPPRESSED);
 	v = events(fx, 0);
 	assert_int_equal(v.n, 3);
@@ -192,7 +141,7 @@ static int keep_id(void *ctx, const struct store_bounce_row *r)
 	return 0;
 }
 
-static long long last_bounce_id(struct fixture *fx)
+static long long last_bounce_id(struct store_fixture *fx)
 {
 	struct store_filter f = { .since = 0 };
 	long long id = 0;
@@ -204,7 +153,7 @@ static long long last_bounce_id(struct fixture *fx)
 
 static void test_same_transaction(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store_bounce b = {
 		.received_at = T0, .recipient = "r@example.com", .verified = 1, .return_path = "x@bounce.example.org",
 		.kind = "dsn", .status = "5.1.1", .reason = "userunknown", .class_name = "hard", .permanent = 1,
@@ -224,17 +173,17 @@ static void test_same_transaction(void **state)
 
 static void test_purge_copy_ids(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct store_event_new n = { .at = T0, .type = "list-paused", .lists = NEWS, .cause = "rate" };
 	struct store_purge_result res;
 	struct store_copy_result cres;
 	struct store *dst;
 	struct evs v;
 	long long id = 0, max;
-	char err[256] = "", path[600], name[64];
+	char err[256] = "", name[64];
 
-	record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
-	record(fx, "b@example.com", "hard", "userunknown", T0 + 2 * DAY, 1, "");
+	fixture_record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
+	fixture_record(fx, "b@example.com", "hard", "userunknown", T0 + 2 * DAY, 1, "");
 	assert_int_equal(store_event_add(fx->st, &n, &id, err, sizeof(err)), STORE_OK);
 	v = events(fx, 0);
 	assert_int_equal(v.n, 3);
@@ -245,15 +194,8 @@ static void test_purge_copy_ids(void **state)
 	n.type = NULL;
 	assert_int_equal(store_event_add(fx->st, &n, &id, err, sizeof(err)), STORE_ERROR);
 	/* copy: ids and bounce ids kept */
-	assert_int_equal(fixture_db_new(fx->dir, path, sizeof(path), name, sizeof(name)), 0);
-	if (!*name)
-		snprintf(path, sizeof(path), "%s/copy.db", fx->dir);
-	assert_int_equal(store_open(path, 5, STORE_CREATE, &dst, err, sizeof(err)), STORE_OK);
-	if (store_copy(fx->st, dst, &cres, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_copy: %s", err);
+	fixture_copy(fx, &dst, name, &cres);
 	assert_int_equal(cres.rows[STORE_COPY_EVENTS], 3);
-	for (int t = 0; t < STORE_COPY_NTABLES; t++)
-		assert_int_equal(cres.rows[t], cres.target[t]);
 	{
 		struct store *keep = fx->st;
 		struct evs c;
@@ -266,7 +208,7 @@ static void test_purge_copy_ids(void **state)
 			assert_int_equal(c.e[i].bounce_id, v.e[i].bounce_id);
 		}
 		/* a new event in the copy takes a new id */
-		record(fx, "z@example.com", "hard", "userunknown", T0 + 3 * DAY, 1, "");
+		fixture_record(fx, "z@example.com", "hard", "userunknown", T0 + 3 * DAY, 1, "");
 		c = events(fx, 0);
 		assert_int_equal(c.n, 4);
 		assert_true(c.e[3].id > v.e[2].id);
@@ -281,14 +223,14 @@ static void test_purge_copy_ids(void **state)
 	max = v.e[2].id;
 	assert_int_equal(store_purge(fx->st, T0 + 3 * DAY, T0 + 3 * DAY, 0, &res, err, sizeof(err)), STORE_OK);
 	assert_int_equal(events(fx, 0).n, 0);
-	record(fx, "c@example.com", "hard", "userunknown", T0 + 4 * DAY, 1, "");
+	fixture_record(fx, "c@example.com", "hard", "userunknown", T0 + 4 * DAY, 1, "");
 	v = events(fx, 0);
 	assert_int_equal(v.n, 1);
 	assert_true(v.e[0].id > max);
 }
 
 /* claim: one event claimed by owner at now, into *out; 0 when none. */
-static int claim(struct fixture *fx, const char *owner, time_t now, struct ev *out)
+static int claim(struct store_fixture *fx, const char *owner, time_t now, struct ev *out)
 {
 	struct evs v = { .n = 0 };
 	int claimed = -1;
@@ -304,13 +246,13 @@ static int claim(struct fixture *fx, const char *owner, time_t now, struct ev *o
 
 static void test_hook_claims(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct ev a1, b1, x;
 	char err[256] = "";
 	int was;
 
-	record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
-	record(fx, "b@example.com", "hard", "userunknown", T0, 1, "");
+	fixture_record(fx, "a@example.com", "hard", "userunknown", T0, 1, "");
+	fixture_record(fx, "b@example.com", "hard", "userunknown", T0, 1, "");
 	assert_int_equal(store_recipient_unsuppress(fx->st, "a@example.com", T0 + 1, &was, err, sizeof(err)), STORE_OK);
 	/* runner 1 takes a@'s first event; runner 2 may not take a@'s second
 	 * (order per address) nor the first (leased): it gets b@'s */
@@ -355,10 +297,10 @@ static void test_hook_claims(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_which_changes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_same_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_purge_copy_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hook_claims, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_which_changes, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_same_transaction, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_purge_copy_ids, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_claims, fixture_setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name(fixture_pg() ? "store events on PostgreSQL" : "store events", tests, NULL,

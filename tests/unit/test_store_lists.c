@@ -23,48 +23,8 @@
 #define NEWS "news-bounces@lists.example.org"
 #define DEV "dev-bounces@lists.example.org"
 
-struct fixture {
-	char dir[64];
-	char path[512];
-	char pgname[64];
-	struct store *st;
-	struct policy pol;
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	char err[256] = "";
-
-	assert_non_null(fx);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rebound-test-lists.XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	if (fixture_db_new(fx->dir, fx->path, sizeof(fx->path), fx->pgname, sizeof(fx->pgname)) != 0)
-		fail_msg("cannot make a database");
-	if (store_open(fx->path, 5, STORE_CREATE, &fx->st, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_open: %s", err);
-	policy_defaults(&fx->pol);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	char cmd[200];
-
-	store_close(fx->st);
-	if (fixture_db_drop(fx->pgname) != 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(fx);
-	return 0;
-}
-
 /* record: a verified hard bounce of rcpt at when (token: message mode). */
-static enum store_effect record(struct fixture *fx, const char *rcpt, const char *token, time_t when)
+static enum store_effect record(struct store_fixture *fx, const char *rcpt, const char *token, time_t when)
 {
 	struct store_bounce b = {
 		.received_at = when, .recipient = rcpt, .verified = 1, .return_path = "bounces+x@bounce.example.org",
@@ -94,7 +54,7 @@ static int keep_list(void *ctx, const struct store_bounce_row *r)
 	return 0;
 }
 
-static struct last_list bounce_lists(struct fixture *fx, const char *rcpt, const char *list)
+static struct last_list bounce_lists(struct store_fixture *fx, const char *rcpt, const char *list)
 {
 	struct store_filter f = { .recipient = rcpt, .list = list };
 	struct last_list l = { "", 0 };
@@ -123,7 +83,7 @@ static int add_list(void *ctx, const char *list, const char *last_sent_at)
 	return 0;
 }
 
-static struct lists lists_of(struct fixture *fx, const char *address)
+static struct lists lists_of(struct store_fixture *fx, const char *address)
 {
 	struct lists l = { "", { "" }, 0 };
 	char err[256] = "";
@@ -134,7 +94,7 @@ static struct lists lists_of(struct fixture *fx, const char *address)
 
 static void test_message_mode_list(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	const char *rcpts[] = { "a@example.com", "b@example.com" };
 	char err[256] = "";
 
@@ -158,7 +118,7 @@ static void test_message_mode_list(void **state)
 
 static void test_recipient_mode_list(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	struct lists l;
 	char err[256] = "";
 
@@ -210,7 +170,7 @@ static int stat_find(void *ctx, const struct store_stat *s)
 	return 0;
 }
 
-static long stat_of(struct fixture *fx, time_t since, const char *list, const char *group, const char *key)
+static long stat_of(struct store_fixture *fx, time_t since, const char *list, const char *group, const char *key)
 {
 	struct stat_want w = { group, key, 0 };
 	char err[256] = "";
@@ -221,12 +181,12 @@ static long stat_of(struct fixture *fx, time_t since, const char *list, const ch
 
 static void test_filters_stats_purge_copy(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fixture *fx = *state;
 	const char *rcpts[] = { "m1@example.com", "m2@example.com" };
 	struct store_purge_result res;
 	struct store_copy_result cres;
 	struct store *dst;
-	char err[256] = "", path[600], name[64];
+	char err[256] = "", name[64];
 
 	assert_int_equal(store_message_add(fx->st, "tok1", NEWS, rcpts, 2, T0, T0 + 10 * DAY, err, sizeof(err)),
 			 STORE_OK);
@@ -249,15 +209,8 @@ static void test_filters_stats_purge_copy(void **state)
 	assert_int_equal(stat_of(fx, T0 + 3600, NEWS, "total", "bounces"), 1);
 	assert_int_equal(stat_of(fx, T0 + 3600, NULL, "total", "bounces"), 3);
 	/* copy: the lists go along */
-	assert_int_equal(fixture_db_new(fx->dir, path, sizeof(path), name, sizeof(name)), 0);
-	if (!*name)
-		snprintf(path, sizeof(path), "%s/copy.db", fx->dir);
-	assert_int_equal(store_open(path, 5, STORE_CREATE, &dst, err, sizeof(err)), STORE_OK);
-	if (store_copy(fx->st, dst, &cres, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_copy: %s", err);
+	fixture_copy(fx, &dst, name, &cres);
 	assert_int_equal(cres.rows[STORE_COPY_LIST_RECIPIENTS], 1);
-	for (int t = 0; t < STORE_COPY_NTABLES; t++)
-		assert_int_equal(cres.rows[t], cres.target[t]);
 	{
 		struct store *keep = fx->st;
 
@@ -282,9 +235,9 @@ static void test_filters_stats_purge_copy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_message_mode_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recipient_mode_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filters_stats_purge_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_mode_list, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_recipient_mode_list, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_filters_stats_purge_copy, fixture_setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name(fixture_pg() ? "store lists on PostgreSQL" : "store lists", tests, NULL,
